@@ -1,0 +1,127 @@
+// Every way a reading can fail, as a stable code plus a message a person can act on. The codes are
+// part of the IPC and CLI contract: never rename one.
+
+export type SpeechErrorCode =
+  | 'invalid_api_key'
+  | 'quota_exceeded'
+  | 'input_timeout_exceeded'
+  | 'invalid_input_message'
+  | 'authentication_required'
+  | 'voice_not_found'
+  | 'unsupported_format'
+  | 'handshake_refused'
+  | 'network'
+  | 'connect_timeout'
+  | 'first_audio_timeout'
+  | 'silence_timeout'
+  | 'server_closed'
+  | 'server_error'
+  | 'malformed_frame'
+  | 'aborted';
+
+export class SpeechError extends Error {
+  override readonly name = 'SpeechError';
+  constructor(
+    readonly code: SpeechErrorCode,
+    message: string,
+    /** WebSocket close code or HTTP status, when one was involved. */
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+const MESSAGES: Record<SpeechErrorCode, string> = {
+  invalid_api_key: 'The ElevenLabs API key was rejected. Check the key in Settings (or ELEVENLABS_API_KEY).',
+  quota_exceeded:
+    'Your ElevenLabs character quota is used up. Wait for the reset, upgrade, or use the offline voice.',
+  input_timeout_exceeded: 'The server stopped waiting for text (inactivity timeout).',
+  invalid_input_message: 'The server could not understand a message Hark sent. Please report this.',
+  authentication_required: 'The server asked for an API key and none was sent. Add a key in Settings.',
+  voice_not_found: 'The chosen voice does not exist on this server. Pick another voice.',
+  unsupported_format: 'This output format is not supported here. Choose another one.',
+  handshake_refused: 'The server refused the connection.',
+  network: 'Could not reach the speech server. Check the network and the server address.',
+  connect_timeout: 'The speech server did not answer in time.',
+  first_audio_timeout: 'The speech server accepted the text but sent no audio in time.',
+  silence_timeout: 'The speech server stopped sending audio mid-reading.',
+  server_closed: 'The speech server closed the connection before the reading finished.',
+  server_error: 'The speech server reported an error.',
+  malformed_frame: 'The speech server sent data Hark could not understand.',
+  aborted: 'The reading was stopped.',
+};
+
+export function defaultMessage(code: SpeechErrorCode): string {
+  return MESSAGES[code];
+}
+
+const KNOWN_SERVER_CODES: ReadonlySet<string> = new Set<SpeechErrorCode>([
+  'invalid_api_key',
+  'quota_exceeded',
+  'input_timeout_exceeded',
+  'invalid_input_message',
+  'authentication_required',
+  'voice_not_found',
+  'unsupported_format',
+]);
+
+/** Maps an in-band `{message, error, code}` frame to a SpeechError, keeping the server's own words. */
+export function errorFromFrame(error: string, serverMessage: string, closeCode: number | null): SpeechError {
+  const code: SpeechErrorCode = KNOWN_SERVER_CODES.has(error) ? (error as SpeechErrorCode) : 'server_error';
+  const detail = serverMessage.trim();
+  const message = code === 'server_error' && detail ? `${MESSAGES.server_error} ${detail}` : MESSAGES[code];
+  return new SpeechError(code, message, closeCode ?? undefined);
+}
+
+/** Maps a refused handshake (HTTP status before the upgrade) to a SpeechError. */
+export function errorFromHandshake(status: number): SpeechError {
+  if (status === 401) return new SpeechError('invalid_api_key', MESSAGES.invalid_api_key, status);
+  if (status === 403) {
+    return new SpeechError(
+      'handshake_refused',
+      `${MESSAGES.handshake_refused} (HTTP 403: the key may lack access, or the model does not support streaming input).`,
+      status,
+    );
+  }
+  if (status === 404) return new SpeechError('voice_not_found', MESSAGES.voice_not_found, status);
+  if (status === 429) {
+    return new SpeechError(
+      'handshake_refused',
+      `${MESSAGES.handshake_refused} (HTTP 429: too many requests; try again shortly).`,
+      status,
+    );
+  }
+  return new SpeechError('handshake_refused', `${MESSAGES.handshake_refused} (HTTP ${status}).`, status);
+}
+
+/** Maps a close without a preceding error frame. 1000 after the final frame is success, not an error. */
+export function errorFromClose(closeCode: number, reason: string): SpeechError {
+  const detail = reason.trim() ? ` (${closeCode}: ${reason.trim()})` : ` (${closeCode})`;
+  if (closeCode === 1006) return new SpeechError('network', `${MESSAGES.network}${detail}`, closeCode);
+  if (closeCode === 1008 && /api key/i.test(reason)) {
+    return new SpeechError('invalid_api_key', MESSAGES.invalid_api_key, closeCode);
+  }
+  if (closeCode === 1008 && /quota/i.test(reason)) {
+    return new SpeechError('quota_exceeded', MESSAGES.quota_exceeded, closeCode);
+  }
+  if (closeCode === 1008 && /timeout/i.test(reason)) {
+    return new SpeechError('input_timeout_exceeded', MESSAGES.input_timeout_exceeded, closeCode);
+  }
+  return new SpeechError('server_closed', `${MESSAGES.server_closed}${detail}`, closeCode);
+}
+
+/** Network-level failures from `ws`/Node (ECONNREFUSED, ENOTFOUND, TLS) become one clear code. */
+export function errorFromNetwork(cause: unknown): SpeechError {
+  const code = (cause as { code?: unknown } | null)?.code;
+  const hint =
+    code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+      ? ' The server name could not be resolved.'
+      : code === 'ECONNREFUSED'
+        ? ' Nothing is listening at that address.'
+        : '';
+  return new SpeechError('network', `${MESSAGES.network}${hint}`);
+}
+
+export function toSpeechError(cause: unknown): SpeechError {
+  return cause instanceof SpeechError ? cause : errorFromNetwork(cause);
+}
