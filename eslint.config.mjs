@@ -29,6 +29,18 @@ export default tseslint.config(
     // Only the desktop adapters and the boot file may touch Electron; everything else is plain Node.
     files: ['main/**/*.ts'],
     ignores: ['main/desktop/**', 'main/index.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Plain Node code: inject Electron objects from main/desktop instead.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              message: 'Plain Node code: inject Electron objects from main/desktop instead.',
+            },
+          ],
+        },
+      ],
+    },
   },
 );

@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['main/**/*.test.ts', 'tests/**/*.test.ts'],
     environment: 'node',
+    globalSetup: ['tests/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // The offline engine and the speech recogniser are CPU-heavy; two cores are all we have.

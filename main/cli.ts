@@ -1,0 +1,2 @@
+// `hark` command line (filled in by the CLI work).
+export {};

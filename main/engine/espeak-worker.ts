@@ -1,0 +1,2 @@
+// Offline engine worker thread (filled in by the engine work).
+export {};

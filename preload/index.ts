@@ -1,0 +1,2 @@
+// Preload bridge: exposes a small typed API of verbs to the renderer. Filled in with the IPC contract.
+export {};
