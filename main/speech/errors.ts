@@ -17,6 +17,7 @@ export type SpeechErrorCode =
   | 'server_closed'
   | 'server_error'
   | 'malformed_frame'
+  | 'engine_failed'
   | 'aborted';
 
 export class SpeechError extends Error {
@@ -48,6 +49,7 @@ const MESSAGES: Record<SpeechErrorCode, string> = {
   server_closed: 'The speech server closed the connection before the reading finished.',
   server_error: 'The speech server reported an error.',
   malformed_frame: 'The speech server sent data Hark could not understand.',
+  engine_failed: 'The offline voice stopped unexpectedly. Try again; it restarts by itself.',
   aborted: 'The reading was stopped.',
 };
 
