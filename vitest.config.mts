@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['main/**/*.test.ts', 'tests/**/*.test.ts'],
     environment: 'node',
     globalSetup: ['tests/global-setup.ts'],
+    reporters: ['default', './tests/summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // The offline engine and the speech recogniser are CPU-heavy; two cores are all we have.
