@@ -1,0 +1,153 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Alignment } from './protocol';
+import { AlignmentTimeline, pickAlignment } from './timeline';
+
+function align(chars: string, starts: number[], durations: number[]): Alignment {
+  return { chars: Array.from(chars), charStartTimesMs: starts, charDurationsMs: durations };
+}
+
+describe('AlignmentTimeline', () => {
+  it('offsets each frame by the audio received before it', () => {
+    const timeline = new AlignmentTimeline();
+    expect(timeline.add(0, align('ab', [0, 100], [100, 150]))).toEqual([
+      { char: 'a', startMs: 0, durationMs: 100 },
+      { char: 'b', startMs: 100, durationMs: 150 },
+    ]);
+    expect(timeline.add(250, align('c', [10], [90]))).toEqual([{ char: 'c', startMs: 260, durationMs: 90 }]);
+    expect(timeline.endMs).toBe(350);
+    expect(timeline.charCount).toBe(3);
+  });
+
+  it('times a generation from its first frame when later frames carry no alignment', () => {
+    const timeline = new AlignmentTimeline();
+    // sync_alignment=false: the first frame's alignment covers audio that arrives in three frames.
+    const first = timeline.add(1000, align('hey', [0, 300, 600], [300, 300, 300]));
+    expect(timeline.add(1300, null)).toEqual([]);
+    expect(timeline.add(1600, null)).toEqual([]);
+    expect(first.map((c) => c.startMs)).toEqual([1000, 1300, 1600]);
+    expect(timeline.endMs).toBe(1900);
+  });
+
+  it('drops an exact repeat of the previous alignment at the same position', () => {
+    const timeline = new AlignmentTimeline();
+    const alignment = align('hi', [0, 50], [50, 50]);
+    expect(timeline.add(0, alignment)).toHaveLength(2);
+    expect(timeline.add(0, { ...alignment })).toEqual([]);
+    // The same characters at a later position are new speech, not a repeat.
+    expect(timeline.add(100, alignment)).toHaveLength(2);
+    expect(timeline.charCount).toBe(4);
+  });
+
+  it('never lets a start go backwards, keeping the end where it can', () => {
+    const timeline = new AlignmentTimeline();
+    timeline.add(0, align('ab', [0, 200], [200, 100]));
+    // Overlaps the previous frame (the audio was measured shorter than the alignment claimed).
+    expect(timeline.add(150, align('cd', [0, 40], [40, 60]))).toEqual([
+      { char: 'c', startMs: 200, durationMs: 0 },
+      { char: 'd', startMs: 200, durationMs: 50 },
+    ]);
+    // Out of order inside one frame.
+    expect(timeline.add(400, align('ef', [50, 10], [10, 10])).map((c) => c.startMs)).toEqual([450, 450]);
+  });
+
+  it('ignores empty alignment', () => {
+    const timeline = new AlignmentTimeline();
+    expect(timeline.add(0, align('', [], []))).toEqual([]);
+    expect(timeline.charCount).toBe(0);
+  });
+});
+
+describe('pickAlignment', () => {
+  it('prefers the original text and falls back to the normalised one', () => {
+    const original = align('1', [0], [10]);
+    const normalized = align('one', [0, 3, 6], [3, 3, 4]);
+    expect(pickAlignment({ alignment: original, normalizedAlignment: normalized })).toBe(original);
+    expect(pickAlignment({ alignment: null, normalizedAlignment: normalized })).toBe(normalized);
+    expect(pickAlignment({ alignment: null, normalizedAlignment: null })).toBeNull();
+  });
+});
+
+// Arbitrary alignment: any times, any order, any overlap.
+const arbitraryAlignment = fc
+  .array(
+    fc.record({
+      char: fc.string({ minLength: 1, maxLength: 1 }),
+      start: fc.nat(2000),
+      duration: fc.nat(500),
+    }),
+    { maxLength: 12 },
+  )
+  .map((items) => ({
+    chars: items.map((i) => i.char),
+    charStartTimesMs: items.map((i) => i.start),
+    charDurationsMs: items.map((i) => i.duration),
+  }));
+
+// Frames with strictly increasing starts, so no input is an exact repeat of the previous one.
+const arbitraryFrames = fc.array(
+  fc.record({ gapMs: fc.integer({ min: 1, max: 3000 }), alignment: fc.option(arbitraryAlignment) }),
+  { maxLength: 20 },
+);
+
+describe('AlignmentTimeline properties', () => {
+  it('emits every character exactly once, in input order, with starts that never go backwards', () => {
+    fc.assert(
+      fc.property(arbitraryFrames, (frames) => {
+        const timeline = new AlignmentTimeline();
+        let frameStart = 0;
+        const out = frames.flatMap(({ gapMs, alignment }) => {
+          frameStart += gapMs;
+          return timeline.add(frameStart, alignment);
+        });
+        const inputChars = frames.flatMap((f) => f.alignment?.chars ?? []);
+        expect(out.map((c) => c.char)).toEqual(inputChars);
+        expect(timeline.charCount).toBe(inputChars.length);
+        for (let i = 1; i < out.length; i++)
+          expect(out[i]!.startMs).toBeGreaterThanOrEqual(out[i - 1]!.startMs);
+        for (const c of out) expect(c.durationMs).toBeGreaterThanOrEqual(0);
+        const latestEnd = Math.max(0, ...out.map((c) => c.startMs + c.durationMs));
+        expect(timeline.endMs).toBe(latestEnd);
+      }),
+    );
+  });
+
+  it('keeps well-formed input unchanged: absolute = frame start + offset', () => {
+    const wellFormed = fc
+      .array(
+        fc.record({ char: fc.constantFrom('a', 'b', ' '), duration: fc.integer({ min: 1, max: 200 }) }),
+        {
+          minLength: 1,
+          maxLength: 30,
+        },
+      )
+      .chain((items) => fc.tuple(fc.constant(items), fc.integer({ min: 1, max: items.length })));
+    fc.assert(
+      fc.property(wellFormed, ([items, frameSize]) => {
+        // Split one continuous stream into frames whose offsets are frame-relative.
+        const timeline = new AlignmentTimeline();
+        const expected: { char: string; startMs: number; durationMs: number }[] = [];
+        let clock = 0;
+        const out = [];
+        for (let i = 0; i < items.length; i += frameSize) {
+          const frame = items.slice(i, i + frameSize);
+          const frameStart = clock;
+          const starts: number[] = [];
+          for (const item of frame) {
+            starts.push(clock - frameStart);
+            expected.push({ char: item.char, startMs: clock, durationMs: item.duration });
+            clock += item.duration;
+          }
+          out.push(
+            ...timeline.add(frameStart, {
+              chars: frame.map((f) => f.char),
+              charStartTimesMs: starts,
+              charDurationsMs: frame.map((f) => f.duration),
+            }),
+          );
+        }
+        expect(out).toEqual(expected);
+      }),
+    );
+  });
+});
