@@ -1,0 +1,112 @@
+// Cuts one generation's PCM into audio frames of at most 250 ms and decides which characters each
+// frame's alignment carries. Pure: the encoder is passed in, so frames are encoded lazily, one at a
+// time, and the server can yield to the event loop between them.
+import type { Alignment } from '../speech/protocol';
+
+export const MAX_FRAME_MS = 250;
+
+export interface SampleRange {
+  start: number;
+  end: number;
+}
+
+export interface GenerationFrame {
+  audio: Uint8Array;
+  alignment: Alignment | null;
+}
+
+export interface GenerationAudio {
+  pcm: Int16Array;
+  sampleRate: number;
+  alignment: Alignment;
+}
+
+/**
+ * Evenly sized ranges of at most `maxFrameMs`; every range but a very short generation's only one is
+ * at least half of that, so clients get frames of roughly 125-250 ms.
+ */
+export function planFrames(
+  sampleCount: number,
+  sampleRate: number,
+  maxFrameMs = MAX_FRAME_MS,
+): SampleRange[] {
+  if (sampleCount <= 0) return [{ start: 0, end: 0 }];
+  const maxSamples = Math.max(1, Math.floor((sampleRate * maxFrameMs) / 1000));
+  const count = Math.ceil(sampleCount / maxSamples);
+  const ranges: SampleRange[] = [];
+  for (let i = 0; i < count; i++) {
+    ranges.push({
+      start: Math.round((i * sampleCount) / count),
+      end: Math.round(((i + 1) * sampleCount) / count),
+    });
+  }
+  return ranges;
+}
+
+/**
+ * The characters that start in [startMs, endMs) (or at/after startMs for the last frame), with start
+ * times made relative to startMs. Durations are kept whole even when a character runs past the frame.
+ */
+export function alignmentWithin(
+  alignment: Alignment,
+  startMs: number,
+  endMs: number,
+  isLast: boolean,
+): Alignment {
+  const part: Alignment = { chars: [], charStartTimesMs: [], charDurationsMs: [] };
+  alignment.chars.forEach((char, i) => {
+    const start = alignment.charStartTimesMs[i] ?? 0;
+    if (start < startMs || (!isLast && start >= endMs)) return;
+    part.chars.push(char);
+    part.charStartTimesMs.push(start - startMs);
+    part.charDurationsMs.push(alignment.charDurationsMs[i] ?? 0);
+  });
+  return part;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1 && parts[0]) return parts[0];
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+const toMs = (sample: number, sampleRate: number): number => Math.round((sample * 1000) / sampleRate);
+
+/**
+ * Encodes a generation frame by frame. A range the encoder answers with no bytes yet (an MP3 encoder
+ * holding back a partial frame) is merged into the next frame rather than sent empty, so each frame's
+ * alignment still describes the audio it carries. With `syncAlignment` off, only the first frame
+ * carries alignment, for the whole generation; with it on, each frame carries the characters that
+ * start within it, relative to the frame's start.
+ */
+export function* generationFrames(
+  audio: GenerationAudio,
+  encode: (pcm: Int16Array) => Uint8Array,
+  syncAlignment: boolean,
+): Generator<GenerationFrame> {
+  const ranges = planFrames(audio.pcm.length, audio.sampleRate);
+  let pending: Uint8Array[] = [];
+  let pendingStart = 0;
+  let first = true;
+  for (const [index, range] of ranges.entries()) {
+    const bytes = encode(audio.pcm.subarray(range.start, range.end));
+    pending.push(bytes);
+    const isLast = index === ranges.length - 1;
+    if (bytes.length === 0 && !isLast) continue;
+    const startMs = toMs(pendingStart, audio.sampleRate);
+    const alignment = syncAlignment
+      ? alignmentWithin(audio.alignment, startMs, toMs(range.end, audio.sampleRate), isLast)
+      : first
+        ? audio.alignment
+        : null;
+    yield { audio: concat(pending), alignment };
+    pending = [];
+    pendingStart = range.end;
+    first = false;
+  }
+}
