@@ -136,13 +136,12 @@ describe('Mp3FrameMeter', () => {
       fc.property(fc.array(fc.nat(stream.length), { maxLength: 40 }), (cuts) => {
         const meter = new Mp3FrameMeter();
         let sum = 0;
-        let completedFrames = 0;
         let received = 0;
         for (const part of splitAt(stream, cuts)) {
           const ms = meter.add(part);
           received += part.length;
           sum += ms;
-          completedFrames = Math.floor(received / frames[0]!.length);
+          const completedFrames = Math.floor(received / frames[0]!.length);
           // Never ahead of the bytes: only whole frames count.
           expect(sum).toBeCloseTo(completedFrames * FRAME_MS_44100, 6);
         }
