@@ -1,0 +1,58 @@
+// Usage text of `hark` and of each command.
+import type { CommandName } from './args';
+
+const OVERVIEW = `Hark reads text aloud, streamed, with ElevenLabs or its built-in offline voice.
+
+Usage:
+  hark speak "text" | - | --clipboard [options]   read text aloud (or write it to a file)
+  hark voices [--engine E] [--json]               list the voices
+  hark serve [--port N] [--token T]               run the offline voice as a stream-input server
+  hark help [command]                             more about a command
+
+The offline voice is used unless an ElevenLabs key is set (ELEVENLABS_API_KEY) or --engine says otherwise.
+`;
+
+const SPEAK = `Usage: hark speak "text" | - | --clipboard [options]
+
+  "text"            the text to read (several words are joined with spaces)
+  -                 read stdin as it arrives (pipe an LLM's output in; ends at end of input)
+  --clipboard       read the system clipboard (wl-paste, xclip, xsel, pbpaste or PowerShell)
+
+Options:
+  -o, --out FILE    write audio to FILE instead of playing it; .wav, .mp3 or .pcm (raw S16LE mono),
+                    any other extension with --format writes the server's bytes unchanged
+  --voice ID        voice id (see hark voices); default en-us offline, Rachel on ElevenLabs
+  --engine E        offline or elevenlabs (default: elevenlabs when a key is set, else offline)
+  --format F        output_format, e.g. pcm_22050, mp3_44100_128, ulaw_8000 (default from --out)
+  --model ID        model_id for ElevenLabs, e.g. eleven_flash_v2_5 (default: the server's)
+  --base-url URL    ElevenLabs server (default ELEVENLABS_BASE_URL or https://api.elevenlabs.io)
+
+Without --out the audio streams into paplay, aplay or ffplay (afplay plays once all audio is in).
+Environment: ELEVENLABS_API_KEY, ELEVENLABS_BASE_URL. Ctrl-C stops at once (exit status 130).
+`;
+
+const VOICES = `Usage: hark voices [--engine offline|elevenlabs] [--base-url URL] [--json]
+
+Lists voice ids with their names; pass an id to hark speak --voice.
+`;
+
+const SERVE = `Usage: hark serve [--port N] [--token T]
+
+Serves the offline voice on 127.0.0.1 with ElevenLabs' stream-input WebSocket protocol, so any
+ElevenLabs client can use it: give it the printed url as its base URL and the token as its API key.
+Prints one JSON line {"url", "token", "port"} when ready. A token is generated unless --token is given.
+--port 0 (the default) picks a free port. Stops on Ctrl-C or SIGTERM.
+`;
+
+export function helpText(topic?: CommandName): string {
+  switch (topic) {
+    case 'speak':
+      return SPEAK;
+    case 'voices':
+      return VOICES;
+    case 'serve':
+      return SERVE;
+    case undefined:
+      return OVERVIEW;
+  }
+}
