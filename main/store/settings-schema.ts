@@ -1,0 +1,402 @@
+// The settings file's schema: types, defaults, migrations and field-by-field validation of `unknown`
+// input. Pure code (no Node APIs), so the settings window can run the same checks. A bad field falls
+// back to its default on its own and is reported; it never costs the user the rest of the file.
+// The API key is deliberately absent: it lives in the OS keychain (main/store/secrets).
+import { acceleratorIdentity, parseAccelerator } from './accelerator';
+import {
+  DEFAULT_CHUNK_SCHEDULE,
+  DEFAULT_INACTIVITY_TIMEOUT_S,
+  DEFAULT_OUTPUT_FORMAT,
+  parseOutputFormat,
+} from '../speech/protocol';
+import type { GenerationConfig, OutputFormat, StreamQuery, VoiceSettings } from '../speech/protocol';
+
+export const SETTINGS_VERSION = 1;
+
+export const ENGINES = ['offline', 'elevenlabs'] as const;
+export type EngineKind = (typeof ENGINES)[number];
+export const LATENCY_PRESETS = ['fastest', 'balanced', 'quality'] as const;
+export type LatencyPreset = (typeof LATENCY_PRESETS)[number];
+export const BUSY_POLICIES = ['replace', 'queue', 'ignore'] as const;
+export type BusyPolicy = (typeof BUSY_POLICIES)[number];
+export const HOTKEY_ACTIONS = ['readSelection', 'readClipboard', 'pauseResume', 'stop'] as const;
+export type HotkeyAction = (typeof HOTKEY_ACTIONS)[number];
+
+/** ElevenLabs API regions (base URLs); any other http(s) URL is accepted as a custom server. */
+export const REGION_PRESETS = [
+  { id: 'global', label: 'Global (default)', baseUrl: 'https://api.elevenlabs.io' },
+  { id: 'us', label: 'United States', baseUrl: 'https://api.us.elevenlabs.io' },
+  { id: 'eu', label: 'EU data residency', baseUrl: 'https://api.eu.residency.elevenlabs.io' },
+  { id: 'in', label: 'India data residency', baseUrl: 'https://api.in.residency.elevenlabs.io' },
+] as const;
+
+export type VoiceSettingsValues = Required<VoiceSettings>;
+
+export interface OverlaySettings {
+  enabled: boolean;
+  /** CSS hex colour of the word being read. */
+  highlightColor: string;
+  /** Fades the text around the current sentence. */
+  dimRest: boolean;
+  fontScale: number;
+}
+
+export interface HistoryRetention {
+  /** 0 keeps no history at all. */
+  maxEntries: number;
+  maxMegabytes: number;
+}
+
+/** An empty string leaves the action without a global hotkey (it stays reachable from the tray menu). */
+export type Hotkeys = Record<HotkeyAction, string>;
+
+export interface Settings {
+  version: number;
+  engine: EngineKind;
+  baseUrl: string;
+  voiceIds: Record<EngineKind, string>;
+  modelId: string;
+  outputFormat: OutputFormat;
+  voiceSettings: VoiceSettingsValues;
+  latencyPreset: LatencyPreset;
+  hotkeys: Hotkeys;
+  busyPolicy: BusyPolicy;
+  /** Read selection falls back to the clipboard when nothing is selected. */
+  clipboardFallback: boolean;
+  overlay: OverlaySettings;
+  history: HistoryRetention;
+  launchAtLogin: boolean;
+  /** Switch to the offline voice when ElevenLabs refuses the key or the quota is used up. */
+  fallbackToOffline: boolean;
+}
+
+/** Same as DEFAULT_OFFLINE_VOICE_ID in main/engine/offline-voice.ts (kept here so this file stays pure). */
+const OFFLINE_DEFAULT_VOICE = 'en-us';
+/** "George", a premade voice every ElevenLabs account has. */
+const ELEVENLABS_DEFAULT_VOICE = 'JBFqnCBsd6RMkjVDRZzb';
+
+// Ctrl+Alt+letter is avoided on purpose: on Windows Ctrl+Alt is AltGr, and AltGr+S/C/X type ś, ć, ź
+// on Polish keyboards (and other letters elsewhere), so a global Ctrl+Alt+S would eat those
+// characters. Adding Shift leaves only rare capitals; GNOME, KDE and macOS bind none of these.
+export const DEFAULT_HOTKEYS: Readonly<Hotkeys> = {
+  readSelection: 'CommandOrControl+Alt+Shift+S',
+  readClipboard: 'CommandOrControl+Alt+Shift+C',
+  pauseResume: 'CommandOrControl+Alt+Shift+P',
+  stop: 'CommandOrControl+Alt+Shift+X',
+};
+
+export function defaultSettings(): Settings {
+  return {
+    version: SETTINGS_VERSION,
+    engine: 'offline',
+    baseUrl: REGION_PRESETS[0].baseUrl,
+    voiceIds: { offline: OFFLINE_DEFAULT_VOICE, elevenlabs: ELEVENLABS_DEFAULT_VOICE },
+    modelId: 'eleven_flash_v2_5',
+    outputFormat: DEFAULT_OUTPUT_FORMAT,
+    voiceSettings: { stability: 0.5, similarity_boost: 0.75, style: 0, use_speaker_boost: true, speed: 1 },
+    latencyPreset: 'balanced',
+    hotkeys: { ...DEFAULT_HOTKEYS },
+    busyPolicy: 'replace',
+    clipboardFallback: true,
+    overlay: { enabled: true, highlightColor: '#ffd54f', dimRest: false, fontScale: 1 },
+    history: { maxEntries: 1000, maxMegabytes: 500 },
+    launchAtLogin: false,
+    fallbackToOffline: true,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field checks
+
+type Check<T> = (value: unknown) => { ok: true; value: T } | { ok: false; reason: string };
+
+const pass = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
+const reject = (reason: string): { ok: false; reason: string } => ({ ok: false, reason });
+
+function oneOf<T extends string>(values: readonly T[]): Check<T> {
+  return (value) =>
+    typeof value === 'string' && (values as readonly string[]).includes(value)
+      ? pass(value as T)
+      : reject(`must be one of ${values.map((v) => `"${v}"`).join(', ')}`);
+}
+
+const isBoolean: Check<boolean> = (value) =>
+  typeof value === 'boolean' ? pass(value) : reject('must be true or false');
+
+function numberBetween(min: number, max: number, integer = false): Check<number> {
+  return (value) => {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return reject('must be a number');
+    if (integer && !Number.isInteger(value)) return reject('must be a whole number');
+    return value >= min && value <= max ? pass(value) : reject(`must be between ${min} and ${max}`);
+  };
+}
+
+function matching(pattern: RegExp, what: string): Check<string> {
+  return (value) =>
+    typeof value === 'string' && pattern.test(value) ? pass(value) : reject(`must be ${what}`);
+}
+
+const voiceId = matching(/^[A-Za-z0-9][A-Za-z0-9_.+-]{0,99}$/, 'a voice id (letters, digits, - _ . +)');
+const modelId = matching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'a model id (letters, digits, - _ .)');
+const hexColor = matching(/^#(?:[0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/i, 'a colour like #ffd54f');
+
+const outputFormat: Check<OutputFormat> = (value) => {
+  const info = typeof value === 'string' ? parseOutputFormat(value) : undefined;
+  return info ? pass(info.format) : reject('must be a documented output format such as "mp3_44100_128"');
+};
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function isLoopback(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname) || /^127(?:\.\d{1,3}){3}$/.test(hostname);
+}
+
+/** An http(s) base URL, stored without a trailing slash. Plain http only to this computer. */
+export const checkBaseUrl: Check<string> = (value) => {
+  if (typeof value !== 'string') return reject('must be a URL');
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return reject('must be a URL such as https://api.elevenlabs.io');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return reject('must start with https://');
+  // The API key travels in a header on every request: never in clear text over a network.
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    return reject('must use https:// (plain http:// is only allowed for localhost)');
+  }
+  if (url.username || url.password) return reject('must not contain a user name or password');
+  if (url.search || url.hash) return reject('must not contain a query (?) or fragment (#)');
+  return pass(url.href.replace(/\/+$/, ''));
+};
+
+const hotkey: Check<string> = (value) => {
+  if (value === '') return pass('');
+  if (typeof value !== 'string') return reject('must be a key combination such as "CommandOrControl+Alt+S"');
+  const parsed = parseAccelerator(value);
+  return parsed.ok ? parsed : reject(parsed.reason);
+};
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+
+export interface SettingsProblem {
+  /** Dotted path of the field, e.g. "voiceSettings.speed". */
+  path: string;
+  /** invalid: present but wrong, reset to the default. unknown: not part of the schema, ignored. */
+  kind: 'invalid' | 'unknown';
+  reason: string;
+}
+
+export interface ValidatedSettings {
+  settings: Settings;
+  problems: SettingsProblem[];
+}
+
+type Shape<T> = { [K in keyof T]: T[K] extends object ? Shape<T[K]> | Check<T[K]> : Check<T[K]> };
+
+const GROUPS = {
+  voiceIds: { offline: voiceId, elevenlabs: voiceId },
+  voiceSettings: {
+    stability: numberBetween(0, 1),
+    similarity_boost: numberBetween(0, 1),
+    style: numberBetween(0, 1),
+    use_speaker_boost: isBoolean,
+    speed: numberBetween(0.7, 1.2),
+  },
+  hotkeys: { readSelection: hotkey, readClipboard: hotkey, pauseResume: hotkey, stop: hotkey },
+  overlay: {
+    enabled: isBoolean,
+    highlightColor: hexColor,
+    dimRest: isBoolean,
+    fontScale: numberBetween(0.5, 3),
+  },
+  history: { maxEntries: numberBetween(0, 100_000, true), maxMegabytes: numberBetween(0, 100_000) },
+} satisfies Partial<Shape<Settings>>;
+
+const FIELDS = {
+  engine: oneOf(ENGINES),
+  baseUrl: checkBaseUrl,
+  modelId,
+  outputFormat,
+  latencyPreset: oneOf(LATENCY_PRESETS),
+  busyPolicy: oneOf(BUSY_POLICIES),
+  clipboardFallback: isBoolean,
+  launchAtLogin: isBoolean,
+  fallbackToOffline: isBoolean,
+} satisfies Partial<Shape<Settings>>;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Copies every valid field of `source` over `target`; missing fields keep their default silently. */
+function readFields(
+  source: Record<string, unknown>,
+  target: Record<string, unknown>,
+  checks: Record<string, Check<unknown>>,
+  prefix: string,
+  problems: SettingsProblem[],
+  readElsewhere: ReadonlySet<string> = new Set(),
+): void {
+  for (const [key, check] of Object.entries(checks)) {
+    if (!(key in source) || source[key] === undefined) continue;
+    const result = check(source[key]);
+    if (result.ok) target[key] = result.value;
+    else problems.push({ path: `${prefix}${key}`, kind: 'invalid', reason: result.reason });
+  }
+  for (const key of Object.keys(source)) {
+    if (!(key in checks) && !readElsewhere.has(key))
+      problems.push({ path: `${prefix}${key}`, kind: 'unknown', reason: 'not a known setting' });
+  }
+}
+
+/** Two actions on one combination would make one of them dead: the later one loses its hotkey. */
+function resolveHotkeyConflicts(hotkeys: Hotkeys, problems: SettingsProblem[]): void {
+  const owners = new Map<string, HotkeyAction>();
+  for (const action of HOTKEY_ACTIONS) {
+    const identity = acceleratorIdentity(hotkeys[action]);
+    if (identity === undefined) continue;
+    const owner = owners.get(identity);
+    if (owner === undefined) {
+      owners.set(identity, action);
+      continue;
+    }
+    const fallback = DEFAULT_HOTKEYS[action];
+    const fallbackIdentity = acceleratorIdentity(fallback);
+    const fallbackFree = fallbackIdentity !== undefined && !owners.has(fallbackIdentity);
+    hotkeys[action] = fallbackFree ? fallback : '';
+    if (fallbackFree && fallbackIdentity !== undefined) owners.set(fallbackIdentity, action);
+    problems.push({ path: `hotkeys.${action}`, kind: 'invalid', reason: `same combination as ${owner}` });
+  }
+}
+
+/**
+ * Validates settings of the current version, field by field. Everything invalid or missing takes
+ * its default; `problems` lists what was reset or ignored.
+ */
+export function validateSettings(raw: unknown): ValidatedSettings {
+  const settings = defaultSettings();
+  const problems: SettingsProblem[] = [];
+  if (!isRecord(raw)) {
+    problems.push({ path: '', kind: 'invalid', reason: 'settings must be a JSON object' });
+    return { settings, problems };
+  }
+  const { version: _version, ...fields } = raw;
+  const groups = new Set(Object.keys(GROUPS));
+  readFields(fields, settings as unknown as Record<string, unknown>, FIELDS, '', problems, groups);
+  for (const [group, checks] of Object.entries(GROUPS) as [
+    keyof typeof GROUPS,
+    Record<string, Check<unknown>>,
+  ][]) {
+    const value = fields[group];
+    if (value === undefined) continue;
+    if (!isRecord(value)) {
+      problems.push({ path: group, kind: 'invalid', reason: 'must be an object' });
+      continue;
+    }
+    readFields(value, settings[group] as unknown as Record<string, unknown>, checks, `${group}.`, problems);
+  }
+  resolveHotkeyConflicts(settings.hotkeys, problems);
+  return { settings, problems };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Migrations
+
+export type Migration = (raw: Record<string, unknown>) => Record<string, unknown>;
+
+/**
+ * Version 0 is a file without a `version` field (hand-written, or from a pre-release build). Its
+ * only difference: one flat `voiceId` for the selected engine instead of `voiceIds` per engine.
+ */
+function fromVersion0(raw: Record<string, unknown>): Record<string, unknown> {
+  const { voiceId: flatVoiceId, ...rest } = raw;
+  if (flatVoiceId === undefined) return rest;
+  const engine =
+    typeof rest.engine === 'string' && ENGINES.includes(rest.engine as EngineKind) ? rest.engine : 'offline';
+  const voiceIds = isRecord(rest.voiceIds) ? rest.voiceIds : {};
+  return { ...rest, voiceIds: { [engine]: flatVoiceId, ...voiceIds } };
+}
+
+/** MIGRATIONS[n] turns a version-n object into a version-(n + 1) object. */
+export const MIGRATIONS: readonly Migration[] = [fromVersion0];
+
+export type MigrationResult =
+  | { kind: 'current'; value: Record<string, unknown> }
+  | { kind: 'migrated'; fromVersion: number; value: Record<string, unknown> }
+  /** Written by a newer Hark: validated as it is (unknown fields are ignored), never migrated down. */
+  | { kind: 'future'; fromVersion: number; value: Record<string, unknown> }
+  | { kind: 'invalid'; reason: string };
+
+function readVersion(raw: Record<string, unknown>): number | undefined {
+  if (raw.version === undefined) return 0;
+  const version = raw.version;
+  return typeof version === 'number' && Number.isInteger(version) && version >= 0 ? version : undefined;
+}
+
+/** Brings a parsed settings object to SETTINGS_VERSION (`migrations` is injectable for tests). */
+export function migrate(raw: unknown, migrations: readonly Migration[] = MIGRATIONS): MigrationResult {
+  if (!isRecord(raw)) return { kind: 'invalid', reason: 'settings must be a JSON object' };
+  const target = migrations.length;
+  const version = readVersion(raw);
+  if (version === undefined) return { kind: 'invalid', reason: '"version" must be a whole number' };
+  if (version === target) return { kind: 'current', value: raw };
+  if (version > target) return { kind: 'future', fromVersion: version, value: raw };
+  let value = raw;
+  for (let step = version; step < target; step++) {
+    const migration = migrations[step];
+    if (migration) value = migration(value);
+  }
+  return { kind: 'migrated', fromVersion: version, value: { ...value, version: target } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What settings mean for a stream
+
+export interface PresetStreamOptions {
+  query: Required<Pick<StreamQuery, 'auto_mode' | 'inactivity_timeout'>>;
+  /** Absent with auto_mode, which disables the server's chunk schedule anyway. */
+  generationConfig?: GenerationConfig;
+}
+
+/**
+ * fastest: auto_mode, so each sentence (Hark always feeds whole sentences) is generated at once.
+ * balanced: the server's own default schedule, sent explicitly so every server behaves alike.
+ * quality: larger chunks give the model more context per generation, for steadier prosody.
+ * The longer inactivity timeout for quality suits slow sources such as LLM output piped to `hark speak`.
+ */
+export function streamOptionsForPreset(preset: LatencyPreset): PresetStreamOptions {
+  switch (preset) {
+    case 'fastest':
+      return { query: { auto_mode: true, inactivity_timeout: DEFAULT_INACTIVITY_TIMEOUT_S } };
+    case 'balanced':
+      return {
+        query: { auto_mode: false, inactivity_timeout: DEFAULT_INACTIVITY_TIMEOUT_S },
+        generationConfig: { chunk_length_schedule: [...DEFAULT_CHUNK_SCHEDULE] },
+      };
+    case 'quality':
+      return {
+        query: { auto_mode: false, inactivity_timeout: 60 },
+        generationConfig: { chunk_length_schedule: [200, 250, 300, 400] },
+      };
+  }
+}
+
+export interface StreamParameters {
+  voiceId: string;
+  query: StreamQuery;
+  voiceSettings: VoiceSettings;
+  generationConfig?: GenerationConfig;
+}
+
+/** Everything a stream session needs from the settings except the server address and the key. */
+export function streamParametersFor(settings: Settings): StreamParameters {
+  const preset = streamOptionsForPreset(settings.latencyPreset);
+  return {
+    voiceId: settings.voiceIds[settings.engine],
+    query: { model_id: settings.modelId, output_format: settings.outputFormat, ...preset.query },
+    voiceSettings: { ...settings.voiceSettings },
+    ...(preset.generationConfig ? { generationConfig: preset.generationConfig } : {}),
+  };
+}
