@@ -1,0 +1,154 @@
+// Maps the characters the server timed back onto the words of the source text, for highlighting the
+// word being spoken. The timed characters follow the sent text in order, but the server may drop or
+// normalise whitespace and (with normalised alignment) spell some words differently, so matching scans
+// forward: whitespace is skipped on both sides, and a mismatch looks a little ahead to resynchronise.
+
+import type { TimedChar } from './timeline';
+
+export interface WordBoundary {
+  /** 0-based position of the word among the source's words. */
+  index: number;
+  /** Offset of the word in the source text (UTF-16 units, as in String.prototype.slice). */
+  textOffset: number;
+  length: number;
+  /** Stream time, like the audio chunks' startMs. */
+  startMs: number;
+  durationMs: number;
+}
+
+interface SourceWord {
+  offset: number;
+  end: number;
+}
+
+interface WordTiming {
+  startMs: number;
+  endMs: number;
+}
+
+/** How many words ahead a mismatched character may resynchronise. */
+const RESYNC_WORDS = 3;
+const CJK = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const WHITESPACE = /^\s+$/u;
+
+/**
+ * Words of `text`: runs of non-whitespace, except that each CJK ideograph or kana starts a new word
+ * (CJK writing has no spaces); punctuation stays with the word before it.
+ */
+export function tokenizeWords(text: string, base = 0): SourceWord[] {
+  const words: SourceWord[] = [];
+  let start = -1;
+  let index = 0;
+  for (const char of text) {
+    const space = WHITESPACE.test(char);
+    if (start >= 0 && (space || CJK.test(char))) {
+      words.push({ offset: base + start, end: base + index });
+      start = -1;
+    }
+    if (!space && start < 0) start = index;
+    index += char.length;
+  }
+  if (start >= 0) words.push({ offset: base + start, end: base + index });
+  return words;
+}
+
+export class WordTracker {
+  #source = '';
+  readonly #words: SourceWord[] = [];
+  #nextWord = 0;
+  #position = 0;
+  #timing: WordTiming | undefined;
+  #voicedAudioMs = 0;
+
+  /** `source` is the text sent so far; for streamed text, add each send with append(). */
+  constructor(source = '') {
+    this.append(source);
+  }
+
+  /** Adds sent text. Sends never split a word, so each is tokenised on its own. */
+  append(text: string): void {
+    // A loop, not push(...words): a long text has more words than a call may take arguments.
+    for (const word of tokenizeWords(text, this.#source.length)) this.#words.push(word);
+    this.#source += text;
+  }
+
+  /** Source characters (from the start) that timed characters have reached. */
+  get voicedChars(): number {
+    return this.#position;
+  }
+
+  /** Where the latest timed character ends, in stream time. */
+  get voicedAudioMs(): number {
+    return this.#voicedAudioMs;
+  }
+
+  /** Matches newly timed characters and returns the words they complete, in order. */
+  push(chars: readonly TimedChar[]): WordBoundary[] {
+    const completed: WordBoundary[] = [];
+    for (const timed of chars) {
+      this.#voicedAudioMs = Math.max(this.#voicedAudioMs, timed.startMs + timed.durationMs);
+      if (!timed.char || WHITESPACE.test(timed.char)) continue;
+      const at = this.#find(timed.char);
+      if (at === undefined) continue; // Not in the source (normalised text): no word to time.
+      this.#completeWordsBefore(at, timed.startMs, completed);
+      this.#addTiming(timed);
+      this.#position = at + timed.char.length;
+      const word = this.#words[this.#nextWord];
+      if (word && this.#position >= word.end) this.#completeWord(completed);
+    }
+    return completed;
+  }
+
+  /** At the end of the stream: the word in progress, if any of it was timed. */
+  finish(): WordBoundary[] {
+    const completed: WordBoundary[] = [];
+    if (this.#timing && this.#nextWord < this.#words.length) this.#completeWord(completed);
+    return completed;
+  }
+
+  /**
+   * Where `char` is in the source: at the next non-space character, or else at the start of one of
+   * the next few words (resynchronising after text the server dropped or spelled differently; starts
+   * of words only, because a letter that merely occurs later would jump too far).
+   */
+  #find(char: string): number | undefined {
+    let at = this.#position;
+    while (at < this.#source.length && WHITESPACE.test(this.#source[at] as string)) at++;
+    if (this.#matches(char, at)) return at;
+    const following = this.#words.slice(this.#nextWord, this.#nextWord + RESYNC_WORDS + 1);
+    return following.find((word) => word.offset > at && this.#matches(char, word.offset))?.offset;
+  }
+
+  #matches(char: string, at: number): boolean {
+    return this.#source.slice(at, at + char.length).toLowerCase() === char.toLowerCase();
+  }
+
+  /** Words the match skipped over were not timed: they get the next character's start, no duration. */
+  #completeWordsBefore(at: number, startMs: number, completed: WordBoundary[]): void {
+    for (let word = this.#words[this.#nextWord]; word && word.end <= at; word = this.#words[this.#nextWord]) {
+      this.#timing ??= { startMs, endMs: startMs };
+      this.#completeWord(completed);
+    }
+  }
+
+  #addTiming(timed: TimedChar): void {
+    const endMs = timed.startMs + timed.durationMs;
+    if (!this.#timing) this.#timing = { startMs: timed.startMs, endMs };
+    else this.#timing.endMs = Math.max(this.#timing.endMs, endMs);
+  }
+
+  #completeWord(completed: WordBoundary[]): void {
+    const word = this.#words[this.#nextWord];
+    const timing = this.#timing;
+    if (!word || !timing) return;
+    completed.push({
+      index: this.#nextWord,
+      textOffset: word.offset,
+      length: word.end - word.offset,
+      startMs: timing.startMs,
+      durationMs: Math.max(0, timing.endMs - timing.startMs),
+    });
+    this.#nextWord++;
+    this.#timing = undefined;
+  }
+}
