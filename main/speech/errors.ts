@@ -18,6 +18,7 @@ export type SpeechErrorCode =
   | 'server_error'
   | 'malformed_frame'
   | 'engine_failed'
+  | 'io_failed'
   | 'aborted';
 
 export class SpeechError extends Error {
@@ -50,6 +51,7 @@ const MESSAGES: Record<SpeechErrorCode, string> = {
   server_error: 'The speech server reported an error.',
   malformed_frame: 'The speech server sent data Hark could not understand.',
   engine_failed: 'The offline voice stopped unexpectedly. Try again; it restarts by itself.',
+  io_failed: 'Reading the text, or playing or saving the audio, failed.',
   aborted: 'The reading was stopped.',
 };
 
