@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readTextChunks } from './stdin';
+import { readTextChunks, requireText } from './stdin';
 
 describe('readTextChunks', () => {
   it('yields text as it arrives, before the end of input', async () => {
@@ -41,5 +41,29 @@ describe('readTextChunks', () => {
     stop.abort();
     expect((await pending).done).toBe(true);
     expect(input.destroyed).toBe(true);
+  });
+});
+
+describe('requireText', () => {
+  async function collect(chunks: string[]): Promise<string> {
+    let text = '';
+    for await (const chunk of requireText(
+      (async function* () {
+        yield* chunks;
+      })(),
+      'stdin',
+    )) {
+      text += chunk;
+    }
+    return text;
+  }
+
+  it('passes text through unchanged', async () => {
+    expect(await collect([' ', 'Hello', ' there'])).toBe(' Hello there');
+  });
+
+  it('fails at the end when nothing but blanks arrived', async () => {
+    await expect(collect([])).rejects.toThrow('nothing to read: stdin was empty');
+    await expect(collect([' ', '\n'])).rejects.toThrow('nothing to read: stdin was empty');
   });
 });

@@ -1,5 +1,6 @@
 // Streams text from stdin as it arrives, so `llm | hark speak -` starts speaking before the LLM is done.
 import { StringDecoder } from 'node:string_decoder';
+import { CliError } from './errors';
 
 /**
  * Yields each piece of text as soon as it is read. A UTF-8 character split across reads is held back
@@ -29,4 +30,14 @@ export async function* readTextChunks(
   } finally {
     signal.removeEventListener('abort', stop);
   }
+}
+
+/** Passes the chunks through; throws CliError at the end if they held no readable text at all. */
+export async function* requireText(chunks: AsyncIterable<string>, what: string): AsyncGenerator<string> {
+  let sawText = false;
+  for await (const chunk of chunks) {
+    if (!sawText && chunk.trim() !== '') sawText = true;
+    yield chunk;
+  }
+  if (!sawText) throw new CliError(`nothing to read: ${what} was empty`);
 }
