@@ -1,0 +1,355 @@
+// The reading history: an append-only JSON Lines index (see history-index.ts) plus one audio file per
+// entry in `<dir>/audio/<id>.<ext>`, bounded by a retention limit.
+//
+// Crash safety comes from ordering, so that whatever moment a process dies at, the folder is valid:
+// - add: the audio file is written atomically first, then the index line is appended (and fsynced).
+//   A crash in between leaves an audio file nobody lists: open() deletes such orphans.
+// - delete: a tombstone line is appended first, then the audio file is removed. A crash in between
+//   leaves an orphan again, never an entry without audio.
+// - clear and compaction: the index is rewritten atomically (temp + fsync + rename), then the
+//   audio files no longer listed are removed.
+// Tombstones were chosen over rewriting on every delete because an append is O(1) and touches one
+// line; the rewrite (compaction) runs only when dead lines outnumber live ones, or after a crash.
+//
+// One process owns a history folder at a time (the app holds the single-instance lock): open()
+// sweeps files it does not know about, which would race with a second writer.
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { isNotFound, readFileAtomic, syncDirectory, writeFileAtomic } from './atomic-file';
+import {
+  AUDIO_DIR_NAME,
+  INDEX_FILE_NAME,
+  audioFileName,
+  encodeIndex,
+  encodeLine,
+  parseEntry,
+  replayIndex,
+} from './history-index';
+import type { HistoryEntry } from './history-index';
+import type { HistoryRetention } from './settings-schema';
+
+export type { HistoryEntry } from './history-index';
+
+/** What the caller knows about a reading; the store adds id, createdAt and the audio file fields. */
+export type NewHistoryEntry = Omit<HistoryEntry, 'id' | 'createdAt' | 'audioFile' | 'audioBytes'>;
+
+export interface HistoryPage {
+  /** Newest first. */
+  entries: HistoryEntry[];
+  /** How many entries match in all (for paging). */
+  total: number;
+}
+
+export interface PageRequest {
+  offset?: number;
+  limit?: number;
+}
+
+export type HistoryErrorCode = 'not_found' | 'invalid_entry' | 'export_unsupported' | 'closed';
+
+export class HistoryError extends Error {
+  override readonly name = 'HistoryError';
+  constructor(
+    readonly code: HistoryErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface HistoryOptions {
+  retention?: HistoryRetention;
+  /** Compact once this many dead lines have piled up (and they outnumber live entries). */
+  compactAfterDeadLines?: number;
+  /** Clock for createdAt (tests pin it). */
+  now?: () => Date;
+}
+
+/** What open() found and repaired; all zero/false after a clean shutdown. */
+export interface OpenReport {
+  droppedPartialLine: boolean;
+  skippedLines: number;
+  /** Entries whose audio file had disappeared (deleted by hand, disk trouble): dropped from the index. */
+  missingAudio: number;
+  /** Audio or temporary files no entry refers to, left by an interrupted add, delete or clear. */
+  removedOrphans: number;
+  compacted: boolean;
+}
+
+const DEFAULT_PAGE_SIZE = 50;
+const DEFAULT_COMPACT_AFTER = 1000;
+const BYTES_PER_MEGABYTE = 1024 * 1024;
+
+/** Sorts by creation time as text (handy when looking at the folder) and never collides. */
+function newEntryId(now: Date): string {
+  return `${now.getTime().toString(36)}-${randomBytes(6).toString('hex')}`;
+}
+
+function page<T>(items: readonly T[], request: PageRequest): T[] {
+  const offset = Math.max(0, Math.floor(request.offset ?? 0));
+  const limit = Math.max(0, Math.floor(request.limit ?? DEFAULT_PAGE_SIZE));
+  return items.slice(offset, offset + limit);
+}
+
+/** Appends and fsyncs in a single write, so a kill leaves either nothing or a prefix of it. */
+async function appendDurably(path: string, text: string): Promise<void> {
+  const handle = await fs.open(path, 'a', 0o600);
+  try {
+    await handle.write(text);
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function removeFile(path: string): Promise<void> {
+  await fs.rm(path, { force: true });
+}
+
+export class HistoryStore {
+  private readonly indexPath: string;
+  private readonly audioDir: string;
+  private entries: Map<string, HistoryEntry>;
+  private newestFirst: HistoryEntry[] | undefined;
+  private bytes = 0;
+  private deadLines: number;
+  private retention: HistoryRetention | undefined;
+  private readonly compactAfter: number;
+  private readonly now: () => Date;
+  /** Mutations run one at a time, in call order. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    readonly dir: string,
+    replayed: { entries: Map<string, HistoryEntry>; deadLines: number },
+    options: HistoryOptions,
+    readonly openReport: OpenReport,
+  ) {
+    this.indexPath = join(dir, INDEX_FILE_NAME);
+    this.audioDir = join(dir, AUDIO_DIR_NAME);
+    this.entries = replayed.entries;
+    this.deadLines = replayed.deadLines;
+    for (const entry of this.entries.values()) this.bytes += entry.audioBytes;
+    this.retention = options.retention;
+    this.compactAfter = options.compactAfterDeadLines ?? DEFAULT_COMPACT_AFTER;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Opens (creating if needed) the history in `dir`, repairing whatever an earlier crash left. */
+  static async open(dir: string, options: HistoryOptions = {}): Promise<HistoryStore> {
+    const audioDir = join(dir, AUDIO_DIR_NAME);
+    await fs.mkdir(audioDir, { recursive: true });
+    const indexPath = join(dir, INDEX_FILE_NAME);
+    const replayed = replayIndex((await readFileAtomic(indexPath))?.toString('utf8') ?? '');
+    const audioFiles = new Set(await fs.readdir(audioDir));
+    let missingAudio = 0;
+    for (const [id, entry] of replayed.entries) {
+      if (audioFiles.has(entry.audioFile)) continue;
+      replayed.entries.delete(id);
+      missingAudio++;
+    }
+    const report: OpenReport = {
+      droppedPartialLine: replayed.partialTail,
+      skippedLines: replayed.badLines,
+      missingAudio,
+      removedOrphans: 0,
+      compacted: false,
+    };
+    const store = new HistoryStore(dir, replayed, options, report);
+    // An index ending mid-line must be rewritten before the next append, or that append would be
+    // glued to the fragment and lost with it.
+    if (replayed.partialTail || replayed.badLines > 0 || missingAudio > 0 || store.shouldCompact()) {
+      await store.writeIndex();
+      report.compacted = true;
+    }
+    report.removedOrphans = await store.removeOrphans(audioFiles);
+    if (store.retention) await store.enforceRetention();
+    return store;
+  }
+
+  /** Number of entries. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Bytes of stored audio, the quantity the megabyte limit applies to. */
+  get audioBytes(): number {
+    return this.bytes;
+  }
+
+  /** Stores a reading: its audio first, then its index line; then applies the retention limit. */
+  add(fields: NewHistoryEntry, audio: Uint8Array): Promise<HistoryEntry> {
+    return this.enqueue(async () => {
+      const createdAt = this.now();
+      const id = newEntryId(createdAt);
+      const entry = parseEntry({
+        ...fields,
+        id,
+        createdAt: createdAt.toISOString(),
+        audioFile: audioFileName(id, fields.outputFormat),
+        audioBytes: audio.byteLength,
+      });
+      if (!entry)
+        throw new HistoryError('invalid_entry', 'The reading to store has missing or invalid fields.');
+      const audioPath = join(this.audioDir, entry.audioFile);
+      await writeFileAtomic(audioPath, audio);
+      try {
+        await appendDurably(this.indexPath, encodeLine({ op: 'add', entry }));
+      } catch (error) {
+        await removeFile(audioPath).catch(() => undefined);
+        throw error;
+      }
+      this.entries.set(entry.id, entry);
+      this.bytes += entry.audioBytes;
+      this.newestFirst = undefined;
+      await this.enforceRetention();
+      return { ...entry };
+    });
+  }
+
+  /** A page of entries, newest first. */
+  list(request: PageRequest = {}): HistoryPage {
+    const all = this.ordered();
+    return { entries: page(all, request).map((entry) => ({ ...entry })), total: all.length };
+  }
+
+  /** Entries whose text or voice name contains `query`, ignoring case; newest first. */
+  search(query: string, request: PageRequest = {}): HistoryPage {
+    const needle = query.trim().toLowerCase();
+    if (needle === '') return this.list(request);
+    const matches = this.ordered().filter(
+      (entry) => entry.text.toLowerCase().includes(needle) || entry.voiceName.toLowerCase().includes(needle),
+    );
+    return { entries: page(matches, request).map((entry) => ({ ...entry })), total: matches.length };
+  }
+
+  get(id: string): HistoryEntry | undefined {
+    const entry = this.entries.get(id);
+    return entry ? { ...entry } : undefined;
+  }
+
+  /** Path of an entry's audio file (for replay or export); throws not_found. */
+  audioPath(id: string): string {
+    const entry = this.entries.get(id);
+    if (!entry) throw new HistoryError('not_found', 'This reading is no longer in the history.');
+    return join(this.audioDir, entry.audioFile);
+  }
+
+  /** The stored audio, in the entry's outputFormat. */
+  async readAudio(id: string): Promise<Uint8Array> {
+    const path = this.audioPath(id);
+    try {
+      return new Uint8Array(await fs.readFile(path));
+    } catch (error) {
+      if (isNotFound(error)) throw new HistoryError('not_found', 'The audio of this reading is missing.');
+      throw error;
+    }
+  }
+
+  /** Removes one entry and its audio; false when there was no such entry. */
+  delete(id: string): Promise<boolean> {
+    return this.enqueue(async () => {
+      if (!this.entries.has(id)) return false;
+      await this.removeEntries([id]);
+      return true;
+    });
+  }
+
+  /** Removes every entry and audio file. */
+  clear(): Promise<void> {
+    return this.enqueue(async () => {
+      const files = [...this.entries.values()].map((entry) => entry.audioFile);
+      await writeFileAtomic(this.indexPath, '');
+      this.entries = new Map();
+      this.bytes = 0;
+      this.deadLines = 0;
+      this.newestFirst = undefined;
+      await Promise.all(files.map((file) => removeFile(join(this.audioDir, file))));
+    });
+  }
+
+  /** Applies a new retention limit at once (oldest entries go first); returns the removed ids. */
+  setRetention(retention: HistoryRetention): Promise<string[]> {
+    return this.enqueue(async () => {
+      this.retention = { ...retention };
+      return this.enforceRetention();
+    });
+  }
+
+  /** Rewrites the index with live entries only (also done automatically). */
+  compact(): Promise<void> {
+    return this.enqueue(() => this.writeIndex());
+  }
+
+  /** Waits for pending writes; later calls that write are refused. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.queue;
+  }
+
+  private enqueue<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new HistoryError('closed', 'The history is closed.'));
+    const run = this.queue.then(operation);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private ordered(): HistoryEntry[] {
+    this.newestFirst ??= [...this.entries.values()].reverse();
+    return this.newestFirst;
+  }
+
+  private async enforceRetention(): Promise<string[]> {
+    if (!this.retention) return [];
+    const maxEntries = this.retention.maxEntries;
+    const maxBytes = this.retention.maxMegabytes * BYTES_PER_MEGABYTE;
+    const evicted: string[] = [];
+    let count = this.entries.size;
+    let bytes = this.bytes;
+    for (const entry of this.entries.values()) {
+      if (count <= maxEntries && bytes <= maxBytes) break;
+      evicted.push(entry.id);
+      count--;
+      bytes -= entry.audioBytes;
+    }
+    if (evicted.length > 0) await this.removeEntries(evicted);
+    return evicted;
+  }
+
+  /** Tombstones first (one append), then the audio files. */
+  private async removeEntries(ids: readonly string[]): Promise<void> {
+    await appendDurably(this.indexPath, ids.map((id) => encodeLine({ op: 'delete', id })).join(''));
+    const files: string[] = [];
+    for (const id of ids) {
+      const entry = this.entries.get(id);
+      if (!entry) continue;
+      this.entries.delete(id);
+      this.bytes -= entry.audioBytes;
+      this.deadLines += 2;
+      files.push(entry.audioFile);
+    }
+    this.newestFirst = undefined;
+    await Promise.all(files.map((file) => removeFile(join(this.audioDir, file))));
+    if (this.shouldCompact()) await this.writeIndex();
+  }
+
+  private shouldCompact(): boolean {
+    return this.deadLines >= this.compactAfter && this.deadLines > this.entries.size;
+  }
+
+  private async writeIndex(): Promise<void> {
+    await writeFileAtomic(this.indexPath, encodeIndex(this.entries.values()));
+    this.deadLines = 0;
+  }
+
+  /** Deletes audio-folder files that no live entry refers to; returns how many. */
+  private async removeOrphans(namesOnDisk: ReadonlySet<string>): Promise<number> {
+    const referenced = new Set([...this.entries.values()].map((entry) => entry.audioFile));
+    const orphans = [...namesOnDisk].filter((name) => !referenced.has(name));
+    await Promise.all(orphans.map((name) => removeFile(join(this.audioDir, name))));
+    if (orphans.length > 0) await syncDirectory(this.audioDir);
+    return orphans.length;
+  }
+}
