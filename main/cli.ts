@@ -1,2 +1,87 @@
-// `hark` command line (filled in by the CLI work).
-export {};
+// `hark` command line: speak, voices, serve. bin/hark.js calls main(); runCli() is the same without
+// the process wiring (signals, exit status), for callers that bring their own streams.
+import packageJson from '../package.json';
+import { parseArgs } from './cli/args';
+import type { Command } from './cli/args';
+import type { CliContext } from './cli/context';
+import { readStoredApiKey } from './cli/engine';
+import { describeFailure, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, isExpectedFailure } from './cli/errors';
+import { helpText } from './cli/help';
+import { serveCommand } from './cli/serve';
+import { speakCommand } from './cli/speak';
+import { voicesCommand } from './cli/voices';
+import { redactSecrets } from './store/redact';
+
+/** After SIGINT, cleanup (closing sockets, killing the player) gets this long before a hard exit. */
+const INTERRUPT_GRACE_MS = 3_000;
+/** After the command returns, anything still holding the event loop open gets this long. */
+const EXIT_GRACE_MS = 1_000;
+
+function execute(command: Command, ctx: CliContext): Promise<number> | number {
+  switch (command.kind) {
+    case 'help':
+      ctx.stdout.write(helpText(command.topic));
+      return EXIT_OK;
+    case 'version':
+      ctx.stdout.write(`hark ${packageJson.version}\n`);
+      return EXIT_OK;
+    case 'speak':
+      return speakCommand(command.options, ctx);
+    case 'serve':
+      return serveCommand(command.options, ctx);
+    case 'voices':
+      return voicesCommand(command.options, ctx);
+  }
+}
+
+function reportFailure(error: unknown, ctx: CliContext): void {
+  const secrets = [ctx.env.ELEVENLABS_API_KEY?.trim() ?? '', readStoredApiKey() ?? ''];
+  ctx.stderr.write(`hark: ${redactSecrets(describeFailure(error), secrets)}\n`);
+  if (!isExpectedFailure(error) && ctx.env.HARK_DEBUG === '1' && error instanceof Error) {
+    ctx.stderr.write(`${redactSecrets(error.stack ?? '', secrets)}\n`);
+  }
+}
+
+/** Runs one command line; resolves the exit status. Never rejects. */
+export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
+  try {
+    return await execute(parseArgs(argv), ctx);
+  } catch (error) {
+    if (ctx.signal.aborted) return EXIT_INTERRUPTED;
+    reportFailure(error, ctx);
+    return EXIT_FAILURE;
+  }
+}
+
+/** Process entry: wires signals, stdio and the exit status, and makes sure the process ends. */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  const interrupt = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    // A second Ctrl-C means "now".
+    if (interrupt.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    interrupt.abort(signal);
+    setTimeout(() => process.exit(EXIT_INTERRUPTED), INTERRUPT_GRACE_MS).unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // `hark voices | head -1` closes our stdout early: not an error worth a trace.
+  process.stdout.on('error', () => undefined);
+  process.on('unhandledRejection', (reason) => {
+    process.stderr.write(`hark: ${describeFailure(reason)}\n`);
+    process.exit(EXIT_FAILURE);
+  });
+  const ctx: CliContext = {
+    env: process.env,
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    signal: interrupt.signal,
+    platform: process.platform,
+  };
+  const code = await runCli(argv, ctx);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  process.exitCode = code;
+  // Normally the process ends by itself here; a straggling handle must not make it hang.
+  setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
+}

@@ -1,0 +1,138 @@
+// `hark speak`: text (argument, stdin stream or clipboard) → Narration over StreamSession → player or file.
+import { DEFAULT_OFFLINE_VOICE_ID } from '../engine/offline-voice';
+import { SpeechError } from '../speech/errors';
+import { Narration } from '../speech/narration';
+import type { NarrationSource } from '../speech/narration';
+import type { FormatInfo } from '../speech/protocol';
+import type { EngineName, SpeakOptions, TextSource } from './args';
+import { readClipboard } from './clipboard';
+import type { CliContext } from './context';
+import { chooseEngine, connectEngine, DEFAULT_ELEVENLABS_VOICE_ID } from './engine';
+import type { EngineChoice, EngineConnection } from './engine';
+import { CliError, EXIT_INTERRUPTED, EXIT_OK } from './errors';
+import { FileSink } from './file-sink';
+import { chooseFileTarget, defaultPcmFormat } from './formats';
+import { findPlayer, openPlayerSink } from './player';
+import type { CliSink } from './sink';
+import { readTextChunks, requireText } from './stdin';
+
+interface OutputPlan {
+  format: FormatInfo;
+  open(onFailure: (error: CliError) => void): Promise<CliSink>;
+  /** Said once on stderr before the reading starts. */
+  note?: string;
+}
+
+/** Decided before anything starts, so a missing player or a bad extension fails at once. */
+function planOutput(options: SpeakOptions, engine: EngineName, ctx: CliContext): OutputPlan {
+  if (options.out !== undefined) {
+    const target = chooseFileTarget(options.out, options.format, engine);
+    return {
+      format: target.format,
+      open: () => FileSink.create(target.path, target.container, target.format),
+    };
+  }
+  const player = findPlayer(ctx.env, ctx.platform);
+  const format = options.format ?? defaultPcmFormat(engine);
+  if (!player.spec.codecs.includes(format.codec)) {
+    throw new CliError(`${player.spec.name} cannot play ${format.format}; use a pcm_* format, or --out FILE`);
+  }
+  const plan: OutputPlan = {
+    format,
+    open: (onFailure) => openPlayerSink(player, format, ctx.env, onFailure),
+  };
+  if (!player.spec.readsStdin) {
+    plan.note = `${player.spec.name} cannot play a stream, so playback starts once all audio has arrived (install ffplay to stream)`;
+  }
+  return plan;
+}
+
+async function narrationSource(
+  source: TextSource,
+  ctx: CliContext,
+  signal: AbortSignal,
+): Promise<NarrationSource> {
+  switch (source.kind) {
+    case 'text':
+      if (source.text.trim() === '') throw new CliError('nothing to read: the text is empty');
+      return { kind: 'text', text: source.text };
+    case 'clipboard':
+      return { kind: 'text', text: await readClipboard(ctx.env, signal, ctx.platform) };
+    case 'stdin':
+      if (ctx.stdin.isTTY) ctx.stderr.write('(reading from the terminal: type the text, then Ctrl-D)\n');
+      return { kind: 'stream', chunks: requireText(readTextChunks(ctx.stdin, signal), 'stdin') };
+  }
+}
+
+function defaultVoice(engine: EngineChoice): string {
+  return engine.kind === 'offline' ? DEFAULT_OFFLINE_VOICE_ID : DEFAULT_ELEVENLABS_VOICE_ID;
+}
+
+/**
+ * The clearest one-line reason: our own message when the text source or the sink failed (the
+ * narration wraps those as io_failed), and the voice the user asked for when it does not exist.
+ */
+function explain(error: unknown, voiceId: string): unknown {
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  if (error instanceof SpeechError && error.code === 'io_failed' && cause instanceof CliError) return cause;
+  if (error instanceof SpeechError && error.code === 'voice_not_found') {
+    return new SpeechError(
+      error.code,
+      `${error.message} (voice "${voiceId}"; hark voices lists them)`,
+      error.status,
+    );
+  }
+  return error;
+}
+
+function exitCodeFor(signal: AbortSignal): number {
+  // 128 + signal number, as shells report it.
+  return signal.reason === 'SIGTERM' ? 143 : EXIT_INTERRUPTED;
+}
+
+export async function speakCommand(options: SpeakOptions, ctx: CliContext): Promise<number> {
+  const engine = chooseEngine(options, ctx.env);
+  const voiceId = options.voice ?? defaultVoice(engine);
+  const output = planOutput(options, engine.kind, ctx);
+  // Aborted by Ctrl-C, or by the player dying mid-reading.
+  const stop = new AbortController();
+  const onInterrupt = (): void => stop.abort();
+  ctx.signal.addEventListener('abort', onInterrupt, { once: true });
+  if (ctx.signal.aborted) stop.abort();
+  let sinkFailure: CliError | undefined;
+  let sink: CliSink | undefined;
+  let connection: EngineConnection | undefined;
+  try {
+    const source = await narrationSource(options.source, ctx, stop.signal);
+    if (output.note) ctx.stderr.write(`hark: note: ${output.note}\n`);
+    sink = await output.open((error) => {
+      sinkFailure ??= error;
+      stop.abort();
+    });
+    connection = await connectEngine(engine);
+    if (stop.signal.aborted) throw new SpeechError('aborted', 'stopped');
+    const narration = new Narration({
+      session: {
+        baseUrl: connection.baseUrl,
+        apiKey: connection.apiKey,
+        voiceId,
+        query: { output_format: output.format.format, model_id: options.model },
+        signal: stop.signal,
+      },
+      source,
+      sink,
+    });
+    stop.signal.addEventListener('abort', () => narration.cancel(), { once: true });
+    // run() resolves once the sink has finished playing or writing.
+    await narration.run();
+    return EXIT_OK;
+  } catch (error) {
+    await sink?.stop();
+    if (sinkFailure) throw sinkFailure;
+    if (ctx.signal.aborted) return exitCodeFor(ctx.signal);
+    throw explain(error, voiceId);
+  } finally {
+    ctx.signal.removeEventListener('abort', onInterrupt);
+    await connection?.close();
+  }
+}
