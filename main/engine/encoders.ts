@@ -1,0 +1,115 @@
+// Audio encoders for every output format the offline server offers: raw PCM at any documented rate,
+// MP3 (pure JavaScript LAME), and G.711 μ-law / A-law at 8 kHz. Each encoder is streaming: it keeps
+// resampler and codec state between calls, and end() flushes what is still buffered.
+
+import alawmulaw from 'alawmulaw';
+import type { FormatInfo } from '../speech/protocol';
+import { SpeechError, defaultMessage } from '../speech/errors';
+import { createResampler, type Resampler } from './resampler';
+
+export interface AudioEncoder {
+  readonly format: FormatInfo;
+  /** Encodes the next piece of mono S16 input; may return no bytes while codecs fill their buffers. */
+  encode(pcm: Int16Array): Uint8Array;
+  /** Flushes what is buffered. Call once, after the last encode(). */
+  end(): Uint8Array;
+}
+
+/** Turns resampled PCM into output bytes. */
+interface Codec {
+  encode(pcm: Int16Array): Uint8Array;
+  end(): Uint8Array;
+}
+
+// LAME's output buffer is sized for one MPEG frame of input at a time.
+const MP3_BLOCK_SAMPLES = 1152;
+
+function littleEndianBytes(pcm: Int16Array): Uint8Array {
+  const bytes = new Uint8Array(pcm.length * 2);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < pcm.length; i++) view.setInt16(i * 2, pcm[i] ?? 0, true);
+  return bytes;
+}
+
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1 && parts[0]) return parts[0];
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+const pcmCodec: Codec = { encode: littleEndianBytes, end: () => new Uint8Array(0) };
+
+const mulawCodec: Codec = { encode: (pcm) => alawmulaw.mulaw.encode(pcm), end: () => new Uint8Array(0) };
+
+const alawCodec: Codec = { encode: (pcm) => alawmulaw.alaw.encode(pcm), end: () => new Uint8Array(0) };
+
+async function mp3Codec(sampleRate: number, kbps: number): Promise<Codec> {
+  // ESM-only package: loaded with a dynamic import (see the build notes).
+  const { Mp3Encoder } = await import('@breezystack/lamejs');
+  const lame = new Mp3Encoder(1, sampleRate, kbps);
+  // lamejs hands back an Int8Array view of its own buffer: copy it out as bytes.
+  const copy = (data: ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset: number; length: number }) =>
+    new Uint8Array(data.buffer, data.byteOffset, data.length).slice();
+  return {
+    encode(pcm) {
+      const frames: Uint8Array[] = [];
+      for (let offset = 0; offset < pcm.length; offset += MP3_BLOCK_SAMPLES) {
+        const out = lame.encodeBuffer(pcm.subarray(offset, offset + MP3_BLOCK_SAMPLES));
+        if (out.length > 0) frames.push(copy(out));
+      }
+      return concatBytes(frames);
+    },
+    end: () => copy(lame.flush()),
+  };
+}
+
+async function codecFor(format: FormatInfo): Promise<Codec> {
+  switch (format.codec) {
+    case 'pcm':
+      return pcmCodec;
+    case 'ulaw':
+      return mulawCodec;
+    case 'alaw':
+      return alawCodec;
+    case 'mp3':
+      return mp3Codec(format.sampleRate, format.bitrateKbps ?? 128);
+    case 'opus':
+      throw new SpeechError(
+        'unsupported_format',
+        `${defaultMessage('unsupported_format')} (The offline voice cannot encode Opus.)`,
+      );
+  }
+}
+
+class StreamingEncoder implements AudioEncoder {
+  private ended = false;
+
+  constructor(
+    readonly format: FormatInfo,
+    private readonly resampler: Resampler,
+    private readonly codec: Codec,
+  ) {}
+
+  encode(pcm: Int16Array): Uint8Array {
+    if (this.ended) throw new Error('Encoder already ended');
+    return this.codec.encode(this.resampler.process(pcm));
+  }
+
+  end(): Uint8Array {
+    if (this.ended) return new Uint8Array(0);
+    this.ended = true;
+    return concatBytes([this.codec.encode(this.resampler.flush()), this.codec.end()]);
+  }
+}
+
+/** An encoder from mono S16 at `inputRate` to `format`; Opus is refused with 'unsupported_format'. */
+export async function createEncoder(format: FormatInfo, inputRate: number): Promise<AudioEncoder> {
+  const codec = await codecFor(format);
+  const resampler = await createResampler(inputRate, format.sampleRate);
+  return new StreamingEncoder(format, resampler, codec);
+}
