@@ -71,7 +71,9 @@ export function prepareEspeakText(text: string): EspeakInput {
     const codePoint = char.codePointAt(0) ?? 0;
     const safe = isUnsafeCodePoint(codePoint) ? ' ' : (REPLACEMENTS[char] ?? char);
     parts.push(safe);
-    for (let k = 0; k < safe.length; k++) sourceIndex.push(index);
+    // Replacements are ASCII; a kept character is one code point even when it is two UTF-16 units.
+    const codePoints = safe === char ? 1 : safe.length;
+    for (let k = 0; k < codePoints; k++) sourceIndex.push(index);
     index++;
   }
   return { text: parts.join(''), sourceIndex };
