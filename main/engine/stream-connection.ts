@@ -1,0 +1,346 @@
+// One `stream-input` WebSocket connection on the offline server: authentication, the BOS / text /
+// EOS message sequence, the inactivity timeout, and generations spoken strictly in order.
+import type { RawData, WebSocket } from 'ws';
+import { SpeechError } from '../speech/errors';
+import { parseClientMessage } from '../speech/protocol';
+import type { ParsedClientMessage, VoiceSettings } from '../speech/protocol';
+import { generationFrames } from './audio-frames';
+import type { AudioEncoder } from './encoders';
+import { createEncoder } from './encoders';
+import { GenerationBuffer } from './generation-buffer';
+import { OFFLINE_SAMPLE_RATE } from './offline-voice';
+import type { OfflineVoice } from './offline-voice';
+import { credentialFromMessage, tokensEqual } from './server-auth';
+import {
+  AUTHENTICATION_REQUIRED,
+  FINAL_FRAME,
+  INVALID_API_KEY,
+  INVALID_INPUT_MESSAGE,
+  TEXT_AFTER_END,
+  TEXT_LIMIT_EXCEEDED,
+  VOICE_SETTINGS_CHANGED,
+  audioFrame,
+  closeReason,
+  engineFailed,
+  errorFrame,
+  inputTimeoutExceeded,
+  invalidInput,
+  voiceNotFound,
+} from './server-messages';
+import type { ServerError } from './server-messages';
+import type { QueryResult, StreamRequestOptions } from './stream-request';
+
+/** Text waiting to be spoken on one connection, beyond which the client is asked to slow down. */
+export const MAX_PENDING_CHARS = 2_000_000;
+const MIN_SPEED = 0.7;
+const MAX_SPEED = 1.2;
+const NORMAL_CLOSE = 1000;
+const GOING_AWAY = 1001;
+
+export interface ConnectionContext {
+  socket: WebSocket;
+  voice: OfflineVoice;
+  voiceId: string;
+  token: string;
+  query: QueryResult;
+  /** The credential from the handshake headers/query, if any. */
+  headerCredential: string | undefined;
+}
+
+/** What the first message settled for the rest of the connection. */
+interface Session {
+  buffer: GenerationBuffer;
+  encoder: AudioEncoder;
+  options: StreamRequestOptions;
+  voiceSettings: VoiceSettings | null;
+  speed: number;
+  /** Whether any audio went into the encoder (an unused MP3 encoder still flushes a frame). */
+  encoded: boolean;
+}
+
+type ConnectionState =
+  | { kind: 'awaiting_bos' }
+  | { kind: 'streaming'; session: Session }
+  | { kind: 'ending'; session: Session }
+  | { kind: 'closed' };
+
+/** Key order does not matter when comparing voice settings. */
+function canonicalSettings(settings: VoiceSettings | null): string {
+  if (settings === null) return 'null';
+  const entries = Object.entries(settings).sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify(entries);
+}
+
+function clampSpeed(speed: number | undefined): number {
+  return Math.min(MAX_SPEED, Math.max(MIN_SPEED, speed ?? 1));
+}
+
+function decodeJson(data: RawData): unknown {
+  const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+  return JSON.parse(bytes.toString('utf8')) as unknown;
+}
+
+export class StreamConnection {
+  private state: ConnectionState = { kind: 'awaiting_bos' };
+  /** Incoming messages are handled one after another (the first one may wait for the encoder). */
+  private inbox: Promise<void> = Promise.resolve();
+  /** Generations, spoken strictly in order. */
+  private work: Promise<void> = Promise.resolve();
+  private pendingGenerations = 0;
+  private pendingChars = 0;
+  private inactivityTimer: NodeJS.Timeout | undefined;
+  private readonly abort = new AbortController();
+  private readonly closed: Promise<void>;
+
+  constructor(private readonly context: ConnectionContext) {
+    const { socket } = context;
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    socket.on('close', () => this.release());
+    // A broken socket (reset, oversized frame) is closed by `ws` itself; only release our work.
+    socket.on('error', () => this.release());
+    socket.on('message', (data, isBinary) => this.receive(data, isBinary));
+    if (context.headerCredential !== undefined && !tokensEqual(context.headerCredential, context.token)) {
+      this.fail(INVALID_API_KEY);
+      return;
+    }
+    this.armInactivityTimer();
+  }
+
+  /** Resolves once the socket has closed. */
+  whenClosed(): Promise<void> {
+    return this.closed;
+  }
+
+  /** Server shutdown: stop all work and say goodbye; the server terminates stragglers. */
+  shutDown(): void {
+    if (this.state.kind === 'closed') return;
+    this.release();
+    this.context.socket.close(GOING_AWAY, 'Server shutting down');
+  }
+
+  terminate(): void {
+    this.release();
+    this.context.socket.terminate();
+  }
+
+  private receive(data: RawData, isBinary: boolean): void {
+    this.inbox = this.inbox
+      .then(() => this.handle(data, isBinary))
+      .catch((cause: unknown) =>
+        this.fail(engineFailed(cause instanceof Error ? cause.message : String(cause))),
+      );
+  }
+
+  private async handle(data: RawData, isBinary: boolean): Promise<void> {
+    if (this.state.kind === 'closed') return;
+    if (isBinary) return this.fail(invalidInput('binary frames are not accepted; send JSON text frames'));
+    let value: unknown;
+    try {
+      value = decodeJson(data);
+    } catch {
+      return this.fail(INVALID_INPUT_MESSAGE);
+    }
+    const parsed = parseClientMessage(value);
+    if (!parsed.ok) return this.fail(invalidInput(parsed.reason));
+    const message = parsed.value;
+    switch (this.state.kind) {
+      case 'awaiting_bos':
+        return this.begin(message);
+      case 'streaming':
+        return this.continue(this.state.session, message);
+      case 'ending':
+        // A late keep-alive or a second EOS is harmless; real text is not.
+        if (message.text !== '' && message.text !== ' ') this.fail(TEXT_AFTER_END);
+        return;
+    }
+  }
+
+  /** The first message: authenticate, check the request, set up the session, then treat its text. */
+  private async begin(message: ParsedClientMessage): Promise<void> {
+    const problem = this.authenticate(message);
+    if (problem) return this.fail(problem);
+    const session = await this.openSession(message);
+    if (this.isClosed()) return;
+    if ('error' in session) return this.fail(session);
+    this.state = { kind: 'streaming', session };
+    this.armInactivityTimer();
+    this.accept(session, message);
+  }
+
+  private authenticate(message: ParsedClientMessage): ServerError | undefined {
+    if (this.context.headerCredential !== undefined) return undefined; // checked at the handshake
+    const credential = credentialFromMessage(message);
+    if (credential === undefined) return AUTHENTICATION_REQUIRED;
+    return tokensEqual(credential, this.context.token) ? undefined : INVALID_API_KEY;
+  }
+
+  private async openSession(message: ParsedClientMessage): Promise<Session | ServerError> {
+    const { query, voice, voiceId } = this.context;
+    if (!query.ok) return { ...query.problem, code: 1008 };
+    const voices = await voice.voices();
+    const wanted = voiceId.toLowerCase();
+    if (!voices.some((info) => info.voiceId.toLowerCase() === wanted)) {
+      return voiceNotFound(voiceId, voices[0]?.voiceId);
+    }
+    let encoder: AudioEncoder;
+    try {
+      encoder = await createEncoder(query.value.format, OFFLINE_SAMPLE_RATE);
+    } catch (cause) {
+      if (cause instanceof SpeechError && cause.code === 'unsupported_format') {
+        return { error: 'unsupported_format', message: cause.message, code: 1008 };
+      }
+      throw cause;
+    }
+    const voiceSettings = message.voiceSettings ?? null;
+    return {
+      buffer: new GenerationBuffer({
+        ...(message.chunkLengthSchedule ? { schedule: message.chunkLengthSchedule } : {}),
+        autoMode: query.value.autoMode,
+      }),
+      encoder,
+      options: query.value,
+      voiceSettings,
+      speed: clampSpeed(voiceSettings?.speed),
+      encoded: false,
+    };
+  }
+
+  private continue(session: Session, message: ParsedClientMessage): void {
+    const settings = message.voiceSettings;
+    if (settings && canonicalSettings(settings) !== canonicalSettings(session.voiceSettings)) {
+      return this.fail(VOICE_SETTINGS_CHANGED);
+    }
+    this.armInactivityTimer();
+    this.accept(session, message);
+  }
+
+  /** Text `""` ends the input; `" "` adds nothing (keep-alive, or a bare flush); the rest is buffered. */
+  private accept(session: Session, message: ParsedClientMessage): void {
+    if (message.text === '') return this.endInput(session);
+    const text = message.text === ' ' ? '' : message.text;
+    if (this.pendingChars + session.buffer.buffered.length + text.length > MAX_PENDING_CHARS) {
+      return this.fail(TEXT_LIMIT_EXCEEDED);
+    }
+    const due = session.buffer.add(text, { flush: message.flush, tryTrigger: message.tryTriggerGeneration });
+    for (const generation of due) this.enqueue(session, generation);
+  }
+
+  private endInput(session: Session): void {
+    this.state = { kind: 'ending', session };
+    this.disarmInactivityTimer();
+    for (const generation of session.buffer.end()) this.enqueue(session, generation);
+    this.work = this.work.then(() =>
+      this.finish(session).catch((cause: unknown) => this.failGeneration(cause)),
+    );
+  }
+
+  private enqueue(session: Session, text: string): void {
+    this.pendingGenerations++;
+    this.pendingChars += text.length;
+    this.disarmInactivityTimer();
+    this.work = this.work.then(async () => {
+      try {
+        await this.speak(session, text);
+      } catch (cause) {
+        this.failGeneration(cause);
+      } finally {
+        this.pendingGenerations--;
+        this.pendingChars -= text.length;
+        if (this.pendingGenerations === 0 && this.state.kind === 'streaming') this.armInactivityTimer();
+      }
+    });
+  }
+
+  private async speak(session: Session, text: string): Promise<void> {
+    if (this.state.kind === 'closed') return;
+    const synthesis = await this.context.voice.synthesize(text, {
+      voiceId: this.context.voiceId,
+      speed: session.speed,
+      signal: this.abort.signal,
+    });
+    session.encoded = true;
+    const frames = generationFrames(
+      synthesis,
+      (pcm) => session.encoder.encode(pcm),
+      session.options.syncAlignment,
+    );
+    for (const frame of frames) {
+      if (this.isClosed()) return;
+      await this.send(audioFrame(Buffer.from(frame.audio).toString('base64'), frame.alignment));
+    }
+  }
+
+  private failGeneration(cause: unknown): void {
+    if (this.state.kind === 'closed') return;
+    if (cause instanceof SpeechError && cause.code === 'aborted') return;
+    if (cause instanceof SpeechError && cause.code === 'voice_not_found') {
+      return this.fail(voiceNotFound(this.context.voiceId, undefined));
+    }
+    this.fail(engineFailed(cause instanceof Error ? cause.message : String(cause)));
+  }
+
+  /** After the last generation: the encoder's tail, the final frame, then a normal close. */
+  private async finish(session: Session): Promise<void> {
+    if (this.state.kind === 'closed') return;
+    const tail = session.encoded ? session.encoder.end() : new Uint8Array(0);
+    if (tail.length > 0) {
+      const alignment = session.options.syncAlignment
+        ? { chars: [], charStartTimesMs: [], charDurationsMs: [] }
+        : null;
+      await this.send(audioFrame(Buffer.from(tail).toString('base64'), alignment));
+    }
+    await this.send(FINAL_FRAME);
+    this.closeWith(NORMAL_CLOSE, '');
+  }
+
+  private send(data: string): Promise<void> {
+    const { socket } = this.context;
+    return new Promise((resolve) => {
+      if (this.state.kind === 'closed' || socket.readyState !== socket.OPEN) return resolve();
+      // A failed send also closes the socket, which the close listener handles.
+      socket.send(data, () => resolve());
+    });
+  }
+
+  /** Sends the error frame, then closes with its code and (truncated) message as the reason. */
+  private fail(problem: ServerError): void {
+    if (this.state.kind === 'closed') return;
+    const { socket } = this.context;
+    if (socket.readyState === socket.OPEN) socket.send(errorFrame(problem));
+    this.closeWith(problem.code, closeReason(problem.message));
+  }
+
+  private closeWith(code: number, reason: string): void {
+    this.release();
+    const { socket } = this.context;
+    if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING)
+      socket.close(code, reason);
+  }
+
+  /** A method, so TypeScript re-reads the state after an await. */
+  private isClosed(): boolean {
+    return this.state.kind === 'closed';
+  }
+
+  /** Stops timers and any generation in progress; idempotent. */
+  private release(): void {
+    if (this.state.kind === 'closed') return;
+    this.state = { kind: 'closed' };
+    this.disarmInactivityTimer();
+    this.abort.abort();
+  }
+
+  /** The timer runs while the server waits for text; generating audio pauses it. */
+  private armInactivityTimer(): void {
+    this.disarmInactivityTimer();
+    if (this.pendingGenerations > 0) return;
+    if (this.state.kind !== 'awaiting_bos' && this.state.kind !== 'streaming') return;
+    const seconds = this.context.query.ok ? this.context.query.value.inactivityTimeoutS : 20;
+    this.inactivityTimer = setTimeout(() => this.fail(inputTimeoutExceeded(seconds)), seconds * 1000);
+  }
+
+  private disarmInactivityTimer(): void {
+    if (this.inactivityTimer !== undefined) clearTimeout(this.inactivityTimer);
+    this.inactivityTimer = undefined;
+  }
+}

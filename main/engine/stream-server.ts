@@ -1,0 +1,171 @@
+// The offline voice behind an ElevenLabs-compatible `stream-input` WebSocket server (`hark serve`, and
+// the app's offline engine). Loopback only, token required, browser origins refused.
+//
+// Where this server differs from (or pins down) the ElevenLabs behaviour, on purpose:
+// - Handshakes are refused with HTTP 403 when they carry an `Origin` header (web pages), and with 404
+//   for any other path. Everything else is answered in-band after the handshake, as ElevenLabs does:
+//   `{"message","error","code"}` then a close with that code and the message (cut to 123 bytes).
+// - Authentication: `xi-api-key` or `authorization: Bearer` header (or `authorization` query), else
+//   the first message's `xi_api_key` / `xi-api-key` / `authorization`. Checked before anything else.
+// - An unknown voice id is accepted at the handshake and then answered with `voice_not_found` + 1008
+//   once the first message arrives, so clients see the same in-band error path as for a bad key.
+// - Unsupported `output_format` (Opus) -> `unsupported_format` + 1008; malformed query values ->
+//   `invalid_request` + 1008; an engine failure -> `engine_failed` + 1011 (an internal error).
+// - `normalizedAlignment` equals `alignment`: the offline voice speaks the text as written.
+// - Alignment covers exactly the text sent, whitespace included, except the BOS/keep-alive `" "`
+//   messages and whitespace still buffered at the end of input (nothing to speak).
+// - The inactivity timer runs only while the server waits for text, not while it is generating.
+// - Later `generation_config` values are ignored (the first message's schedule holds); voice
+//   settings other than `speed` (clamped to 0.7-1.2) have no effect on the offline voice.
+// - Generation rules (schedule, flush, try_trigger_generation, auto_mode): see generation-buffer.ts.
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { OfflineVoice } from './offline-voice';
+import { credentialFromRequest, generateToken, isBrowserRequest } from './server-auth';
+import { handleHttpRequest } from './server-http';
+import { StreamConnection } from './stream-connection';
+import { matchStreamPath, parseStreamQuery } from './stream-request';
+
+export interface StreamServerOptions {
+  /** Loopback only: '127.0.0.1' (default), '::1' or 'localhost'; anything else throws. */
+  host?: string;
+  /** 0 = any free port (default). */
+  port?: number;
+  /** Generated (random, URL-safe) when absent. */
+  token?: string;
+  /** Shared engine; created (and closed with the server) when absent. */
+  voice?: OfflineVoice;
+}
+
+export interface RunningStreamServer {
+  /** 'http://127.0.0.1:PORT': the base URL a client is given. */
+  readonly url: string;
+  readonly port: number;
+  /** Presented as the API key: `xi-api-key` header or the first message's `xi_api_key`. */
+  readonly token: string;
+  /** Closes every socket and the engine it owns. */
+  close(): Promise<void>;
+}
+
+/** Larger WebSocket messages are refused with close code 1009 (clients send text a little at a time). */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
+/** How long close() waits for clients to answer the closing handshake before cutting them off. */
+const CLOSE_GRACE_MS = 1000;
+
+const LOOPBACK_HOSTS: Record<string, { listen: string; urlHost: string }> = {
+  '127.0.0.1': { listen: '127.0.0.1', urlHost: '127.0.0.1' },
+  localhost: { listen: '127.0.0.1', urlHost: '127.0.0.1' },
+  '::1': { listen: '::1', urlHost: '[::1]' },
+  '[::1]': { listen: '::1', urlHost: '[::1]' },
+};
+
+function loopbackHost(host: string): { listen: string; urlHost: string } {
+  const known = LOOPBACK_HOSTS[host];
+  if (!known) {
+    throw new Error(
+      `The offline server only listens on loopback (127.0.0.1, ::1 or localhost), not on "${host}": it speaks for anyone who can reach it.`,
+    );
+  }
+  return known;
+}
+
+/** Answers a handshake that will not be upgraded with a small JSON body, then drops the socket. */
+function refuseUpgrade(socket: Duplex, status: number, statusText: string, message: string): void {
+  const body = JSON.stringify({ detail: { status: statusText.toLowerCase().replace(/ /g, '_'), message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error): void => reject(error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+export async function startStreamServer(options: StreamServerOptions = {}): Promise<RunningStreamServer> {
+  const host = loopbackHost(options.host ?? '127.0.0.1');
+  const token = options.token ?? generateToken();
+  const ownsVoice = options.voice === undefined;
+  const voice = options.voice ?? new OfflineVoice();
+  const connections = new Set<StreamConnection>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, clientTracking: false });
+
+  const server = createServer((req, res) => void handleHttpRequest(req, res, { token, voice }));
+  let stopping = false;
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    if (stopping) return refuseUpgrade(socket, 503, 'Service Unavailable', 'The server is shutting down.');
+    if (isBrowserRequest(req.headers)) {
+      return refuseUpgrade(
+        socket,
+        403,
+        'Forbidden',
+        'Connections from web pages are not accepted by this server.',
+      );
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const voiceId = matchStreamPath(url.pathname);
+    if (voiceId === undefined) {
+      return refuseUpgrade(
+        socket,
+        404,
+        'Not Found',
+        `No WebSocket endpoint at ${url.pathname}; use /v1/text-to-speech/{voice_id}/stream-input.`,
+      );
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const connection = new StreamConnection({
+        socket: ws,
+        voice,
+        voiceId,
+        token,
+        query: parseStreamQuery(url.searchParams),
+        headerCredential: credentialFromRequest(req.headers, url.searchParams),
+      });
+      connections.add(connection);
+      void connection.whenClosed().then(() => connections.delete(connection));
+    });
+  });
+
+  let port: number;
+  try {
+    port = await listen(server, options.port ?? 0, host.listen);
+  } catch (error) {
+    if (ownsVoice) await voice.close();
+    throw error;
+  }
+  // The engine takes a moment to load; start it now so the first request speaks at once.
+  if (ownsVoice) voice.warmUp().catch(() => undefined);
+
+  let closing: Promise<void> | undefined;
+  const close = async (): Promise<void> => {
+    stopping = true;
+    const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const open = [...connections];
+    for (const connection of open) connection.shutDown();
+    const grace = setTimeout(() => open.forEach((connection) => connection.terminate()), CLOSE_GRACE_MS);
+    await Promise.all(open.map((connection) => connection.whenClosed()));
+    clearTimeout(grace);
+    server.closeAllConnections();
+    await httpClosed;
+    wss.close();
+    if (ownsVoice) await voice.close();
+  };
+
+  return {
+    url: `http://${host.urlHost}:${port}`,
+    port,
+    token,
+    close: () => (closing ??= close()),
+  };
+}
