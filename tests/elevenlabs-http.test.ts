@@ -4,6 +4,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_OFFLINE_VOICE_ID } from '../main/engine/offline-voice';
+import { startStreamServer } from '../main/engine/stream-server';
 import { createHttpClient, type HttpClientConfig } from '../main/elevenlabs/http-client';
 import { listModels, pickerModels } from '../main/elevenlabs/models';
 import { getSubscription } from '../main/elevenlabs/subscription';
@@ -429,5 +431,43 @@ describe('ElevenLabs HTTP errors', () => {
     const error = await failure(listVoices(createHttpClient({ baseUrl, apiKey: KEY })));
     expect(error.code).toBe('network');
     expect(error.message).toMatch(/Nothing is listening at that address/);
+  });
+});
+
+describe("Hark's offline server through the same client", () => {
+  it('lists its voices and its model with the server token as the key', async () => {
+    const server = await startStreamServer();
+    try {
+      const offline = createHttpClient({ baseUrl: server.url, apiKey: server.token });
+      const voices = await listVoices(offline);
+      expect(voices.length).toBeGreaterThan(0);
+      const english = voices.find((voice) => voice.voiceId === DEFAULT_OFFLINE_VOICE_ID);
+      expect(english).toMatchObject({ voiceId: DEFAULT_OFFLINE_VOICE_ID, category: 'premade' });
+      expect(english?.language).toBeTruthy();
+      expect(english?.previewUrl).toBeUndefined();
+
+      const models = await listModels(offline);
+      expect(models).toHaveLength(1);
+      expect(models[0]).toMatchObject({ canDoTextToSpeech: true });
+      expect(models[0]?.languages.length).toBeGreaterThan(0);
+      expect(pickerModels(models)).toEqual(models);
+
+      // No subscription route offline: a clear server_error, not a crash.
+      expect(await failure(getSubscription(offline))).toMatchObject({ code: 'server_error', status: 404 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a wrong token as invalid_api_key and a missing one as authentication_required', async () => {
+    const server = await startStreamServer({ token: 'the-right-token-for-this-test' });
+    try {
+      const wrong = createHttpClient({ baseUrl: server.url, apiKey: 'a-wrong-token-for-this-test' });
+      expect(await failure(listVoices(wrong))).toMatchObject({ code: 'invalid_api_key', status: 401 });
+      const none = createHttpClient({ baseUrl: server.url });
+      expect(await failure(listModels(none))).toMatchObject({ code: 'authentication_required', status: 401 });
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -71,6 +71,10 @@ describe('errorFromHttpStatus', () => {
     expect(errorFromHttpStatus(401, undefined, { ...CONTEXT, keySent: false }).code).toBe(
       'authentication_required',
     );
+    const invalidButNoKey = { detail: { status: 'invalid_api_key', message: 'Invalid API key' } };
+    expect(errorFromHttpStatus(401, invalidButNoKey, { ...CONTEXT, keySent: false }).code).toBe(
+      'authentication_required',
+    );
   });
 
   it('explains a key that lacks a permission, in the server words', () => {

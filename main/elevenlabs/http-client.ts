@@ -107,7 +107,11 @@ export function errorFromHttpStatus(status: number, body: unknown, context: Resp
   const detail = readErrorDetail(body);
   const serverWords = detail.message ? ` ${clip(detail.message)}` : '';
   if (detail.status && DETAIL_CODES.has(detail.status)) {
-    const code = detail.status as SpeechErrorCode;
+    // A server that calls a missing key "invalid" (Hark's offline server does) still lacks a key.
+    const code =
+      detail.status === 'invalid_api_key' && !context.keySent
+        ? 'authentication_required'
+        : (detail.status as SpeechErrorCode);
     return new SpeechError(code, defaultMessage(code), status);
   }
   if (detail.status === 'missing_permissions') {
