@@ -27,9 +27,15 @@ import {
   replayIndex,
 } from './history-index';
 import type { HistoryEntry } from './history-index';
+import { HistoryError } from './history-error';
+import { exportAudioFile } from './history-export';
+import type { ExportFormat } from './history-export';
 import type { HistoryRetention } from './settings-schema';
 
 export type { HistoryEntry } from './history-index';
+export { HistoryError } from './history-error';
+export type { HistoryErrorCode } from './history-error';
+export type { ExportFormat } from './history-export';
 
 /** What the caller knows about a reading; the store adds id, createdAt and the audio file fields. */
 export type NewHistoryEntry = Omit<HistoryEntry, 'id' | 'createdAt' | 'audioFile' | 'audioBytes'>;
@@ -46,24 +52,14 @@ export interface PageRequest {
   limit?: number;
 }
 
-export type HistoryErrorCode = 'not_found' | 'invalid_entry' | 'export_unsupported' | 'closed';
-
-export class HistoryError extends Error {
-  override readonly name = 'HistoryError';
-  constructor(
-    readonly code: HistoryErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export interface HistoryOptions {
   retention?: HistoryRetention;
   /** Compact once this many dead lines have piled up (and they outnumber live entries). */
   compactAfterDeadLines?: number;
   /** Clock for createdAt (tests pin it). */
   now?: () => Date;
+  /** SoX program for MP3 -> WAV exports ('sox' from PATH by default). */
+  soxPath?: string;
 }
 
 /** What open() found and repaired; all zero/false after a clean shutdown. */
@@ -117,6 +113,7 @@ export class HistoryStore {
   private retention: HistoryRetention | undefined;
   private readonly compactAfter: number;
   private readonly now: () => Date;
+  private readonly soxPath: string | undefined;
   /** Mutations run one at a time, in call order. */
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -135,6 +132,7 @@ export class HistoryStore {
     this.retention = options.retention;
     this.compactAfter = options.compactAfterDeadLines ?? DEFAULT_COMPACT_AFTER;
     this.now = options.now ?? (() => new Date());
+    this.soxPath = options.soxPath;
   }
 
   /** Opens (creating if needed) the history in `dir`, repairing whatever an earlier crash left. */
@@ -246,6 +244,19 @@ export class HistoryStore {
       if (isNotFound(error)) throw new HistoryError('not_found', 'The audio of this reading is missing.');
       throw error;
     }
+  }
+
+  /**
+   * Saves an entry's audio as an MP3 or WAV file at `targetPath` (see history-export.ts for what
+   * converts to what). The audio is read first, so a delete meanwhile cannot cut the export short.
+   */
+  async exportAudio(id: string, targetPath: string, format: ExportFormat): Promise<void> {
+    const entry = this.entries.get(id);
+    if (!entry) throw new HistoryError('not_found', 'This reading is no longer in the history.');
+    const audio = await this.readAudio(id);
+    await exportAudioFile(audio, entry.outputFormat, targetPath, format, {
+      ...(this.soxPath !== undefined ? { soxPath: this.soxPath } : {}),
+    });
   }
 
   /** Removes one entry and its audio; false when there was no such entry. */

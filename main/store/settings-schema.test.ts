@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAccelerator } from './accelerator';
+import { DEFAULT_OFFLINE_VOICE_ID } from '../engine/offline-voice';
 import {
   DEFAULT_HOTKEYS,
   HOTKEY_ACTIONS,
@@ -40,6 +41,11 @@ describe('defaults', () => {
     const combos = HOTKEY_ACTIONS.map((action) => DEFAULT_HOTKEYS[action]);
     expect(new Set(combos).size).toBe(combos.length);
     for (const combo of combos) expect(parseAccelerator(combo)).toEqual({ ok: true, value: combo });
+  });
+
+  it("pick the offline engine's own default voice", () => {
+    // settings-schema.ts keeps a copy of the id so that it stays free of Node imports.
+    expect(defaultSettings().voiceIds.offline).toBe(DEFAULT_OFFLINE_VOICE_ID);
   });
 
   it('has a version equal to the number of migrations', () => {
