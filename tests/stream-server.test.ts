@@ -220,10 +220,29 @@ describe('a complete exchange', () => {
     await client.until(() => client.generations.length === 1);
     expect(client.generations[0]).toBe('Hello there. ');
     expect(client.frames.some((frame) => frame.isFinal)).toBe(false);
+    // A bare flush (text " ") adds no text of its own.
     client.send({ text: 'Goodbye.' });
+    client.send({ text: ' ', flush: true });
+    await client.until(() => client.generations.length === 2);
+    expect(client.frames.some((frame) => frame.isFinal)).toBe(false);
     client.send(EOS);
     expect((await client.closed).code).toBe(1000);
     expect(client.generations).toEqual(['Hello there. ', 'Goodbye.']);
+  });
+
+  it('speaks faster or slower with voice_settings.speed', async () => {
+    const durationAt = async (speed: number): Promise<number> => {
+      const client = connect({ query: { output_format: 'pcm_22050' } });
+      await client.opened;
+      client.send({ text: ' ', voice_settings: { speed } });
+      client.send({ text: 'Counting the seconds that this sentence takes to say.' });
+      client.send(EOS);
+      expect((await client.closed).code).toBe(1000);
+      return client.audioBytes.length / 2 / 22050;
+    };
+    const slow = await durationAt(0.7);
+    const fast = await durationAt(1.2);
+    expect(fast).toBeLessThan(slow * 0.8);
   });
 
   it('try_trigger_generation generates only above 50 buffered characters', async () => {

@@ -32,6 +32,8 @@ import type { QueryResult, StreamRequestOptions } from './stream-request';
 
 /** Text waiting to be spoken on one connection, beyond which the client is asked to slow down. */
 export const MAX_PENDING_CHARS = 2_000_000;
+/** A frame the client has not taken within this time means the client is stuck or gone. */
+const SEND_TIMEOUT_MS = 30_000;
 const MIN_SPEED = 0.7;
 const MAX_SPEED = 1.2;
 const NORMAL_CLOSE = 1000;
@@ -293,12 +295,23 @@ export class StreamConnection {
     this.closeWith(NORMAL_CLOSE, '');
   }
 
+  /**
+   * Resolves once the frame is handed to the OS, which paces generation to what the client reads. A
+   * client that stops reading altogether is cut off after SEND_TIMEOUT_MS.
+   */
   private send(data: string): Promise<void> {
     const { socket } = this.context;
     return new Promise((resolve) => {
       if (this.state.kind === 'closed' || socket.readyState !== socket.OPEN) return resolve();
+      const stalled = setTimeout(() => {
+        this.terminate();
+        resolve();
+      }, SEND_TIMEOUT_MS);
       // A failed send also closes the socket, which the close listener handles.
-      socket.send(data, () => resolve());
+      socket.send(data, () => {
+        clearTimeout(stalled);
+        resolve();
+      });
     });
   }
 

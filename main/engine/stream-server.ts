@@ -144,6 +144,8 @@ export async function startStreamServer(options: StreamServerOptions = {}): Prom
     if (ownsVoice) await voice.close();
     throw error;
   }
+  // After listen() succeeded, socket-level errors are per connection; none may crash the process.
+  server.on('error', () => undefined);
   // The engine takes a moment to load; start it now so the first request speaks at once.
   if (ownsVoice) voice.warmUp().catch(() => undefined);
 
