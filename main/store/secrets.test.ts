@@ -86,6 +86,7 @@ describe('classifyKeychainError', () => {
       'module-missing',
       /libsecret/,
     ],
+    ["Cannot find package 'keytar' imported from /app/out/main/index.js", 'module-missing', /reinstall/],
   ] as const)('%s -> %s', (message, problem, text) => {
     const classified = classifyKeychainError(new Error(message));
     expect(classified.problem).toBe(problem);

@@ -135,7 +135,7 @@ const NO_KEYCHAIN: ReadonlySet<KeychainProblem> = new Set([
 
 const CLASSIFIERS: readonly [RegExp, KeychainProblem][] = [
   [
-    /cannot find module|libsecret|NODE_MODULE_VERSION|was compiled against|cannot open shared object|ERR_DLOPEN_FAILED/i,
+    /cannot find (module|package)|ERR_MODULE_NOT_FOUND|libsecret|NODE_MODULE_VERSION|was compiled against|cannot open shared object|ERR_DLOPEN_FAILED/i,
     'module-missing',
   ],
   [
