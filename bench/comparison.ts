@@ -1,0 +1,140 @@
+// Hark's client against the two peer clients, on the same `hark serve`, behind the same measuring proxy.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLIENTS, installStandInPlayer, startClient } from './clients';
+import type { ClientName, ClientSetup } from './clients';
+import type { MeasuringProxy } from './measuring-proxy';
+import { median } from './stats';
+
+export interface FirstAudioRow {
+  label: string;
+  characters: number;
+  /** Median ms per client. */
+  medians: Record<ClientName, number>;
+  runs: number;
+}
+
+export interface CharactersRow {
+  client: ClientName;
+  charactersSent: number;
+  share: number;
+  runs: number;
+}
+
+const FIRST_AUDIO_TIMEOUT_MS = 30_000;
+/** Messages already on the wire when a client stops still reach the proxy within this. */
+const SETTLE_MS = 100;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Rotates the client order each repetition, so no client always runs right after another. */
+function rotated(round: number): ClientName[] {
+  return CLIENTS.map((_, i) => CLIENTS[(i + round) % CLIENTS.length] as ClientName);
+}
+
+/** A scratch folder with the stand-in player, removed afterwards. */
+async function withSetup<T>(
+  proxy: MeasuringProxy,
+  token: string,
+  use: (setup: ClientSetup) => Promise<T>,
+): Promise<T> {
+  const scratchDir = await mkdtemp(join(tmpdir(), 'hark-bench-'));
+  try {
+    const playerPath = await installStandInPlayer(scratchDir);
+    return await use({ baseUrl: proxy.url, token, scratchDir, playerPath });
+  } finally {
+    await rm(scratchDir, { recursive: true, force: true });
+  }
+}
+
+async function firstAudioOnce(
+  proxy: MeasuringProxy,
+  setup: ClientSetup,
+  client: ClientName,
+  text: string,
+): Promise<number> {
+  const measurement = proxy.beginRun();
+  const run = startClient(client, setup, text, 'first-audio');
+  try {
+    // A client that ends (or fails) without any audio must not leave us waiting for the timeout.
+    const endedWithoutAudio = run.done.then(() => {
+      throw new Error(`${client} ended without receiving audio`);
+    });
+    const firstAudioAt = await withTimeout(
+      Promise.race([measurement.firstAudio, endedWithoutAudio]),
+      FIRST_AUDIO_TIMEOUT_MS,
+      `${client} first audio`,
+    );
+    return firstAudioAt - (measurement.connectedAt ?? firstAudioAt);
+  } finally {
+    // Only the start matters here: stop the client instead of waiting for the whole text.
+    run.stop();
+    await run.done.catch(() => undefined);
+    await sleep(SETTLE_MS);
+  }
+}
+
+/** Time to first audio for each text, every client, `repetitions` rounds interleaved. */
+export function compareFirstAudio(
+  proxy: MeasuringProxy,
+  token: string,
+  texts: readonly { label: string; text: string }[],
+  repetitions: number,
+): Promise<FirstAudioRow[]> {
+  return withSetup(proxy, token, async (setup) => {
+    const samples = texts.map(() => ({ hark: [] as number[], seed: [] as number[], docs: [] as number[] }));
+    for (let round = 0; round < repetitions; round++) {
+      for (const [index, { text }] of texts.entries()) {
+        for (const client of rotated(round)) {
+          samples[index]![client].push(await firstAudioOnce(proxy, setup, client, text));
+        }
+      }
+    }
+    return texts.map(({ label, text }, index) => {
+      const perClient = samples[index]!;
+      return {
+        label,
+        characters: text.length,
+        medians: { hark: median(perClient.hark), seed: median(perClient.seed), docs: median(perClient.docs) },
+        runs: repetitions,
+      };
+    });
+  });
+}
+
+/** Characters each client has sent when the listener stops it `stopAfterMs` after it started. */
+export function compareCharactersSent(
+  proxy: MeasuringProxy,
+  token: string,
+  text: string,
+  stopAfterMs: number,
+  repetitions: number,
+): Promise<CharactersRow[]> {
+  return withSetup(proxy, token, async (setup) => {
+    const samples: Record<ClientName, number[]> = { hark: [], seed: [], docs: [] };
+    for (let round = 0; round < repetitions; round++) {
+      for (const client of rotated(round)) {
+        const measurement = proxy.beginRun();
+        const run = startClient(client, setup, text, 'listen');
+        await sleep(stopAfterMs);
+        run.stop();
+        await run.done;
+        await sleep(SETTLE_MS);
+        samples[client].push(measurement.charactersSent);
+      }
+    }
+    return CLIENTS.map((client) => {
+      const sent = median(samples[client]);
+      return { client, charactersSent: sent, share: sent / text.length, runs: repetitions };
+    });
+  });
+}

@@ -1,0 +1,93 @@
+// Turns the measurements into markdown and writes them into bench/README.md between two markers.
+import { readFile, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { CLIENT_LABELS, CLIENTS } from './clients';
+import type { CharactersRow, FirstAudioRow } from './comparison';
+import type { EngineResult } from './engine';
+import { formatMs, formatRatio } from './stats';
+
+export const TARGETS = {
+  engineFirstAudioMs: 50,
+  engineRealTimeFactor: 0.05,
+  charactersShare: 0.1,
+};
+
+export interface BenchResults {
+  engine: EngineResult;
+  firstAudio: FirstAudioRow[];
+  characters: CharactersRow[];
+  charactersTextLength: number;
+  stopAfterMs: number;
+  elapsedMs: number;
+}
+
+const START = '<!-- results:start -->';
+const END = '<!-- results:end -->';
+
+const yesNo = (ok: boolean): string => (ok ? 'yes' : '**no**');
+
+function engineTable(engine: EngineResult): string {
+  return [
+    '| Offline engine | Median | Runs | Target | Met |',
+    '|---|---|---|---|---|',
+    `| Warm time to first audio, short sentence | ${formatMs(engine.firstAudioMs)} | ${engine.firstAudioRuns} | ≤ ${TARGETS.engineFirstAudioMs} ms | ${yesNo(engine.firstAudioMs <= TARGETS.engineFirstAudioMs)} |`,
+    `| Real-time factor, long text (${(engine.longAudioMs / 1000).toFixed(1)} s of audio) | ${engine.realTimeFactor.toFixed(4)} | ${engine.realTimeRuns} | ≤ ${TARGETS.engineRealTimeFactor} | ${yesNo(engine.realTimeFactor <= TARGETS.engineRealTimeFactor)} |`,
+  ].join('\n');
+}
+
+function firstAudioTable(rows: FirstAudioRow[]): string {
+  const header = [
+    `| Text | ${CLIENTS.map((c) => CLIENT_LABELS[c]).join(' | ')} | Seed ÷ Hark | Docs ÷ Hark | Hark first |`,
+    `|---|${CLIENTS.map(() => '---').join('|')}|---|---|---|`,
+  ];
+  const lines = rows.map((row) => {
+    const { hark, seed, docs } = row.medians;
+    const first = hark < seed && hark < docs;
+    return `| ${row.label} (${row.characters} chars, ${row.runs} runs) | ${CLIENTS.map((c) => formatMs(row.medians[c])).join(' | ')} | ${formatRatio(seed / hark)} | ${formatRatio(docs / hark)} | ${yesNo(first)} |`;
+  });
+  return [...header, ...lines].join('\n');
+}
+
+function charactersTable(rows: CharactersRow[], textLength: number, stopAfterMs: number): string {
+  const header = [
+    `| Client (stopped after ${stopAfterMs / 1000} s of a ${textLength.toLocaleString('en-US')}-character text) | Characters sent | Share of the text | Target |`,
+    '|---|---|---|---|',
+  ];
+  const lines = rows.map((row) => {
+    const target =
+      row.client === 'hark'
+        ? `≤ ${TARGETS.charactersShare * 100} %: ${row.share <= TARGETS.charactersShare ? 'met' : '**missed**'}`
+        : '—';
+    return `| ${CLIENT_LABELS[row.client]} | ${Math.round(row.charactersSent).toLocaleString('en-US')} | ${(row.share * 100).toFixed(1)} % | ${target} |`;
+  });
+  return [...header, ...lines].join('\n');
+}
+
+function machine(): string {
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  return `${cpu}, ${cpus().length} cores, Node ${process.version}, ${process.platform}`;
+}
+
+export function renderResults(results: BenchResults): string {
+  return [
+    `Last run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}; the whole bench took ${(results.elapsedMs / 1000).toFixed(0)} s.`,
+    '',
+    engineTable(results.engine),
+    '',
+    firstAudioTable(results.firstAudio),
+    '',
+    charactersTable(results.characters, results.charactersTextLength, results.stopAfterMs),
+  ].join('\n');
+}
+
+/** Replaces what lies between the markers in the README with `markdown`. */
+export async function writeResultsSection(readmePath: string, markdown: string): Promise<void> {
+  const readme = await readFile(readmePath, 'utf8');
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END);
+  if (start === -1 || end === -1 || end < start) {
+    throw new Error(`${readmePath} lacks the ${START} … ${END} markers`);
+  }
+  const updated = `${readme.slice(0, start + START.length)}\n${markdown}\n${readme.slice(end)}`;
+  await writeFile(readmePath, updated);
+}
