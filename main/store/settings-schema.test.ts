@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseAccelerator } from './accelerator';
 import { DEFAULT_OFFLINE_VOICE_ID } from '../engine/offline-voice';
+import { API_REGIONS } from '../elevenlabs/http-client';
 import {
   DEFAULT_HOTKEYS,
   HOTKEY_ACTIONS,
   LATENCY_PRESETS,
   MIGRATIONS,
-  REGION_PRESETS,
   SETTINGS_VERSION,
   checkBaseUrl,
   defaultSettings,
@@ -178,7 +178,7 @@ describe('validateSettings field by field', () => {
 
 describe('checkBaseUrl', () => {
   it('accepts every region preset and custom https servers with a path prefix', () => {
-    for (const preset of REGION_PRESETS)
+    for (const preset of Object.values(API_REGIONS))
       expect(checkBaseUrl(preset.baseUrl)).toEqual({ ok: true, value: preset.baseUrl });
     expect(checkBaseUrl('https://proxy.example.com/eleven/')).toEqual({
       ok: true,

@@ -4,6 +4,7 @@
 // The API key is deliberately absent: it lives in the OS keychain (main/store/secrets).
 import { acceleratorIdentity, parseAccelerator } from './accelerator';
 import {
+  DEFAULT_BASE_URL,
   DEFAULT_CHUNK_SCHEDULE,
   DEFAULT_INACTIVITY_TIMEOUT_S,
   DEFAULT_OUTPUT_FORMAT,
@@ -21,14 +22,6 @@ export const BUSY_POLICIES = ['replace', 'queue', 'ignore'] as const;
 export type BusyPolicy = (typeof BUSY_POLICIES)[number];
 export const HOTKEY_ACTIONS = ['readSelection', 'readClipboard', 'pauseResume', 'stop'] as const;
 export type HotkeyAction = (typeof HOTKEY_ACTIONS)[number];
-
-/** ElevenLabs API regions (base URLs); any other http(s) URL is accepted as a custom server. */
-export const REGION_PRESETS = [
-  { id: 'global', label: 'Global (default)', baseUrl: 'https://api.elevenlabs.io' },
-  { id: 'us', label: 'United States', baseUrl: 'https://api.us.elevenlabs.io' },
-  { id: 'eu', label: 'EU data residency', baseUrl: 'https://api.eu.residency.elevenlabs.io' },
-  { id: 'in', label: 'India data residency', baseUrl: 'https://api.in.residency.elevenlabs.io' },
-] as const;
 
 export type VoiceSettingsValues = Required<VoiceSettings>;
 
@@ -89,7 +82,7 @@ export function defaultSettings(): Settings {
   return {
     version: SETTINGS_VERSION,
     engine: 'offline',
-    baseUrl: REGION_PRESETS[0].baseUrl,
+    baseUrl: DEFAULT_BASE_URL,
     voiceIds: { offline: OFFLINE_DEFAULT_VOICE, elevenlabs: ELEVENLABS_DEFAULT_VOICE },
     modelId: 'eleven_flash_v2_5',
     outputFormat: DEFAULT_OUTPUT_FORMAT,
@@ -151,7 +144,10 @@ function isLoopback(hostname: string): boolean {
   return LOOPBACK_HOSTS.has(hostname) || /^127(?:\.\d{1,3}){3}$/.test(hostname);
 }
 
-/** An http(s) base URL, stored without a trailing slash. Plain http only to this computer. */
+/**
+ * An http(s) base URL (a region from API_REGIONS in main/elevenlabs/http-client.ts, or a custom
+ * server), stored without a trailing slash. Plain http only to this computer.
+ */
 export const checkBaseUrl: Check<string> = (value) => {
   if (typeof value !== 'string') return reject('must be a URL');
   let url: URL;
