@@ -1,4 +1,8 @@
 // The offline stream-input server over real loopback sockets, with the real offline engine.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { OfflineVoice } from '../main/engine/offline-voice';
@@ -130,6 +134,16 @@ function sendWordByWord(client: TestClient, text: string, extra: object = {}): v
   for (const word of text.match(/\S+\s*/g) ?? []) client.send({ text: word, ...extra });
 }
 
+/** Listening servers and TCP sockets alive in this process. */
+function liveTcp(): { servers: number; sockets: number } {
+  const resources = process.getActiveResourcesInfo();
+  return {
+    servers: resources.filter((name) => name === 'TCPServerWrap').length,
+    sockets: resources.filter((name) => name === 'TCPSocketWrap').length,
+  };
+}
+const baseline = liveTcp();
+
 beforeAll(async () => {
   voice = new OfflineVoice();
   await voice.warmUp();
@@ -141,6 +155,10 @@ afterAll(async () => {
   await server.close();
   await voice.close();
   for (const client of clients) expect(client.socket.readyState).toBe(WebSocket.CLOSED);
+  // Both ends of every socket lived in this process: nothing may be left open.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(liveTcp().servers).toBe(baseline.servers);
+  expect(liveTcp().sockets).toBeLessThanOrEqual(baseline.sockets);
 });
 
 describe('a complete exchange', () => {
@@ -342,6 +360,16 @@ describe('output formats', () => {
     expect(bytes.length).toBeGreaterThan(1000);
     expect(bytes[0]).toBe(0xff);
     expect((bytes[1]! & 0xe0) === 0xe0).toBe(true);
+    // sox decodes the whole stream, and it lasts as long as the two generations together.
+    const file = join(mkdtempSync(join(tmpdir(), 'hark-server-')), 'stream.mp3');
+    writeFileSync(file, bytes);
+    const seconds = Number(execFileSync('soxi', ['-D', file], { encoding: 'utf8' }).trim());
+    rmSync(dirname(file), { recursive: true, force: true });
+    const alignedMs = client.audioFrames
+      .filter((frame) => frame.alignment)
+      .map(({ alignment }) => alignment!.charStartTimesMs.at(-1)! + alignment!.charDurationsMs.at(-1)!)
+      .reduce((sum, ms) => sum + ms, 0);
+    expect(Math.abs(seconds * 1000 - alignedMs)).toBeLessThan(150);
   });
 
   it('refuses opus with unsupported_format and 1008', async () => {
@@ -424,6 +452,36 @@ describe('errors', () => {
     client.send({ text: 42 });
     expect((await client.closed).code).toBe(1008);
     expect(client.frames[0]).toMatchObject({ error: 'invalid_input_message', code: 1008 });
+  });
+
+  it('answers every kind of broken first message with invalid_input_message and keeps serving', async () => {
+    const broken: (string | Buffer)[] = [
+      Buffer.from([1, 2, 3]),
+      '[]',
+      'null',
+      '"text"',
+      '{"text":null}',
+      '{"text":"hi","flush":"yes"}',
+      '{"text":" ","voice_settings":"loud"}',
+      '{"text":" ","voice_settings":{"speed":"fast"}}',
+      '{"text":" ","generation_config":{"chunk_length_schedule":[1]}}',
+      '{"text":" ","xi_api_key":5}',
+      `${'['.repeat(100_000)}${']'.repeat(100_000)}`,
+    ];
+    for (const message of broken) {
+      const client = connect();
+      await client.opened;
+      client.socket.send(message, { binary: Buffer.isBuffer(message) });
+      expect((await client.closed).code).toBe(1008);
+      expect(client.frames).toHaveLength(1);
+      expect(client.frames[0]).toMatchObject({ error: 'invalid_input_message', code: 1008 });
+    }
+    const healthy = connect();
+    await healthy.opened;
+    healthy.send(BOS);
+    healthy.send({ text: 'Still fine.' });
+    healthy.send(EOS);
+    expect((await healthy.closed).code).toBe(1000);
   });
 
   it('accepts repeated identical voice_settings but refuses changed ones', async () => {
