@@ -84,6 +84,11 @@ async function* tokens(text: string, delayMs = 2): AsyncGenerator<string> {
   }
 }
 
+/** Live setTimeout/setInterval handles (the session's timers, the pacer's poll). */
+function liveTimers(): number {
+  return process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+}
+
 function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
@@ -124,7 +129,7 @@ describe('Narration with a text', () => {
   it('speaks the text: audio to the sink, words in order, result after the sink ended', async () => {
     const text = paragraph(400);
     const sink = new TestSink();
-    const before = liveHandles();
+    const before = { ...liveHandles(), timers: liveTimers() };
     const { narration, states } = await narrate({ kind: 'text', text }, sink);
     const words: number[] = [];
     narration.on('word', (word) => words.push(word.index));
@@ -151,7 +156,7 @@ describe('Narration with a text', () => {
     // Nothing of the narration is left running once the server side has closed too.
     await server!.close();
     server = undefined;
-    const after = liveHandles();
+    const after = { ...liveHandles(), timers: liveTimers() };
     expect(after.timers).toBeLessThanOrEqual(before.timers);
     expect(after.sockets).toBeLessThanOrEqual(before.sockets);
   });
