@@ -161,12 +161,12 @@ describe('exportAudio', () => {
   it('decodes an MP3 to WAV with SoX when it is installed', async () => {
     const mp3 = new Uint8Array(await fs.readFile(await makeMp3()));
     const [history, entry] = await store('mp3_44100_128', mp3);
-    const target = join(out, 'decoded.wav');
+    const target = join(out, 'new folder', 'decoded.wav');
     await history.exportAudio(entry.id, target, 'wav');
     const wav = await fs.readFile(target);
     expect(riffField(wav)).toMatchObject({ tag: 1, bits: 16 });
     expect(dominantHz(decodeWithSox(target), 8000)).toBeCloseTo(440, -1);
-    expect(await fs.readdir(out)).toEqual(['decoded.wav', 'tone.mp3']);
+    expect(await fs.readdir(join(out, 'new folder'))).toEqual(['decoded.wav']);
   });
 
   it('refuses MP3 to WAV clearly when SoX is missing, leaving nothing behind', async () => {

@@ -10,6 +10,7 @@
 // interrupted export never leaves a half-written file under the user's chosen name.
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import { dirname } from 'node:path';
 import alawmulaw from 'alawmulaw';
 import { tempPathFor, writeFileAtomic } from './atomic-file';
 import { HistoryError } from './history-error';
@@ -108,6 +109,7 @@ function soxMp3ToWav(mp3: Uint8Array, outputPath: string, options: ExportOptions
 }
 
 async function exportMp3AsWav(mp3: Uint8Array, targetPath: string, options: ExportOptions): Promise<void> {
+  await fs.mkdir(dirname(targetPath), { recursive: true });
   const temp = tempPathFor(targetPath);
   try {
     await soxMp3ToWav(mp3, temp, options);
