@@ -24,24 +24,31 @@ function textMessages(connection: ScriptedConnection): TextMessage[] {
 }
 
 /** Speaks each text message at MS_PER_CHAR, then the final frame after the end of input. */
-async function speaker(connection: ScriptedConnection): Promise<void> {
-  await connection.accept();
-  await connection.nextMessage(); // BOS
-  for (;;) {
-    const message = (await connection.nextMessage(30_000)) as TextMessage;
-    if (message.text === '') break;
-    if (!message.text.trim()) continue;
-    const chars = Array.from(message.text);
-    connection.sendAudio(pcmSilence(chars.length * MS_PER_CHAR, 8000), {
-      alignment: {
-        chars,
-        charStartTimesMs: chars.map((_, i) => i * MS_PER_CHAR),
-        charDurationsMs: chars.map(() => MS_PER_CHAR),
-      },
-    });
-  }
-  connection.sendFinal();
-  connection.close(1000);
+function speaker(connection: ScriptedConnection): Promise<void> {
+  return speakAs((chars) => chars)(connection);
+}
+
+/** Like speaker, but the alignment spells the text as `respell` says (a normalising server). */
+function speakAs(respell: (chars: string[]) => string[]) {
+  return async (connection: ScriptedConnection): Promise<void> => {
+    await connection.accept();
+    await connection.nextMessage(); // BOS
+    for (;;) {
+      const message = (await connection.nextMessage(30_000)) as TextMessage;
+      if (message.text === '') break;
+      if (!message.text.trim()) continue;
+      const chars = respell(Array.from(message.text));
+      connection.sendAudio(pcmSilence(chars.length * MS_PER_CHAR, 8000), {
+        alignment: {
+          chars,
+          charStartTimesMs: chars.map((_, i) => i * MS_PER_CHAR),
+          charDurationsMs: chars.map(() => MS_PER_CHAR),
+        },
+      });
+    }
+    connection.sendFinal();
+    connection.close(1000);
+  };
 }
 
 /** A sink whose listener position the test sets; by default it has heard everything received. */
@@ -186,6 +193,16 @@ describe('Narration with a text', () => {
     expect(narration.charactersSent).toBeLessThan(text.length / 10);
     await connection.closed;
     expect(sink.ends).toBe(0);
+  });
+
+  it('keeps feeding when the timed text does not match the source', async () => {
+    const text = paragraph(2000);
+    // Only the very first character matches: word tracking stalls, pacing must not.
+    const respell = (chars: string[]) => chars.map((c, i) => (i === 0 || c === ' ' ? c : '#'));
+    const sink = new TestSink();
+    const { narration } = await narrate({ kind: 'text', text }, sink, speakAs(respell));
+    const result = await narration.run();
+    expect(result.charactersSent).toBeGreaterThanOrEqual(text.length);
   });
 
   it('cancel() before run() rejects with aborted without connecting', async () => {

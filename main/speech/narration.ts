@@ -97,6 +97,7 @@ export class Narration extends TypedEmitter<NarrationEvents> {
   #running: Promise<NarrationResult> | undefined;
   #interruptedBy: SpeechError | undefined;
   #audioMs = 0;
+  #timedChars = 0;
 
   constructor(options: NarrationOptions) {
     super();
@@ -195,6 +196,7 @@ export class Narration extends TypedEmitter<NarrationEvents> {
     if (this.#interruptedBy) return;
     if (!this.#guard(() => this.#options.sink.write(chunk), ioFailure)) return;
     this.#audioMs = Math.max(this.#audioMs, chunk.startMs + chunk.durationMs);
+    this.#timedChars += chunk.chars.length;
     this.emit('audio', chunk);
     for (const word of this.#tracker.push(chunk.chars)) this.#addWord(word);
     this.#emitProgress();
@@ -205,7 +207,9 @@ export class Narration extends TypedEmitter<NarrationEvents> {
     return {
       playedMs: this.#playedMs(),
       receivedAudioMs: this.#audioMs,
-      voicedChars: this.#tracker.voicedChars,
+      // The tracker skips whitespace the server dropped; the raw count keeps pacing going when the
+      // timed text cannot be matched to the source (normalised, transliterated): never stall on either.
+      voicedChars: Math.max(this.#tracker.voicedChars, this.#timedChars),
       voicedAudioMs: this.#tracker.voicedAudioMs,
     };
   }
