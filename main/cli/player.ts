@@ -99,14 +99,16 @@ export interface FoundPlayer {
   path: string;
 }
 
-export function findPlayer(
+/** Every player on PATH, best first. Throws CliError (naming those looked for) when there is none. */
+export function findPlayers(
   env: NodeJS.ProcessEnv,
   platform: NodeJS.Platform = process.platform,
-): FoundPlayer {
-  for (const spec of PLAYERS) {
+): FoundPlayer[] {
+  const found = PLAYERS.flatMap((spec) => {
     const path = findExecutable(spec.name, env, platform);
-    if (path) return { spec, path };
-  }
+    return path ? [{ spec, path }] : [];
+  });
+  if (found.length > 0) return found;
   const names = PLAYERS.map((spec) => spec.name).join(', ');
   throw new CliError(
     `no audio player found (looked for ${names} on PATH); install one, or write a file with --out reading.wav`,
@@ -158,11 +160,11 @@ class PlayerProcess {
   /** The one line shown when the player failed. */
   failureMessage(exit: Exit, early: boolean): string {
     const name = this.player.spec.name;
-    if (this.spawnError) return `could not start ${name} (${this.spawnError.message}); try --out reading.wav`;
+    if (this.spawnError) return `could not start ${name} (${this.spawnError.message})`;
     const lastLine = this.stderr.trim().split('\n').pop()?.trim();
     const status = exit.signal ? `signal ${exit.signal}` : `exit ${exit.code}`;
     const when = early ? 'stopped before the reading ended' : 'failed';
-    return `${name} ${when} (${status}${lastLine ? `: ${lastLine}` : ''}); try --out reading.wav`;
+    return `${name} ${when} (${status}${lastLine ? `: ${lastLine}` : ''})`;
   }
 
   isSuccess(exit: Exit): boolean {
@@ -214,29 +216,42 @@ export class PlaybackClock {
   }
 }
 
-/** Streams audio into a player's stdin (paplay, aplay, ffplay). */
+/** A player that has played this long without failing is trusted: its audio is no longer kept for a retry. */
+const PROBATION_MS = 1_500;
+
+/**
+ * Streams audio into a player's stdin (paplay, aplay, ffplay). When a player fails at the start
+ * (paplay with no sound server, aplay with no sound card), the next one found takes over and gets the
+ * audio written so far, so a machine with a broken first choice still speaks.
+ */
 export class StreamingPlayerSink implements CliSink {
-  private readonly process: PlayerProcess;
-  private readonly clock = new PlaybackClock();
+  private readonly remaining: FoundPlayer[];
+  private process!: PlayerProcess;
+  private clock = new PlaybackClock();
+  /** Audio written to the current player while it is on probation; undefined once it is trusted. */
+  private retained: { audio: Uint8Array; durationMs: number }[] | undefined = [];
+  private readonly failures: string[] = [];
   private state: 'playing' | 'ending' | 'stopped' = 'playing';
   private ending: Promise<void> | undefined;
 
-  /** `onFailure` fires when the player dies before end() was called, so the reading can stop at once. */
+  /** `onFailure` fires when every player has died before end() was called, so the reading stops at once. */
   constructor(
-    player: FoundPlayer,
-    format: FormatInfo,
-    env: NodeJS.ProcessEnv,
+    players: readonly FoundPlayer[],
+    private readonly format: FormatInfo,
+    private readonly env: NodeJS.ProcessEnv,
     private readonly onFailure: (error: CliError) => void,
   ) {
-    this.process = new PlayerProcess(player, player.spec.args(format), env, 'pipe');
-    void this.process.exited.then((exit) => {
-      if (this.state === 'playing') this.onFailure(new CliError(this.process.failureMessage(exit, true)));
-    });
+    const [first, ...rest] = players;
+    if (!first) throw new CliError('no audio player found; write a file with --out reading.wav');
+    this.remaining = rest;
+    this.startPlayer(first);
   }
 
   write(chunk: AudioChunk): void {
     if (this.state !== 'playing' || chunk.audio.byteLength === 0) return;
     this.clock.noteWritten(chunk.durationMs);
+    if (this.retained && this.clock.playedMs() >= PROBATION_MS) this.retained = undefined;
+    this.retained?.push({ audio: chunk.audio, durationMs: chunk.durationMs });
     this.process.input?.write(chunk.audio);
   }
 
@@ -256,14 +271,57 @@ export class StreamingPlayerSink implements CliSink {
     await this.process.waitForExit(PLAYER_EXIT_GRACE_MS).catch(() => undefined);
   }
 
+  private startPlayer(player: FoundPlayer): void {
+    const process = new PlayerProcess(player, player.spec.args(this.format), this.env, 'pipe');
+    this.process = process;
+    void process.exited.then((exit) => {
+      if (this.process !== process || this.state !== 'playing') return;
+      if (!this.switchAfterFailure(process.failureMessage(exit, true))) {
+        this.onFailure(new CliError(this.failureSummary()));
+      }
+    });
+  }
+
+  /** Hands the retained audio to the next player; false when there is none (or audio was lost). */
+  private switchAfterFailure(failure: string): boolean {
+    this.failures.push(failure);
+    const next = this.remaining.shift();
+    if (!next || !this.retained) return false;
+    const replay = this.retained;
+    this.clock = new PlaybackClock();
+    this.retained = [];
+    this.startPlayer(next);
+    for (const chunk of replay) {
+      this.clock.noteWritten(chunk.durationMs);
+      this.retained.push(chunk);
+      this.process.input?.write(chunk.audio);
+    }
+    return true;
+  }
+
+  /** A method, so TypeScript re-reads the state after an await. */
+  private isStopped(): boolean {
+    return this.state === 'stopped';
+  }
+
+  private failureSummary(): string {
+    return `${this.failures.join('; then ')}; try --out reading.wav`;
+  }
+
   private async finish(): Promise<void> {
-    if (this.state === 'stopped') return;
-    this.state = 'ending';
-    this.process.input?.end();
-    const remainingMs = Math.max(0, this.clock.audioWrittenMs - this.clock.playedMs());
-    const exit = await this.process.waitForExit(remainingMs + PLAYER_EXIT_GRACE_MS);
-    if (this.state === 'ending' && !this.process.isSuccess(exit)) {
-      throw new CliError(this.process.failureMessage(exit, false));
+    for (;;) {
+      if (this.isStopped()) return;
+      this.state = 'ending';
+      this.process.input?.end();
+      const remainingMs = Math.max(0, this.clock.audioWrittenMs - this.clock.playedMs());
+      const exit = await this.process.waitForExit(remainingMs + PLAYER_EXIT_GRACE_MS);
+      if (this.process.isSuccess(exit) || this.isStopped()) return;
+      // A player that fails on a short reading still on probation: the next one plays it all.
+      this.state = 'playing';
+      if (!this.switchAfterFailure(this.process.failureMessage(exit, false))) {
+        this.state = 'ending';
+        throw new CliError(this.failureSummary());
+      }
     }
   }
 }
@@ -334,16 +392,28 @@ export class FilePlayerSink implements CliSink {
   }
 }
 
-/** Opens the right kind of sink for the player found. */
+/**
+ * The sink for the players found that can play `format`: streaming players (with fallback from one to
+ * the next), or the first file-only player. Throws CliError when none can play the format.
+ */
 export async function openPlayerSink(
-  player: FoundPlayer,
+  players: readonly FoundPlayer[],
   format: FormatInfo,
   env: NodeJS.ProcessEnv,
   onFailure: (error: CliError) => void,
 ): Promise<CliSink> {
-  if (!player.spec.codecs.includes(format.codec)) {
-    throw new CliError(`${player.spec.name} cannot play ${format.format}; use a pcm_* format or --out FILE`);
+  const able = playersFor(players, format);
+  const streaming = able.filter((player) => player.spec.readsStdin);
+  if (streaming.length > 0) return new StreamingPlayerSink(streaming, format, env, onFailure);
+  return FilePlayerSink.create(able[0] as FoundPlayer, format, env);
+}
+
+/** The players that can play `format`, best first; throws CliError when there is none. */
+export function playersFor(players: readonly FoundPlayer[], format: FormatInfo): FoundPlayer[] {
+  const able = players.filter((player) => player.spec.codecs.includes(format.codec));
+  if (able.length === 0) {
+    const names = players.map((player) => player.spec.name).join(', ');
+    throw new CliError(`${names} cannot play ${format.format}; use a pcm_* format, or --out FILE`);
   }
-  if (player.spec.readsStdin) return new StreamingPlayerSink(player, format, env, onFailure);
-  return FilePlayerSink.create(player, format, env);
+  return able;
 }

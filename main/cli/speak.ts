@@ -12,7 +12,8 @@ import type { EngineChoice, EngineConnection } from './engine';
 import { CliError, EXIT_INTERRUPTED, EXIT_OK } from './errors';
 import { FileSink } from './file-sink';
 import { chooseFileTarget, defaultPcmFormat } from './formats';
-import { findPlayer, openPlayerSink } from './player';
+import { findPlayers, openPlayerSink, playersFor } from './player';
+import type { FoundPlayer } from './player';
 import type { CliSink } from './sink';
 import { readTextChunks, requireText } from './stdin';
 
@@ -32,17 +33,15 @@ function planOutput(options: SpeakOptions, engine: EngineName, ctx: CliContext):
       open: () => FileSink.create(target.path, target.container, target.format),
     };
   }
-  const player = findPlayer(ctx.env, ctx.platform);
+  const players = findPlayers(ctx.env, ctx.platform);
   const format = options.format ?? defaultPcmFormat(engine);
-  if (!player.spec.codecs.includes(format.codec)) {
-    throw new CliError(`${player.spec.name} cannot play ${format.format}; use a pcm_* format, or --out FILE`);
-  }
+  const first = playersFor(players, format)[0] as FoundPlayer;
   const plan: OutputPlan = {
     format,
-    open: (onFailure) => openPlayerSink(player, format, ctx.env, onFailure),
+    open: (onFailure) => openPlayerSink(players, format, ctx.env, onFailure),
   };
-  if (!player.spec.readsStdin) {
-    plan.note = `${player.spec.name} cannot play a stream, so playback starts once all audio has arrived (install ffplay to stream)`;
+  if (!first.spec.readsStdin) {
+    plan.note = `${first.spec.name} cannot play a stream, so playback starts once all audio has arrived (install ffplay to stream)`;
   }
   return plan;
 }
