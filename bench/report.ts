@@ -1,6 +1,7 @@
 // Turns the measurements into markdown and writes them into bench/README.md between two markers.
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
+import { format, resolveConfig } from 'prettier';
 import { CLIENT_LABELS, CLIENTS } from './clients';
 import type { CharactersRow, FirstAudioRow } from './comparison';
 import type { EngineResult } from './engine';
@@ -89,5 +90,7 @@ export async function writeResultsSection(readmePath: string, markdown: string):
     throw new Error(`${readmePath} lacks the ${START} … ${END} markers`);
   }
   const updated = `${readme.slice(0, start + START.length)}\n${markdown}\n${readme.slice(end)}`;
-  await writeFile(readmePath, updated);
+  // Formatted like every other file in the repository (tables padded), so `prettier --check` passes.
+  const options = (await resolveConfig(readmePath)) ?? {};
+  await writeFile(readmePath, await format(updated, { ...options, filepath: readmePath }));
 }

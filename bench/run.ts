@@ -11,7 +11,7 @@ import { now } from './stats';
 import { LONG_TEXT, SHORT_TEXT, textOfLength } from './texts';
 
 const ENGINE_REPETITIONS = 7;
-const FIRST_AUDIO_REPETITIONS = 7;
+const FIRST_AUDIO_REPETITIONS = 9;
 const CHARACTERS_REPETITIONS = 3;
 const CHARACTERS_TEXT_LENGTH = 20_000;
 const STOP_AFTER_MS = 3_000;

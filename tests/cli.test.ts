@@ -388,6 +388,13 @@ describe('failures: one line, exit status 1', () => {
     expect(await sizeOf(join(work, 'nope.wav'))).toBe(0);
   });
 
+  it('says so when stdin brings no text, and leaves no file', async () => {
+    const file = join(work, 'empty.wav');
+    const line = failureLine(await hark(['speak', '-', '--out', file], { input: ' \n' }));
+    expect(line).toBe('hark: nothing to read: stdin was empty');
+    expect(await sizeOf(file)).toBe(0);
+  });
+
   it('asks for a key when --engine elevenlabs has none', async () => {
     const line = failureLine(
       await hark(['speak', 'Hi', '--engine', 'elevenlabs', '--out', join(work, 'k.wav')]),
