@@ -142,6 +142,10 @@ class Connection implements ScriptedConnection {
     socket.once('close', () => {
       if (!this.ws) this.markClosed({ code: 1006, reason: '' });
     });
+    // The HTTP server keeps connections half-open; before the upgrade nobody else ends our side.
+    socket.once('end', () => {
+      if (!this.ws) socket.destroy();
+    });
     socket.on('error', () => undefined);
   }
 
@@ -341,11 +345,47 @@ export async function unusedPort(): Promise<number> {
   return port;
 }
 
-/** Counts of this process's live sockets, servers and timers, for leak checks around a test. */
-export function liveHandles(): { sockets: number; servers: number; timers: number } {
+/** Counts of this process's live TCP sockets and servers, for leak checks around a test. */
+export function liveHandles(): { sockets: number; servers: number } {
   const resources = process.getActiveResourcesInfo();
   const count = (name: string) => resources.filter((r) => r === name).length;
-  return { sockets: count('TCPSocketWrap'), servers: count('TCPServerWrap'), timers: count('Timeout') };
+  return { sockets: count('TCPSocketWrap'), servers: count('TCPServerWrap') };
+}
+
+export interface TimerTracker {
+  /** Timers created since tracking began that have neither fired nor been cleared. */
+  pending(): number;
+  restore(): void;
+}
+
+/**
+ * Tracks every setTimeout made through the global function (our code and `ws` use it; the test
+ * runner keeps its own references), so a test can assert that nothing is left scheduled.
+ */
+export function trackTimers(): TimerTracker {
+  const pending = new Set<unknown>();
+  const originalSet = globalThis.setTimeout;
+  const originalClear = globalThis.clearTimeout;
+  const trackedSet = (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const handle = originalSet(() => {
+      pending.delete(handle);
+      callback(...args);
+    }, ms);
+    pending.add(handle);
+    return handle;
+  };
+  globalThis.setTimeout = trackedSet as typeof setTimeout;
+  globalThis.clearTimeout = ((handle?: Parameters<typeof clearTimeout>[0]) => {
+    pending.delete(handle);
+    originalClear(handle);
+  }) as typeof clearTimeout;
+  return {
+    pending: () => pending.size,
+    restore() {
+      globalThis.setTimeout = originalSet;
+      globalThis.clearTimeout = originalClear;
+    },
+  };
 }
 
 /** Silence in 16-bit PCM: `ms` milliseconds at `sampleRate`. */
