@@ -1,20 +1,25 @@
-// The three clients the benchmark compares, each run as its own process and stoppable at any moment:
+// The clients the benchmark compares, each run as its own process and stoppable at any moment:
 // - hark: the built `hark speak` (Narration over StreamSession) with --engine elevenlabs pointed at
 //   the server, exactly as a user runs it; stopped with SIGINT, as by Ctrl-C;
 // - seed: tests/peers/seed_client.py, behaving like the example on the original ElevenLabs page;
 // - docs: tests/peers/docs-example-client.mjs, the `ws` example in the style of the ElevenLabs docs.
 // The peers are stopped with SIGKILL. For time to first audio every client asks for mp3_44100_128
-// (what both peers ask for); for the "listen" runs Hark plays through a stand-in player instead.
+// (what both peers ask for); harkPcm, a reference, is Hark asking for pcm_22050, which shows how much
+// of the wait is the server's MP3 encoding. For the "listen" runs Hark plays through a stand-in player.
 import { execFileSync, spawn } from 'node:child_process';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
-export type ClientName = 'hark' | 'seed' | 'docs';
+export type ClientName = 'hark' | 'seed' | 'docs' | 'harkPcm';
+/** The clients compared like for like. */
 export const CLIENTS: readonly ClientName[] = ['hark', 'seed', 'docs'];
+/** Time to first audio also runs the PCM reference. */
+export const FIRST_AUDIO_CLIENTS: readonly ClientName[] = [...CLIENTS, 'harkPcm'];
 export const CLIENT_LABELS: Record<ClientName, string> = {
   hark: 'Hark (hark speak)',
   seed: 'Seed example (Python)',
   docs: 'Docs example (ws)',
+  harkPcm: 'Hark, pcm_22050 (reference)',
 };
 
 export const BENCH_VOICE = 'en-us';
@@ -100,13 +105,14 @@ export interface ClientSetup {
   playerPath: string;
 }
 
-function harkSpec(setup: ClientSetup, text: string, mode: RunMode): ProcessSpec {
+function harkSpec(setup: ClientSetup, text: string, mode: RunMode, pcm = false): ProcessSpec {
   const args = [resolve('bin/hark.js'), 'speak', text, '--engine', 'elevenlabs'];
   args.push('--base-url', setup.baseUrl, '--voice', BENCH_VOICE);
   const env: NodeJS.ProcessEnv = { ...process.env, ELEVENLABS_API_KEY: setup.token };
   // MP3 to a file: ElevenLabs' default for .mp3 is mp3_44100_128, what the peers ask for.
-  if (mode === 'first-audio') args.push('--out', join(setup.scratchDir, 'hark.mp3'));
-  else env.PATH = setup.playerPath;
+  if (mode === 'listen') env.PATH = setup.playerPath;
+  else if (pcm) args.push('--out', join(setup.scratchDir, 'hark.wav'), '--format', 'pcm_22050');
+  else args.push('--out', join(setup.scratchDir, 'hark.mp3'));
   return { command: process.execPath, args, env, stopSignal: 'SIGINT', okCodes: [0, 130] };
 }
 
@@ -116,6 +122,8 @@ export function startClient(name: ClientName, setup: ClientSetup, text: string, 
   switch (name) {
     case 'hark':
       return startProcess(harkSpec(setup, text, mode));
+    case 'harkPcm':
+      return startProcess(harkSpec(setup, text, mode, true));
     case 'seed':
       python ??= findPython();
       return startProcess({

@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLIENTS, installStandInPlayer, startClient } from './clients';
+import { CLIENTS, FIRST_AUDIO_CLIENTS, installStandInPlayer, startClient } from './clients';
 import type { ClientName, ClientSetup } from './clients';
 import type { MeasuringProxy } from './measuring-proxy';
 import { median } from './stats';
@@ -37,8 +37,16 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Rotates the client order each repetition, so no client always runs right after another. */
-function rotated(round: number): ClientName[] {
-  return CLIENTS.map((_, i) => CLIENTS[(i + round) % CLIENTS.length] as ClientName);
+function rotated(clients: readonly ClientName[], round: number): ClientName[] {
+  return clients.map((_, i) => clients[(i + round) % clients.length] as ClientName);
+}
+
+function emptyMedians(): Record<ClientName, number> {
+  return { hark: NaN, seed: NaN, docs: NaN, harkPcm: NaN };
+}
+
+function emptySamples(): Record<ClientName, number[]> {
+  return { hark: [], seed: [], docs: [], harkPcm: [] };
 }
 
 /** A scratch folder with the stand-in player, removed afterwards. */
@@ -91,11 +99,11 @@ export function compareFirstAudio(
   repetitions: number,
 ): Promise<FirstAudioRow[]> {
   return withSetup(proxy, token, async (setup) => {
-    const samples = texts.map(() => ({ hark: [] as number[], seed: [] as number[], docs: [] as number[] }));
+    const samples = texts.map(emptySamples);
     // Round -1 warms the server's JIT and encoders up for everybody and is not counted.
     for (let round = -1; round < repetitions; round++) {
       for (const [index, { text }] of texts.entries()) {
-        for (const client of rotated(round + 1)) {
+        for (const client of rotated(FIRST_AUDIO_CLIENTS, round + 1)) {
           const ms = await firstAudioOnce(proxy, setup, client, text);
           if (round >= 0) samples[index]![client].push(ms);
         }
@@ -103,12 +111,9 @@ export function compareFirstAudio(
     }
     return texts.map(({ label, text }, index) => {
       const perClient = samples[index]!;
-      return {
-        label,
-        characters: text.length,
-        medians: { hark: median(perClient.hark), seed: median(perClient.seed), docs: median(perClient.docs) },
-        runs: repetitions,
-      };
+      const medians = emptyMedians();
+      for (const client of FIRST_AUDIO_CLIENTS) medians[client] = median(perClient[client]);
+      return { label, characters: text.length, medians, runs: repetitions };
     });
   });
 }
@@ -122,9 +127,9 @@ export function compareCharactersSent(
   repetitions: number,
 ): Promise<CharactersRow[]> {
   return withSetup(proxy, token, async (setup) => {
-    const samples: Record<ClientName, number[]> = { hark: [], seed: [], docs: [] };
+    const samples = emptySamples();
     for (let round = 0; round < repetitions; round++) {
-      for (const client of rotated(round)) {
+      for (const client of rotated(CLIENTS, round)) {
         const measurement = proxy.beginRun();
         const run = startClient(client, setup, text, 'listen');
         await sleep(stopAfterMs);

@@ -2,7 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { format, resolveConfig } from 'prettier';
-import { CLIENT_LABELS, CLIENTS } from './clients';
+import { CLIENT_LABELS, FIRST_AUDIO_CLIENTS } from './clients';
 import type { CharactersRow, FirstAudioRow } from './comparison';
 import type { EngineResult } from './engine';
 import { formatMs, formatRatio } from './stats';
@@ -38,13 +38,13 @@ function engineTable(engine: EngineResult): string {
 
 function firstAudioTable(rows: FirstAudioRow[]): string {
   const header = [
-    `| Text | ${CLIENTS.map((c) => CLIENT_LABELS[c]).join(' | ')} | Seed ÷ Hark | Docs ÷ Hark | Hark first |`,
-    `|---|${CLIENTS.map(() => '---').join('|')}|---|---|---|`,
+    `| Text | ${FIRST_AUDIO_CLIENTS.map((c) => CLIENT_LABELS[c]).join(' | ')} | Seed ÷ Hark | Docs ÷ Hark | Hark first |`,
+    `|---|${FIRST_AUDIO_CLIENTS.map(() => '---').join('|')}|---|---|---|`,
   ];
   const lines = rows.map((row) => {
     const { hark, seed, docs } = row.medians;
     const first = hark < seed && hark < docs;
-    return `| ${row.label} (${row.characters} chars, ${row.runs} runs) | ${CLIENTS.map((c) => formatMs(row.medians[c])).join(' | ')} | ${formatRatio(seed / hark)} | ${formatRatio(docs / hark)} | ${yesNo(first)} |`;
+    return `| ${row.label} (${row.characters} chars, ${row.runs} runs) | ${FIRST_AUDIO_CLIENTS.map((c) => formatMs(row.medians[c])).join(' | ')} | ${formatRatio(seed / hark)} | ${formatRatio(docs / hark)} | ${yesNo(first)} |`;
   });
   return [...header, ...lines].join('\n');
 }
