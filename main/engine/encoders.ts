@@ -2,10 +2,10 @@
 // MP3 (pure JavaScript LAME), and G.711 μ-law / A-law at 8 kHz. Each encoder is streaming: it keeps
 // resampler and codec state between calls, and end() flushes what is still buffered.
 
-import alawmulaw from 'alawmulaw';
+import type * as G711 from 'alawmulaw';
 import type { FormatInfo } from '../speech/protocol';
 import { SpeechError, defaultMessage } from '../speech/errors';
-import { createResampler, type Resampler } from './resampler';
+import { commonJsExports, createResampler, type Resampler } from './resampler';
 
 export interface AudioEncoder {
   readonly format: FormatInfo;
@@ -44,9 +44,10 @@ function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
 
 const pcmCodec: Codec = { encode: littleEndianBytes, end: () => new Uint8Array(0) };
 
-const mulawCodec: Codec = { encode: (pcm) => alawmulaw.mulaw.encode(pcm), end: () => new Uint8Array(0) };
-
-const alawCodec: Codec = { encode: (pcm) => alawmulaw.alaw.encode(pcm), end: () => new Uint8Array(0) };
+async function g711Codec(law: 'alaw' | 'mulaw'): Promise<Codec> {
+  const library = commonJsExports<typeof G711>(await import('alawmulaw'), law);
+  return { encode: (pcm) => library[law].encode(pcm), end: () => new Uint8Array(0) };
+}
 
 async function mp3Codec(sampleRate: number, kbps: number): Promise<Codec> {
   // ESM-only package: loaded with a dynamic import (see the build notes).
@@ -73,9 +74,9 @@ async function codecFor(format: FormatInfo): Promise<Codec> {
     case 'pcm':
       return pcmCodec;
     case 'ulaw':
-      return mulawCodec;
+      return g711Codec('mulaw');
     case 'alaw':
-      return alawCodec;
+      return g711Codec('alaw');
     case 'mp3':
       return mp3Codec(format.sampleRate, format.bitrateKbps ?? 128);
     case 'opus':

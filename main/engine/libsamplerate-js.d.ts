@@ -1,5 +1,5 @@
-// Types for the parts of @alexanderolsen/libsamplerate-js that resampler.ts uses. Its CommonJS build
-// is loaded through the default export, which works both from Node's ESM loader and the bundle.
+// Types for the parts of @alexanderolsen/libsamplerate-js that resampler.ts uses. The CommonJS build
+// arrives either as named exports or wrapped in `default`, depending on the loader.
 declare module '@alexanderolsen/libsamplerate-js' {
   /** 0 best quality … 2 fastest sinc, 3 zero-order hold, 4 linear. */
   export type ConverterTypeValue = 0 | 1 | 2 | 3 | 4;
@@ -18,20 +18,24 @@ declare module '@alexanderolsen/libsamplerate-js' {
     outputSampleRate: number;
   }
 
-  const LibSampleRate: {
-    create(
-      channels: number,
-      inputSampleRate: number,
-      outputSampleRate: number,
-      options?: { converterType: ConverterTypeValue },
-    ): Promise<SRC>;
-    ConverterType: {
-      SRC_SINC_BEST_QUALITY: ConverterTypeValue;
-      SRC_SINC_MEDIUM_QUALITY: ConverterTypeValue;
-      SRC_SINC_FASTEST: ConverterTypeValue;
-      SRC_ZERO_ORDER_HOLD: ConverterTypeValue;
-      SRC_LINEAR: ConverterTypeValue;
-    };
-  };
+  export function create(
+    channels: number,
+    inputSampleRate: number,
+    outputSampleRate: number,
+    options?: { converterType: ConverterTypeValue },
+  ): Promise<SRC>;
+
+  export const ConverterType: Readonly<
+    Record<
+      | 'SRC_SINC_BEST_QUALITY'
+      | 'SRC_SINC_MEDIUM_QUALITY'
+      | 'SRC_SINC_FASTEST'
+      | 'SRC_ZERO_ORDER_HOLD'
+      | 'SRC_LINEAR',
+      ConverterTypeValue
+    >
+  >;
+
+  const LibSampleRate: { create: typeof create; ConverterType: typeof ConverterType };
   export default LibSampleRate;
 }

@@ -2,6 +2,7 @@
 // API keeps the filter state between calls, so audio cut into chunks comes out as if it were
 // converted in one piece, with no clicks at the seams.
 
+import type * as LibSampleRate from '@alexanderolsen/libsamplerate-js';
 import type { SRC } from '@alexanderolsen/libsamplerate-js';
 
 export interface Resampler {
@@ -93,12 +94,26 @@ class SincResampler implements Resampler {
   }
 }
 
+/**
+ * The exports of a CommonJS package loaded with import(): Node's ESM loader and the bundle wrap
+ * `module.exports` in `default`, while tsx (which runs the benches) hands it over directly.
+ */
+export function commonJsExports<T extends object>(namespace: unknown, member: keyof T): T {
+  const wrapped = (namespace as { default?: unknown } | null)?.default;
+  if (typeof namespace === 'object' && namespace !== null && member in namespace) return namespace as T;
+  if (typeof wrapped === 'object' && wrapped !== null && member in wrapped) return wrapped as T;
+  throw new Error(`Could not load ${String(member)} from a CommonJS package`);
+}
+
 export async function createResampler(inputRate: number, outputRate: number): Promise<Resampler> {
   if (!Number.isInteger(inputRate) || !Number.isInteger(outputRate) || inputRate <= 0 || outputRate <= 0) {
     throw new RangeError(`Unsupported sample rates ${inputRate} -> ${outputRate}`);
   }
   if (inputRate === outputRate) return new PassThrough(inputRate);
-  const { default: libsamplerate } = await import('@alexanderolsen/libsamplerate-js');
+  const libsamplerate = commonJsExports<typeof LibSampleRate>(
+    await import('@alexanderolsen/libsamplerate-js'),
+    'create',
+  );
   const src = await libsamplerate.create(1, inputRate, outputRate, { converterType: CONVERTER_SINC_FASTEST });
   return new SincResampler(inputRate, outputRate, src);
 }
