@@ -4,6 +4,10 @@ import type { RunningStreamServer } from '../engine/stream-server';
 import type { ServeOptions } from './args';
 import type { CliContext } from './context';
 import { CliError, EXIT_OK } from './errors';
+import { DEFAULT_OUTPUT_FORMAT, parseOutputFormat } from '../speech/protocol';
+import type { FormatInfo } from '../speech/protocol';
+
+const DEFAULT_FORMAT = parseOutputFormat(DEFAULT_OUTPUT_FORMAT) as FormatInfo;
 
 /** Open sockets get this long to close before we give up on a clean stop. */
 const CLOSE_TIMEOUT_MS = 5_000;
@@ -15,7 +19,13 @@ function untilAborted(signal: AbortSignal): Promise<void> {
 
 async function start(options: ServeOptions): Promise<RunningStreamServer> {
   try {
-    return await startStreamServer({ host: '127.0.0.1', port: options.port, token: options.token });
+    return await startStreamServer({
+      host: '127.0.0.1',
+      port: options.port,
+      token: options.token,
+      // Other programs mostly ask for the API's default format: have it warm before saying ready.
+      warmUpFormats: [DEFAULT_FORMAT],
+    });
   } catch (error) {
     if ((error as { code?: unknown } | null)?.code === 'EADDRINUSE') {
       throw new CliError(

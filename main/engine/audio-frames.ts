@@ -1,9 +1,11 @@
-// Cuts one generation's PCM into audio frames of at most 250 ms and decides which characters each
+// Cuts one generation's PCM into audio frames (a short first one, then at most 250 ms each) and decides which characters each
 // frame's alignment carries. Pure: the encoder is passed in, so frames are encoded lazily, one at a
 // time, and the server can yield to the event loop between them.
 import type { Alignment } from '../speech/protocol';
 
 export const MAX_FRAME_MS = 250;
+/** Long enough for one MP3 frame at 44.1 kHz (26 ms) with the encoder's look-ahead. */
+export const FIRST_FRAME_MS = 60;
 
 export interface SampleRange {
   start: number;
@@ -22,22 +24,27 @@ export interface GenerationAudio {
 }
 
 /**
- * Evenly sized ranges of at most `maxFrameMs`; every range but a very short generation's only one is
- * at least half of that, so clients get frames of roughly 125-250 ms.
+ * The first frame of a generation is short, so a listener's first audio waits for little encoding
+ * (LAME in JavaScript costs tens of milliseconds per quarter second); the rest are evenly sized
+ * ranges of at most `maxFrameMs`, each at least half of that, so clients get frames of 125-250 ms.
  */
 export function planFrames(
   sampleCount: number,
   sampleRate: number,
   maxFrameMs = MAX_FRAME_MS,
+  firstFrameMs = FIRST_FRAME_MS,
 ): SampleRange[] {
   if (sampleCount <= 0) return [{ start: 0, end: 0 }];
+  const firstEnd = Math.min(sampleCount, Math.max(1, Math.floor((sampleRate * firstFrameMs) / 1000)));
+  const rest = sampleCount - firstEnd;
+  const ranges: SampleRange[] = [{ start: 0, end: firstEnd }];
+  if (rest === 0) return ranges;
   const maxSamples = Math.max(1, Math.floor((sampleRate * maxFrameMs) / 1000));
-  const count = Math.ceil(sampleCount / maxSamples);
-  const ranges: SampleRange[] = [];
+  const count = Math.ceil(rest / maxSamples);
   for (let i = 0; i < count; i++) {
     ranges.push({
-      start: Math.round((i * sampleCount) / count),
-      end: Math.round(((i + 1) * sampleCount) / count),
+      start: firstEnd + Math.round((i * rest) / count),
+      end: firstEnd + Math.round(((i + 1) * rest) / count),
     });
   }
   return ranges;

@@ -114,3 +114,11 @@ export async function createEncoder(format: FormatInfo, inputRate: number): Prom
   const resampler = await createResampler(inputRate, format.sampleRate);
   return new StreamingEncoder(format, resampler, codec);
 }
+
+/** Runs an encoder once on a second of tone, so the JIT has compiled it before a listener waits. */
+export async function warmUpEncoder(format: FormatInfo, inputRate: number): Promise<void> {
+  const encoder = await createEncoder(format, inputRate);
+  const tone = new Int16Array(inputRate).map((_, i) => Math.round(3000 * Math.sin(i / 8)));
+  encoder.encode(tone);
+  encoder.end();
+}

@@ -52,7 +52,8 @@ export interface ConnectionContext {
 /** What the first message settled for the rest of the connection. */
 interface Session {
   buffer: GenerationBuffer;
-  encoder: AudioEncoder;
+  /** Created while the first text is synthesised, so its start-up cost is off the first-audio path. */
+  encoder: Promise<AudioEncoder>;
   options: StreamRequestOptions;
   voiceSettings: VoiceSettings | null;
   speed: number;
@@ -184,15 +185,9 @@ export class StreamConnection {
     if (!voices.some((info) => info.voiceId.toLowerCase() === wanted)) {
       return voiceNotFound(voiceId, voices[0]?.voiceId);
     }
-    let encoder: AudioEncoder;
-    try {
-      encoder = await createEncoder(query.value.format, OFFLINE_SAMPLE_RATE);
-    } catch (cause) {
-      if (cause instanceof SpeechError && cause.code === 'unsupported_format') {
-        return { error: 'unsupported_format', message: cause.message, code: 1008 };
-      }
-      throw cause;
-    }
+    const encoder = createEncoder(query.value.format, OFFLINE_SAMPLE_RATE);
+    // Failures surface where the encoder is awaited (speak/finish); this only marks them handled.
+    encoder.catch(() => undefined);
     const voiceSettings = message.voiceSettings ?? null;
     return {
       buffer: new GenerationBuffer({
@@ -255,17 +250,16 @@ export class StreamConnection {
 
   private async speak(session: Session, text: string): Promise<void> {
     if (this.state.kind === 'closed') return;
-    const synthesis = await this.context.voice.synthesize(text, {
-      voiceId: this.context.voiceId,
-      speed: session.speed,
-      signal: this.abort.signal,
-    });
+    const [synthesis, encoder] = await Promise.all([
+      this.context.voice.synthesize(text, {
+        voiceId: this.context.voiceId,
+        speed: session.speed,
+        signal: this.abort.signal,
+      }),
+      session.encoder,
+    ]);
     session.encoded = true;
-    const frames = generationFrames(
-      synthesis,
-      (pcm) => session.encoder.encode(pcm),
-      session.options.syncAlignment,
-    );
+    const frames = generationFrames(synthesis, (pcm) => encoder.encode(pcm), session.options.syncAlignment);
     for (const frame of frames) {
       if (this.isClosed()) return;
       await this.send(audioFrame(Buffer.from(frame.audio).toString('base64'), frame.alignment));
@@ -284,7 +278,7 @@ export class StreamConnection {
   /** After the last generation: the encoder's tail, the final frame, then a normal close. */
   private async finish(session: Session): Promise<void> {
     if (this.state.kind === 'closed') return;
-    const tail = session.encoded ? session.encoder.end() : new Uint8Array(0);
+    const tail = session.encoded ? (await session.encoder).end() : new Uint8Array(0);
     if (tail.length > 0) {
       const alignment = session.options.syncAlignment
         ? { chars: [], charStartTimesMs: [], charDurationsMs: [] }

@@ -23,7 +23,9 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { OfflineVoice } from './offline-voice';
+import type { FormatInfo } from '../speech/protocol';
+import { warmUpEncoder } from './encoders';
+import { OFFLINE_SAMPLE_RATE, OfflineVoice } from './offline-voice';
 import { credentialFromRequest, generateToken, isBrowserRequest } from './server-auth';
 import { handleHttpRequest } from './server-http';
 import { StreamConnection } from './stream-connection';
@@ -38,6 +40,11 @@ export interface StreamServerOptions {
   token?: string;
   /** Shared engine; created (and closed with the server) when absent. */
   voice?: OfflineVoice;
+  /**
+   * When given, the server resolves only once the engine is loaded and these encoders have run once,
+   * so the first client does not wait for start-up or JIT compilation (`hark serve` uses this).
+   */
+  warmUpFormats?: readonly FormatInfo[];
 }
 
 export interface RunningStreamServer {
@@ -90,6 +97,10 @@ function listen(server: Server, port: number, host: string): Promise<number> {
       resolve((server.address() as AddressInfo).port);
     });
   });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
 }
 
 export async function startStreamServer(options: StreamServerOptions = {}): Promise<RunningStreamServer> {
@@ -147,12 +158,21 @@ export async function startStreamServer(options: StreamServerOptions = {}): Prom
   // After listen() succeeded, socket-level errors are per connection; none may crash the process.
   server.on('error', () => undefined);
   // The engine takes a moment to load; start it now so the first request speaks at once.
-  if (ownsVoice) voice.warmUp().catch(() => undefined);
+  if (options.warmUpFormats) {
+    await Promise.all([
+      voice.warmUp(),
+      ...options.warmUpFormats.map((format) => warmUpEncoder(format, OFFLINE_SAMPLE_RATE)),
+    ]).catch(async (error: unknown) => {
+      await closeServer(server);
+      if (ownsVoice) await voice.close();
+      throw error;
+    });
+  } else if (ownsVoice) voice.warmUp().catch(() => undefined);
 
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
     stopping = true;
-    const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const httpClosed = closeServer(server);
     const open = [...connections];
     for (const connection of open) connection.shutDown();
     const grace = setTimeout(() => open.forEach((connection) => connection.terminate()), CLOSE_GRACE_MS);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { splitSentences } from './sentences';
 import type { FeedTarget, PlaybackProgress } from './text-pacer';
-import { DEFAULT_LEAD_MS, estimateLeadMs, PacedTextFeeder, TextPacer } from './text-pacer';
+import { DEFAULT_LEAD_MS, estimateLeadMs, PacedTextFeeder, splitOpening, TextPacer } from './text-pacer';
 
 const NOTHING_YET: PlaybackProgress = { playedMs: 0, receivedAudioMs: 0, voicedChars: 0, voicedAudioMs: 0 };
 
@@ -70,6 +70,26 @@ describe('estimateLeadMs', () => {
   it('does not count audio twice when alignment runs ahead of the received audio', () => {
     const progress = { playedMs: 0, receivedAudioMs: 500, voicedChars: 100, voicedAudioMs: 7000 };
     expect(estimateLeadMs(100, progress, 70)).toBe(7000);
+  });
+});
+
+describe('splitOpening', () => {
+  it('cuts a long first sentence after its last clause mark within the opening length', () => {
+    const sentence =
+      'The ferry left the harbour at a quarter past seven, later than usual, because the fog had not lifted. ';
+    expect(splitOpening(sentence)).toEqual([
+      'The ferry left the harbour at a quarter past seven, later than usual, ',
+      'because the fog had not lifted. ',
+    ]);
+  });
+
+  it('keeps short sentences, and long ones without a usable clause mark, whole', () => {
+    expect(splitOpening('Hello, world. ')).toEqual(['Hello, world. ']);
+    const noMarks = 'word '.repeat(30);
+    expect(splitOpening(noMarks)).toEqual([noMarks]);
+    // A comma so early it would leave a scrap is not used.
+    const early = `Yes, ${'and then '.repeat(12)}done. `;
+    expect(splitOpening(early)).toEqual([early]);
   });
 });
 

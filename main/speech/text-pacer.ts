@@ -1,7 +1,7 @@
 // Feeds a text known up front (selection, clipboard) to a speech session without generating (and
-// billing) much more audio than the listener will hear: the first sentence goes at once so speech starts
-// immediately, the rest follows whole sentences at a time, keeping at most `leadMs` of audio ahead of
-// what has been played. A stop then wastes at most that lead.
+// billing) much more audio than the listener will hear: the first sentence (or, when long, its first
+// clause) goes at once so speech starts immediately, the rest follows whole sentences at a time,
+// keeping at most `leadMs` of audio ahead of what has been played. A stop then wastes at most that lead.
 
 import { splitSentences } from './sentences';
 
@@ -11,6 +11,12 @@ export const DEFAULT_MS_PER_CHAR = 70;
 /** Sentences are grouped until a batch has at least this many chars (the server's first chunk size). */
 export const MIN_BATCH_CHARS = 120;
 export const MAX_BATCH_CHARS = 600;
+/** A first sentence longer than this is cut at a clause mark, so the first audio needs less text. */
+export const OPENING_MAX_CHARS = 80;
+/** ...but never into a scrap too short to be spoken naturally. */
+const OPENING_MIN_CHARS = 24;
+// A comma, semicolon, colon or dash followed by a space, or a CJK clause mark.
+const CLAUSE_END = /[,;:\u2013\u2014]\s+|[\u3001\uff0c\uff1b\uff1a]\s*/g;
 // Keeps one odd early sample (a leading pause, a lone "Hi") from skewing the estimate wildly.
 const MIN_MS_PER_CHAR = 20;
 const MAX_MS_PER_CHAR = 300;
@@ -42,6 +48,21 @@ export interface FeedTarget {
 
 function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));
+}
+
+/**
+ * Splits a long opening sentence after its last clause mark that leaves a head of a natural length;
+ * short sentences, and sentences without such a mark, stay whole.
+ */
+export function splitOpening(sentence: string): string[] {
+  if (sentence.length <= OPENING_MAX_CHARS) return [sentence];
+  let cut = 0;
+  for (const match of sentence.matchAll(CLAUSE_END)) {
+    const end = match.index + match[0].length;
+    if (end > OPENING_MAX_CHARS) break;
+    if (end >= OPENING_MIN_CHARS) cut = end;
+  }
+  return cut > 0 ? [sentence.slice(0, cut), sentence.slice(cut)] : [sentence];
 }
 
 /**
@@ -80,7 +101,8 @@ export class TextPacer {
   #offset = 0;
 
   constructor(text: string, options: PacerOptions = {}) {
-    this.#sentences = splitSentences(text);
+    const [opening, ...rest] = splitSentences(text);
+    this.#sentences = opening === undefined ? [] : [...splitOpening(opening), ...rest];
     this.#leadMs = options.leadMs ?? DEFAULT_LEAD_MS;
     this.#defaultMsPerChar = options.defaultMsPerChar ?? DEFAULT_MS_PER_CHAR;
     this.#minBatch = options.minBatchChars ?? MIN_BATCH_CHARS;
@@ -103,7 +125,7 @@ export class TextPacer {
       if (!first && estimateLeadMs(this.#offset, progress, this.#defaultMsPerChar) >= this.#leadMs) {
         return undefined;
       }
-      // The first sentence goes alone so that the first audio comes as soon as possible.
+      // The opening goes alone so that the first audio comes as soon as possible.
       const batch = first ? this.#take(1) : this.#takeBatch();
       // Whitespace alone would be a keep-alive on the wire; there is nothing to say anyway.
       if (batch.trim()) return batch;
