@@ -7,7 +7,7 @@ import alawmulaw from 'alawmulaw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTPUT_FORMATS, parseOutputFormat, type FormatInfo, type OutputFormat } from '../speech/protocol';
 import { SpeechError } from '../speech/errors';
-import { createEncoder, type AudioEncoder } from './encoders';
+import { createEncoder, EncoderPool, type AudioEncoder } from './encoders';
 
 const run = promisify(execFile);
 const INPUT_RATE = 22050;
@@ -199,5 +199,43 @@ describe('unsupported formats', () => {
     const error = await createEncoder(format('opus_48000_64'), INPUT_RATE).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SpeechError);
     expect((error as SpeechError).code).toBe('unsupported_format');
+  });
+});
+
+describe('EncoderPool', () => {
+  const mp3 = parseOutputFormat('mp3_44100_128') as FormatInfo;
+  const pcm = parseOutputFormat('pcm_16000') as FormatInfo;
+
+  function countingPool(refillDelayMs: number): { pool: EncoderPool; created: FormatInfo[] } {
+    const created: FormatInfo[] = [];
+    const pool = new EncoderPool(22050, refillDelayMs, (format, rate) => {
+      created.push(format);
+      return createEncoder(format, rate);
+    });
+    return { pool, created };
+  }
+
+  it('hands out the prepared spare at once and replaces it shortly after', async () => {
+    const { pool, created } = countingPool(20);
+    await pool.prepare(mp3);
+    expect(created).toHaveLength(2); // one run to compile, one kept ready
+    const encoder = await pool.take(mp3);
+    expect(created).toHaveLength(2);
+    expect(encoder.encode(new Int16Array(22050)).length).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(created).toHaveLength(3);
+    pool.close();
+  });
+
+  it('creates unprepared formats on demand and refills nothing after close', async () => {
+    const { pool, created } = countingPool(20);
+    const encoder = await pool.take(pcm);
+    expect(encoder.format.format).toBe('pcm_16000');
+    await pool.prepare(mp3);
+    await pool.take(mp3);
+    pool.close();
+    const before = created.length;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(created).toHaveLength(before);
   });
 });

@@ -115,10 +115,56 @@ export async function createEncoder(format: FormatInfo, inputRate: number): Prom
   return new StreamingEncoder(format, resampler, codec);
 }
 
-/** Runs an encoder once on a second of tone, so the JIT has compiled it before a listener waits. */
-export async function warmUpEncoder(format: FormatInfo, inputRate: number): Promise<void> {
-  const encoder = await createEncoder(format, inputRate);
-  const tone = new Int16Array(inputRate).map((_, i) => Math.round(3000 * Math.sin(i / 8)));
-  encoder.encode(tone);
-  encoder.end();
+/**
+ * Hands out encoders, keeping one ready per prepared format: setting one up (WebAssembly resampler,
+ * LAME) blocks the event loop for 20-60 ms, which a new listener would otherwise wait for. A spare
+ * is replaced a little after it is taken, when the first audio is no longer waiting.
+ */
+export class EncoderPool {
+  readonly #spares = new Map<string, Promise<AudioEncoder>>();
+  readonly #refills = new Set<NodeJS.Timeout>();
+  #closed = false;
+
+  constructor(
+    private readonly inputRate: number,
+    private readonly refillDelayMs = 100,
+    private readonly create: typeof createEncoder = createEncoder,
+  ) {}
+
+  /** Creates a spare encoder for `format` now, and runs one once so its code is compiled (JIT). */
+  async prepare(format: FormatInfo): Promise<void> {
+    const warm = await this.create(format, this.inputRate);
+    warm.encode(new Int16Array(this.inputRate).map((_, i) => Math.round(3000 * Math.sin(i / 8))));
+    warm.end();
+    this.#addSpare(format);
+    await this.#spares.get(format.format);
+  }
+
+  take(format: FormatInfo): Promise<AudioEncoder> {
+    const spare = this.#spares.get(format.format);
+    if (!spare) return this.create(format, this.inputRate);
+    this.#spares.delete(format.format);
+    const refill = setTimeout(() => {
+      this.#refills.delete(refill);
+      this.#addSpare(format);
+    }, this.refillDelayMs);
+    refill.unref();
+    this.#refills.add(refill);
+    return spare;
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const refill of this.#refills) clearTimeout(refill);
+    this.#refills.clear();
+    this.#spares.clear();
+  }
+
+  #addSpare(format: FormatInfo): void {
+    if (this.#closed || this.#spares.has(format.format)) return;
+    const spare = this.create(format, this.inputRate);
+    // A failure surfaces to whoever takes it; until then it is handled here.
+    spare.catch(() => undefined);
+    this.#spares.set(format.format, spare);
+  }
 }

@@ -5,10 +5,8 @@ import { SpeechError } from '../speech/errors';
 import { parseClientMessage } from '../speech/protocol';
 import type { ParsedClientMessage, VoiceSettings } from '../speech/protocol';
 import { generationFrames } from './audio-frames';
-import type { AudioEncoder } from './encoders';
-import { createEncoder } from './encoders';
+import type { AudioEncoder, EncoderPool } from './encoders';
 import { GenerationBuffer } from './generation-buffer';
-import { OFFLINE_SAMPLE_RATE } from './offline-voice';
 import type { OfflineVoice } from './offline-voice';
 import { credentialFromMessage, tokensEqual } from './server-auth';
 import {
@@ -42,6 +40,7 @@ const GOING_AWAY = 1001;
 export interface ConnectionContext {
   socket: WebSocket;
   voice: OfflineVoice;
+  encoders: EncoderPool;
   voiceId: string;
   token: string;
   query: QueryResult;
@@ -52,8 +51,8 @@ export interface ConnectionContext {
 /** What the first message settled for the rest of the connection. */
 interface Session {
   buffer: GenerationBuffer;
-  /** Created while the first text is synthesised, so its start-up cost is off the first-audio path. */
-  encoder: Promise<AudioEncoder>;
+  /** Taken once the first text is on its way to the engine, so the two start up side by side. */
+  encoder: Promise<AudioEncoder> | undefined;
   options: StreamRequestOptions;
   voiceSettings: VoiceSettings | null;
   speed: number;
@@ -185,16 +184,13 @@ export class StreamConnection {
     if (!voices.some((info) => info.voiceId.toLowerCase() === wanted)) {
       return voiceNotFound(voiceId, voices[0]?.voiceId);
     }
-    const encoder = createEncoder(query.value.format, OFFLINE_SAMPLE_RATE);
-    // Failures surface where the encoder is awaited (speak/finish); this only marks them handled.
-    encoder.catch(() => undefined);
     const voiceSettings = message.voiceSettings ?? null;
     return {
       buffer: new GenerationBuffer({
         ...(message.chunkLengthSchedule ? { schedule: message.chunkLengthSchedule } : {}),
         autoMode: query.value.autoMode,
       }),
-      encoder,
+      encoder: undefined,
       options: query.value,
       voiceSettings,
       speed: clampSpeed(voiceSettings?.speed),
@@ -250,16 +246,15 @@ export class StreamConnection {
 
   private async speak(session: Session, text: string): Promise<void> {
     if (this.state.kind === 'closed') return;
-    const [synthesis, encoder] = await Promise.all([
-      this.context.voice.synthesize(text, {
-        voiceId: this.context.voiceId,
-        speed: session.speed,
-        signal: this.abort.signal,
-      }),
-      session.encoder,
-    ]);
+    const synthesis = this.context.voice.synthesize(text, {
+      voiceId: this.context.voiceId,
+      speed: session.speed,
+      signal: this.abort.signal,
+    });
+    session.encoder ??= this.context.encoders.take(session.options.format);
+    const [audio, encoder] = await Promise.all([synthesis, session.encoder]);
     session.encoded = true;
-    const frames = generationFrames(synthesis, (pcm) => encoder.encode(pcm), session.options.syncAlignment);
+    const frames = generationFrames(audio, (pcm) => encoder.encode(pcm), session.options.syncAlignment);
     for (const frame of frames) {
       if (this.isClosed()) return;
       await this.send(audioFrame(Buffer.from(frame.audio).toString('base64'), frame.alignment));
@@ -278,7 +273,7 @@ export class StreamConnection {
   /** After the last generation: the encoder's tail, the final frame, then a normal close. */
   private async finish(session: Session): Promise<void> {
     if (this.state.kind === 'closed') return;
-    const tail = session.encoded ? (await session.encoder).end() : new Uint8Array(0);
+    const tail = session.encoded && session.encoder ? (await session.encoder).end() : new Uint8Array(0);
     if (tail.length > 0) {
       const alignment = session.options.syncAlignment
         ? { chars: [], charStartTimesMs: [], charDurationsMs: [] }

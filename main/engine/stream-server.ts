@@ -24,7 +24,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { FormatInfo } from '../speech/protocol';
-import { warmUpEncoder } from './encoders';
+import { EncoderPool } from './encoders';
 import { OFFLINE_SAMPLE_RATE, OfflineVoice } from './offline-voice';
 import { credentialFromRequest, generateToken, isBrowserRequest } from './server-auth';
 import { handleHttpRequest } from './server-http';
@@ -41,8 +41,8 @@ export interface StreamServerOptions {
   /** Shared engine; created (and closed with the server) when absent. */
   voice?: OfflineVoice;
   /**
-   * When given, the server resolves only once the engine is loaded and these encoders have run once,
-   * so the first client does not wait for start-up or JIT compilation (`hark serve` uses this).
+   * When given, the server resolves only once the engine is loaded and an encoder for each of these
+   * formats is compiled and ready, so no client waits for start-up (`hark serve` uses this).
    */
   warmUpFormats?: readonly FormatInfo[];
 }
@@ -108,6 +108,7 @@ export async function startStreamServer(options: StreamServerOptions = {}): Prom
   const token = options.token ?? generateToken();
   const ownsVoice = options.voice === undefined;
   const voice = options.voice ?? new OfflineVoice();
+  const encoders = new EncoderPool(OFFLINE_SAMPLE_RATE);
   const connections = new Set<StreamConnection>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, clientTracking: false });
 
@@ -138,6 +139,7 @@ export async function startStreamServer(options: StreamServerOptions = {}): Prom
       const connection = new StreamConnection({
         socket: ws,
         voice,
+        encoders,
         voiceId,
         token,
         query: parseStreamQuery(url.searchParams),
@@ -161,8 +163,9 @@ export async function startStreamServer(options: StreamServerOptions = {}): Prom
   if (options.warmUpFormats) {
     await Promise.all([
       voice.warmUp(),
-      ...options.warmUpFormats.map((format) => warmUpEncoder(format, OFFLINE_SAMPLE_RATE)),
+      ...options.warmUpFormats.map((format) => encoders.prepare(format)),
     ]).catch(async (error: unknown) => {
+      encoders.close();
       await closeServer(server);
       if (ownsVoice) await voice.close();
       throw error;
@@ -181,6 +184,7 @@ export async function startStreamServer(options: StreamServerOptions = {}): Prom
     server.closeAllConnections();
     await httpClosed;
     wss.close();
+    encoders.close();
     if (ownsVoice) await voice.close();
   };
 

@@ -130,10 +130,12 @@ export class Narration extends TypedEmitter<NarrationEvents> {
     try {
       if (this.#interruptedBy) throw this.#interruptedBy;
       const session = this.#createSession();
+      // Prepared before connecting, so the first text follows the handshake without delay.
+      const startFeeding = this.#prepareFeeding(session);
       this.#setState({ kind: 'connecting' });
       await this.#race(session.connect());
       this.#setState({ kind: 'speaking' });
-      await this.#race(Promise.all([this.#startFeeding(session), session.finished()]));
+      await this.#race(Promise.all([startFeeding(), session.finished()]));
       for (const word of this.#tracker.finish()) this.#addWord(word);
       if (this.#state.kind !== 'finishing') this.#setState({ kind: 'finishing' });
       await this.#race(this.#options.sink.end());
@@ -163,15 +165,18 @@ export class Narration extends TypedEmitter<NarrationEvents> {
     return session;
   }
 
-  /** Resolves once all the text has been handed to the session (and end() sent). */
-  #startFeeding(session: StreamSession): Promise<void> {
+  /** Returns a start function that resolves once all the text is handed to the session (and end() sent). */
+  #prepareFeeding(session: StreamSession): () => Promise<void> {
     const target = this.#feedTarget(session);
     const source = this.#options.source;
-    if (source.kind === 'stream') return feedStream(source.chunks, target, this.#stopReading.signal);
+    if (source.kind === 'stream') return () => feedStream(source.chunks, target, this.#stopReading.signal);
     const pacer = new TextPacer(source.text, { leadMs: this.#options.leadMs ?? DEFAULT_LEAD_MS });
-    this.#feeder = new PacedTextFeeder(pacer, target, () => this.#playback(), this.#options.pollMs);
-    this.#feeder.start();
-    return Promise.resolve();
+    const feeder = new PacedTextFeeder(pacer, target, () => this.#playback(), this.#options.pollMs);
+    return () => {
+      this.#feeder = feeder;
+      feeder.start();
+      return Promise.resolve();
+    };
   }
 
   #feedTarget(session: StreamSession): FeedTarget {

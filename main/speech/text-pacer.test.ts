@@ -78,8 +78,8 @@ describe('splitOpening', () => {
     const sentence =
       'The ferry left the harbour at a quarter past seven, later than usual, because the fog had not lifted. ';
     expect(splitOpening(sentence)).toEqual([
-      'The ferry left the harbour at a quarter past seven, later than usual, ',
-      'because the fog had not lifted. ',
+      'The ferry left the harbour at a quarter past seven, ',
+      'later than usual, because the fog had not lifted. ',
     ]);
   });
 
@@ -88,7 +88,7 @@ describe('splitOpening', () => {
     const noMarks = 'word '.repeat(30);
     expect(splitOpening(noMarks)).toEqual([noMarks]);
     // A comma so early it would leave a scrap is not used.
-    const early = `Yes, ${'and then '.repeat(12)}done. `;
+    const early = `Yes, ${'and then '.repeat(9)}done. `;
     expect(splitOpening(early)).toEqual([early]);
   });
 });

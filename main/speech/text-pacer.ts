@@ -12,9 +12,9 @@ export const DEFAULT_MS_PER_CHAR = 70;
 export const MIN_BATCH_CHARS = 120;
 export const MAX_BATCH_CHARS = 600;
 /** A first sentence longer than this is cut at a clause mark, so the first audio needs less text. */
-export const OPENING_MAX_CHARS = 80;
+export const OPENING_MAX_CHARS = 60;
 /** ...but never into a scrap too short to be spoken naturally. */
-const OPENING_MIN_CHARS = 24;
+const OPENING_MIN_CHARS = 20;
 // A comma, semicolon, colon or dash followed by a space, or a CJK clause mark.
 const CLAUSE_END = /[,;:\u2013\u2014]\s+|[\u3001\uff0c\uff1b\uff1a]\s*/g;
 // Keeps one odd early sample (a leading pause, a lone "Hi") from skewing the estimate wildly.
