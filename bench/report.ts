@@ -36,15 +36,17 @@ function engineTable(engine: EngineResult): string {
   ].join('\n');
 }
 
-function firstAudioTable(rows: FirstAudioRow[]): string {
+function firstAudioTable(rows: FirstAudioRow[], from: 'handshake' | 'launch'): string {
+  const title = from === 'handshake' ? 'From the handshake' : 'From launching the client';
   const header = [
-    `| Text | ${FIRST_AUDIO_CLIENTS.map((c) => CLIENT_LABELS[c]).join(' | ')} | Seed ÷ Hark | Docs ÷ Hark | Hark first |`,
+    `| ${title} | ${FIRST_AUDIO_CLIENTS.map((c) => CLIENT_LABELS[c]).join(' | ')} | Seed ÷ Hark | Docs ÷ Hark | Hark first |`,
     `|---|${FIRST_AUDIO_CLIENTS.map(() => '---').join('|')}|---|---|---|`,
   ];
   const lines = rows.map((row) => {
-    const { hark, seed, docs } = row.medians;
+    const medians = from === 'handshake' ? row.medians : row.launchMedians;
+    const { hark, seed, docs } = medians;
     const first = hark < seed && hark < docs;
-    return `| ${row.label} (${row.characters} chars, ${row.runs} runs) | ${FIRST_AUDIO_CLIENTS.map((c) => formatMs(row.medians[c])).join(' | ')} | ${formatRatio(seed / hark)} | ${formatRatio(docs / hark)} | ${yesNo(first)} |`;
+    return `| ${row.label} (${row.characters} chars, ${row.runs} runs) | ${FIRST_AUDIO_CLIENTS.map((c) => formatMs(medians[c])).join(' | ')} | ${formatRatio(seed / hark)} | ${formatRatio(docs / hark)} | ${yesNo(first)} |`;
   });
   return [...header, ...lines].join('\n');
 }
@@ -75,7 +77,9 @@ export function renderResults(results: BenchResults): string {
     '',
     engineTable(results.engine),
     '',
-    firstAudioTable(results.firstAudio),
+    firstAudioTable(results.firstAudio, 'handshake'),
+    '',
+    firstAudioTable(results.firstAudio, 'launch'),
     '',
     charactersTable(results.characters, results.charactersTextLength, results.stopAfterMs),
   ].join('\n');
