@@ -108,7 +108,7 @@ export interface ClientSetup {
 function harkSpec(setup: ClientSetup, text: string, mode: RunMode, pcm = false): ProcessSpec {
   const args = [resolve('bin/hark.js'), 'speak', text, '--engine', 'elevenlabs'];
   args.push('--base-url', setup.baseUrl, '--voice', BENCH_VOICE);
-  const env: NodeJS.ProcessEnv = { ...process.env, ELEVENLABS_API_KEY: setup.token };
+  const env: NodeJS.ProcessEnv = { ...process.env, ELEVENLABS_API_KEY: setup.token, HARK_KEYCHAIN: 'off' };
   // MP3 to a file: ElevenLabs' default for .mp3 is mp3_44100_128, what the peers ask for.
   if (mode === 'listen') env.PATH = setup.playerPath;
   else if (pcm) args.push('--out', join(setup.scratchDir, 'hark.wav'), '--format', 'pcm_22050');

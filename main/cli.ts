@@ -4,7 +4,7 @@ import packageJson from '../package.json';
 import { parseArgs } from './cli/args';
 import type { Command } from './cli/args';
 import type { CliContext } from './cli/context';
-import { readStoredApiKey } from './cli/engine';
+import { keysInUse } from './cli/engine';
 import { describeFailure, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, isExpectedFailure } from './cli/errors';
 import { helpText } from './cli/help';
 import { serveCommand } from './cli/serve';
@@ -35,7 +35,7 @@ function execute(command: Command, ctx: CliContext): Promise<number> | number {
 }
 
 function reportFailure(error: unknown, ctx: CliContext): void {
-  const secrets = [ctx.env.ELEVENLABS_API_KEY?.trim() ?? '', readStoredApiKey() ?? ''];
+  const secrets = keysInUse(ctx.env);
   ctx.stderr.write(`hark: ${redactSecrets(describeFailure(error), secrets)}\n`);
   if (!isExpectedFailure(error) && ctx.env.HARK_DEBUG === '1' && error instanceof Error) {
     ctx.stderr.write(`${redactSecrets(error.stack ?? '', secrets)}\n`);

@@ -28,6 +28,8 @@ function baseEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   delete env.ELEVENLABS_API_KEY;
   delete env.ELEVENLABS_BASE_URL;
   delete env.HARK_DEBUG;
+  // The user's own keychain must not decide which engine a test uses.
+  env.HARK_KEYCHAIN = 'off';
   for (const [key, value] of Object.entries(extra)) env[key] = value;
   return env;
 }

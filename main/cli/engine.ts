@@ -2,6 +2,8 @@
 // the stream-input protocol: the offline voice by starting the local server in this process.
 import { startStreamServer } from '../engine/stream-server';
 import { DEFAULT_BASE_URL } from '../speech/protocol';
+import { createSecretStore } from '../store/secrets';
+import type { SecretStore } from '../store/secrets';
 import { validateBaseUrl } from './args';
 import type { EngineName, EngineOptions } from './args';
 import { CliError } from './errors';
@@ -20,29 +22,65 @@ export interface EngineConnection {
   close(): Promise<void>;
 }
 
-/**
- * The API key saved by the desktop app in the OS keychain. The keychain adapter arrives with the
- * desktop shell; until then the command line only knows ELEVENLABS_API_KEY, so this returns undefined.
- */
-export function readStoredApiKey(): string | undefined {
-  return undefined;
+/** A locked keychain may wait for an unlock prompt forever; the command line waits this long. */
+const KEYCHAIN_TIMEOUT_MS = 2000;
+
+/** Every key this process has read, so failure messages can be redacted. */
+const keysRead = new Set<string>();
+
+export function keysInUse(env: NodeJS.ProcessEnv): string[] {
+  const fromEnv = env.ELEVENLABS_API_KEY?.trim();
+  return [...keysRead, ...(fromEnv ? [fromEnv] : [])];
 }
 
-function configuredKey(
+/**
+ * The API key the desktop app saved in the OS keychain; undefined when there is none, the keychain
+ * cannot be reached in time, or HARK_KEYCHAIN=off (scripts and tests that must not see a user's key).
+ */
+export async function readStoredApiKey(
   env: NodeJS.ProcessEnv,
-): { apiKey: string; keySource: 'environment' | 'keychain' } | undefined {
+  store: () => SecretStore = createSecretStore,
+  timeoutMs = KEYCHAIN_TIMEOUT_MS,
+): Promise<string | undefined> {
+  if (env.HARK_KEYCHAIN === 'off') return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), timeoutMs);
+  });
+  try {
+    const key = await Promise.race([
+      store()
+        .getKey()
+        .catch(() => undefined),
+      timeout,
+    ]);
+    if (key) keysRead.add(key);
+    return key;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function configuredKey(
+  env: NodeJS.ProcessEnv,
+  readStored: () => Promise<string | undefined>,
+): Promise<{ apiKey: string; keySource: 'environment' | 'keychain' } | undefined> {
   const fromEnv = env.ELEVENLABS_API_KEY?.trim();
   if (fromEnv) return { apiKey: fromEnv, keySource: 'environment' };
-  const stored = readStoredApiKey();
+  const stored = await readStored();
   return stored ? { apiKey: stored, keySource: 'keychain' } : undefined;
 }
 
 /**
- * Picks the engine: --engine when given, else ElevenLabs when a key is configured, else the offline
- * voice (so `hark speak "Hello"` works on a fresh machine).
+ * Picks the engine: --engine when given, else ElevenLabs when a key is configured (environment, then
+ * the keychain), else the offline voice (so `hark speak "Hello"` works on a fresh machine).
  */
-export function chooseEngine(options: EngineOptions, env: NodeJS.ProcessEnv): EngineChoice {
-  const key = configuredKey(env);
+export async function chooseEngine(
+  options: EngineOptions,
+  env: NodeJS.ProcessEnv,
+  readStored: () => Promise<string | undefined> = () => readStoredApiKey(env),
+): Promise<EngineChoice> {
+  const key = options.engine === 'offline' ? undefined : await configuredKey(env, readStored);
   const engine: EngineName = options.engine ?? (key ? 'elevenlabs' : 'offline');
   if (engine === 'offline') {
     if (options.baseUrl !== undefined) {
@@ -52,7 +90,7 @@ export function chooseEngine(options: EngineOptions, env: NodeJS.ProcessEnv): En
   }
   if (!key) {
     throw new CliError(
-      'no ElevenLabs API key: set ELEVENLABS_API_KEY, or use the offline voice with --engine offline',
+      'no ElevenLabs API key: set ELEVENLABS_API_KEY or save one in the app, or use --engine offline',
     );
   }
   const fromEnv = env.ELEVENLABS_BASE_URL?.trim();

@@ -90,7 +90,7 @@ function exitCodeFor(signal: AbortSignal): number {
 }
 
 export async function speakCommand(options: SpeakOptions, ctx: CliContext): Promise<number> {
-  const engine = chooseEngine(options, ctx.env);
+  const engine = await chooseEngine(options, ctx.env);
   const voiceId = options.voice ?? defaultVoice(engine);
   const output = planOutput(options, engine.kind, ctx);
   // Aborted by Ctrl-C, or by the player dying mid-reading.

@@ -57,7 +57,7 @@ export function formatVoices(voices: readonly VoiceListing[]): string {
 
 /** `hark voices`: prints the list (or JSON with --json). */
 export async function voicesCommand(options: VoicesOptions, ctx: CliContext): Promise<number> {
-  const voices = await listVoices(chooseEngine(options, ctx.env), ctx.signal);
+  const voices = await listVoices(await chooseEngine(options, ctx.env), ctx.signal);
   ctx.stdout.write(options.json ? `${JSON.stringify(voices)}\n` : formatVoices(voices));
   return EXIT_OK;
 }
