@@ -2,6 +2,7 @@
 // frame's alignment carries. Pure: the encoder is passed in, so frames are encoded lazily, one at a
 // time, and the server can yield to the event loop between them.
 import type { Alignment } from '../speech/protocol';
+import { concatBytes } from './bytes';
 
 export const MAX_FRAME_MS = 250;
 /** Long enough for one MP3 frame at 44.1 kHz (26 ms) with the encoder's look-ahead. */
@@ -71,17 +72,6 @@ export function alignmentWithin(
   return part;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1 && parts[0]) return parts[0];
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
 const toMs = (sample: number, sampleRate: number): number => Math.round((sample * 1000) / sampleRate);
 
 /**
@@ -111,7 +101,7 @@ export function* generationFrames(
       : first
         ? audio.alignment
         : null;
-    yield { audio: concat(pending), alignment };
+    yield { audio: concatBytes(pending), alignment };
     pending = [];
     pendingStart = range.end;
     first = false;

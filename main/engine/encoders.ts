@@ -6,6 +6,7 @@ import type * as G711 from 'alawmulaw';
 import type { FormatInfo } from '../speech/protocol';
 import { SpeechError, defaultMessage } from '../speech/errors';
 import { commonJsExports, createResampler, type Resampler } from './resampler';
+import { concatBytes } from './bytes';
 
 export interface AudioEncoder {
   readonly format: FormatInfo;
@@ -29,17 +30,6 @@ function littleEndianBytes(pcm: Int16Array): Uint8Array {
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < pcm.length; i++) view.setInt16(i * 2, pcm[i] ?? 0, true);
   return bytes;
-}
-
-function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1 && parts[0]) return parts[0];
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
 
 const pcmCodec: Codec = { encode: littleEndianBytes, end: () => new Uint8Array(0) };

@@ -18,6 +18,7 @@ import { createEncoder } from '../engine/encoders';
 import { wavHeader } from '../engine/wav';
 import { parseOutputFormat } from '../speech/protocol';
 import type { FormatInfo, OutputFormat } from '../speech/protocol';
+import { concatBytes } from '../engine/bytes';
 
 export type ExportFormat = 'mp3' | 'wav';
 
@@ -33,16 +34,6 @@ export interface ExportOptions {
 const SOX_TIMEOUT_MS = 120_000;
 /** Encode in slices of about a second so a long reading never needs a second full-size buffer. */
 const ENCODE_SLICE_SAMPLES = 44_100;
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
-}
 
 /** Stored PCM is little-endian 16-bit whatever the machine's byte order. */
 function pcmSamples(bytes: Uint8Array): Int16Array {
@@ -67,7 +58,7 @@ async function encodeMp3(samples: Int16Array, inputRate: number): Promise<Uint8A
     parts.push(encoder.encode(samples.subarray(offset, offset + ENCODE_SLICE_SAMPLES)));
   }
   parts.push(encoder.end());
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 function unsupported(message: string): HistoryError {
@@ -151,7 +142,7 @@ export async function exportAudioFile(
       codec: format.codec,
       dataBytes: audio.byteLength,
     });
-    await writeFileAtomic(targetPath, concat([header, audio]));
+    await writeFileAtomic(targetPath, concatBytes([header, audio]));
     return;
   }
   await writeFileAtomic(targetPath, await encodeMp3(decodeToPcm(audio, format), format.sampleRate));
