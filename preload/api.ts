@@ -1,0 +1,701 @@
+// THE contract between Hark's renderers and its main process: the verbs a page may call, the events
+// main pushes, their payload and result types, the channel names, the result envelope and the payload
+// validators. Electron IPC (main/desktop/ipc.ts + preload/index.ts) and the loopback WebSocket bridge
+// (main/app/bridge-server.ts + renderer/src/lib/bridge-client.ts) both carry exactly this contract.
+//
+// This file is imported by main, by the preload bundle and by the renderer (browser code): it must
+// stay free of Node and Electron. Types imported from main/ come from pure modules only.
+//
+// Security rules the contract encodes:
+// - The API key never crosses to a renderer: `keyStatus` returns state only, `setKey` is write-only.
+// - Every payload arrives as `unknown` and is narrowed here before a service sees it.
+// - Failures are plain values ({ ok: false, code, message }), never Error objects (only the message of
+//   an Error survives `invoke`, and errors may carry things that must not leave main).
+// - A renderer never names a file path: exports go where the user picks in main's own dialog.
+import type { HistoryEntry } from '../main/store/history-index';
+import { isValidEntryId } from '../main/store/history-index';
+import type { EngineKind, Settings, SettingsProblem } from '../main/store/settings-schema';
+import type { SpeechErrorCode } from '../main/speech/errors';
+import type { AudioCodec, OutputFormat } from '../main/speech/protocol';
+
+export type { EngineKind, HistoryEntry, Settings, SettingsProblem };
+
+// ---------------------------------------------------------------------------------------------
+// Result envelope
+
+/** Codes of the IPC/bridge layer itself. */
+export type TransportErrorCode =
+  /** The caller is not one of our own pages (Electron) or did not present the token (bridge). */
+  | 'forbidden_sender'
+  | 'unauthorized'
+  /** The payload did not match the verb's contract. */
+  | 'invalid_payload'
+  /** A bridge frame that is not JSON, or not a call. */
+  | 'invalid_message'
+  | 'unknown_verb'
+  /** No answer in time (bridge client or server). */
+  | 'timeout'
+  /** The bridge connection closed or could not be opened. */
+  | 'disconnected'
+  /** A bug: the service threw something it should have returned. Details are logged in main only. */
+  | 'internal';
+
+/** Codes a service returns for things a person can act on. */
+export type ServiceErrorCode =
+  | 'empty_text'
+  | 'text_too_long'
+  /** Read selection found nothing selected (and the clipboard fallback is off or empty too). */
+  | 'nothing_selected'
+  | 'clipboard_empty'
+  /** Selection capture is not possible here (no permission, no display, ...). */
+  | 'selection_unavailable'
+  | 'invalid_key'
+  | 'keychain_unavailable'
+  /** The verb makes no sense for the current engine (e.g. subscription with the offline voice). */
+  | 'not_available'
+  // History (same codes as main/store/history-error.ts)
+  | 'not_found'
+  | 'invalid_entry'
+  | 'closed'
+  | 'export_unsupported'
+  | 'export_failed';
+
+export type ErrorCode = TransportErrorCode | ServiceErrorCode | SpeechErrorCode;
+
+export interface Failure {
+  ok: false;
+  code: ErrorCode;
+  message: string;
+}
+
+export type Result<T> = { ok: true; value: T } | Failure;
+
+export function success<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+export function failure(code: ErrorCode, message: string): Failure {
+  return { ok: false, code, message };
+}
+
+const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  'forbidden_sender',
+  'unauthorized',
+  'invalid_payload',
+  'invalid_message',
+  'unknown_verb',
+  'timeout',
+  'disconnected',
+  'internal',
+  'empty_text',
+  'text_too_long',
+  'nothing_selected',
+  'clipboard_empty',
+  'selection_unavailable',
+  'invalid_key',
+  'keychain_unavailable',
+  'not_available',
+  'not_found',
+  'invalid_entry',
+  'closed',
+  'export_unsupported',
+  'export_failed',
+  'invalid_api_key',
+  'quota_exceeded',
+  'input_timeout_exceeded',
+  'invalid_input_message',
+  'authentication_required',
+  'voice_not_found',
+  'unsupported_format',
+  'handshake_refused',
+  'network',
+  'connect_timeout',
+  'first_audio_timeout',
+  'silence_timeout',
+  'server_closed',
+  'server_error',
+  'malformed_frame',
+  'engine_failed',
+  'io_failed',
+  'aborted',
+]);
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && ERROR_CODES.has(value);
+}
+
+/** Longest message an envelope carries (a renderer shows it; nothing needs more). */
+const MAX_MESSAGE_LENGTH = 500;
+
+/**
+ * Turns whatever a service threw into an envelope. Errors with a stable `code` of this contract
+ * (SpeechError, HistoryError, SecretStoreError, ...) keep their code and message; anything else is a
+ * bug and becomes `internal` with a generic message, so stack traces and objects never leave main.
+ */
+export function failureFromError(cause: unknown): Failure {
+  if (typeof cause === 'object' && cause !== null) {
+    const { code, message } = cause as { code?: unknown; message?: unknown };
+    if (isErrorCode(code) && typeof message === 'string' && message !== '') {
+      return failure(code, message.slice(0, MAX_MESSAGE_LENGTH));
+    }
+  }
+  return failure('internal', 'Something went wrong in Hark. The details are in the log.');
+}
+
+/** Checks that an answer from the other side really is an envelope (the bridge client trusts nothing). */
+export function parseResult(raw: unknown): Result<unknown> | undefined {
+  if (!isRecord(raw)) return undefined;
+  if (raw.ok === true && 'value' in raw) return { ok: true, value: raw.value };
+  if (raw.ok === false && isErrorCode(raw.code) && typeof raw.message === 'string') {
+    return failure(raw.code, raw.message);
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values that cross the boundary
+
+export type ReadingSource = 'selection' | 'clipboard' | 'typed' | 'history';
+
+/** What the app is doing; drives the tray icon and every window's status line. */
+export type AppState =
+  | { kind: 'idle' }
+  | { kind: 'connecting'; source: ReadingSource }
+  | { kind: 'speaking'; source: ReadingSource; queued: number }
+  | { kind: 'paused'; source: ReadingSource; queued: number }
+  | { kind: 'error'; code: string; message: string };
+
+/** What the busy policy did with a new request. */
+export type ReadOutcome = 'started' | 'queued' | 'ignored';
+
+/** The word being spoken, for highlighting (offsets into the text being read, UTF-16 units). */
+export interface WordProgress {
+  index: number;
+  textOffset: number;
+  length: number;
+  startMs: number;
+  durationMs: number;
+  /** The word itself. */
+  text: string;
+}
+
+/** The key's state, never the key (see main/store/secrets.ts SecretStatus). */
+export type KeyStatus =
+  | { state: 'stored' }
+  | { state: 'absent' }
+  | { state: 'session-only'; message: string }
+  | { state: 'unavailable'; message: string };
+
+export interface Voice {
+  voiceId: string;
+  name: string;
+  category: string;
+  labels: Record<string, string>;
+  language?: string;
+  /** Shown for information only: renderers have no network, previews play through main. */
+  previewUrl?: string;
+}
+
+export interface Model {
+  modelId: string;
+  name: string;
+  canDoTextToSpeech: boolean;
+  languages: { languageId: string; name: string }[];
+  maxCharacters?: number;
+}
+
+export interface Subscription {
+  tier: string;
+  characterCount: number;
+  characterLimit: number;
+  remaining: number;
+  nextResetUnix?: number;
+}
+
+/** A settings update is applied whole or not at all; rejected fields are named for the form. */
+export type SettingsUpdate =
+  { applied: true; settings: Settings; changed: string[] } | { applied: false; problems: SettingsProblem[] };
+
+export interface HistoryPage {
+  /** Newest first. */
+  entries: HistoryEntry[];
+  /** How many entries match in all. */
+  total: number;
+}
+
+export type ExportFormat = 'mp3' | 'wav';
+
+/** `saved: false` when the user cancelled the save dialog. */
+export type ExportOutcome = { saved: true; path: string } | { saved: false };
+
+export type HistoryChange =
+  { kind: 'added'; entry: HistoryEntry } | { kind: 'deleted'; ids: string[] } | { kind: 'cleared' };
+
+// ---------------------------------------------------------------------------------------------
+// Verbs and events
+
+export interface PageQuery {
+  offset?: number;
+  limit?: number;
+}
+
+/** Every verb: its payload (`undefined` = takes none) and the value of a successful result. */
+export interface VerbMap {
+  getState: { payload: undefined; value: AppState };
+  speakText: { payload: { text: string }; value: ReadOutcome };
+  readSelection: { payload: undefined; value: ReadOutcome };
+  readClipboard: { payload: undefined; value: ReadOutcome };
+  pause: { payload: undefined; value: null };
+  resume: { payload: undefined; value: null };
+  stop: { payload: undefined; value: null };
+  getSettings: { payload: undefined; value: Settings };
+  /** A partial Settings object, e.g. `{ overlay: { enabled: false } }`; checked by the settings schema. */
+  updateSettings: { payload: { patch: Record<string, unknown> }; value: SettingsUpdate };
+  keyStatus: { payload: undefined; value: KeyStatus };
+  /** Write-only. `sessionOnly` keeps the key in memory when no keychain can be reached. */
+  setKey: { payload: { key: string; sessionOnly?: boolean }; value: KeyStatus };
+  clearKey: { payload: undefined; value: KeyStatus };
+  /** Voices of the given engine (the current one when absent). */
+  voices: { payload: { engine?: EngineKind } | undefined; value: Voice[] };
+  models: { payload: { engine?: EngineKind } | undefined; value: Model[] };
+  subscription: { payload: undefined; value: Subscription };
+  /** Speaks a short sample with this voice (a fixed sentence unless `text` is given). */
+  previewVoice: { payload: { voiceId: string; engine?: EngineKind; text?: string }; value: ReadOutcome };
+  historyList: { payload: PageQuery | undefined; value: HistoryPage };
+  historySearch: { payload: { query: string } & PageQuery; value: HistoryPage };
+  /** Plays the stored audio: no credits spent. */
+  historyReplay: { payload: { id: string }; value: ReadOutcome };
+  /** Reads the entry's text again with the current settings. */
+  historyReadAgain: { payload: { id: string }; value: ReadOutcome };
+  /** Main asks the user where to save; the renderer never names a path. */
+  historyExport: { payload: { id: string; format: ExportFormat }; value: ExportOutcome };
+  /** `true` when an entry was deleted. */
+  historyDelete: { payload: { id: string }; value: boolean };
+  historyClear: { payload: undefined; value: null };
+}
+
+export type Verb = keyof VerbMap;
+export type PayloadOf<V extends Verb> = VerbMap[V]['payload'];
+export type ValueOf<V extends Verb> = VerbMap[V]['value'];
+
+/** Events main pushes to every page. */
+export interface EventMap {
+  state: AppState;
+  word: WordProgress;
+  historyChanged: HistoryChange;
+}
+
+export type EventName = keyof EventMap;
+
+export const VERBS = [
+  'getState',
+  'speakText',
+  'readSelection',
+  'readClipboard',
+  'pause',
+  'resume',
+  'stop',
+  'getSettings',
+  'updateSettings',
+  'keyStatus',
+  'setKey',
+  'clearKey',
+  'voices',
+  'models',
+  'subscription',
+  'previewVoice',
+  'historyList',
+  'historySearch',
+  'historyReplay',
+  'historyReadAgain',
+  'historyExport',
+  'historyDelete',
+  'historyClear',
+] as const satisfies readonly Verb[];
+
+export const EVENTS = ['state', 'word', 'historyChanged'] as const satisfies readonly EventName[];
+
+// Compile-time proof that the lists above name every verb and event exactly once.
+type Missing<All, Listed> = Exclude<All, Listed>;
+const _allVerbsListed: [Missing<Verb, (typeof VERBS)[number]>] extends [never] ? true : never = true;
+const _allEventsListed: [Missing<EventName, (typeof EVENTS)[number]>] extends [never] ? true : never = true;
+
+export function isVerb(value: unknown): value is Verb {
+  return typeof value === 'string' && (VERBS as readonly string[]).includes(value);
+}
+
+/** The methods a page calls. Verbs without a payload take no argument. */
+export type HarkVerbs = {
+  [V in Verb]: [PayloadOf<V>] extends [undefined]
+    ? () => Promise<Result<ValueOf<V>>>
+    : undefined extends PayloadOf<V>
+      ? (payload?: PayloadOf<V>) => Promise<Result<ValueOf<V>>>
+      : (payload: PayloadOf<V>) => Promise<Result<ValueOf<V>>>;
+};
+
+export type Unsubscribe = () => void;
+
+export interface HarkEvents {
+  onState(listener: (state: AppState) => void): Unsubscribe;
+  onWord(listener: (word: WordProgress) => void): Unsubscribe;
+  onHistoryChanged(listener: (change: HistoryChange) => void): Unsubscribe;
+}
+
+/** `window.hark`: everything a renderer can do. */
+export type HarkApi = HarkVerbs & HarkEvents & { player: PlayerApi };
+
+/** Which `on…` method subscribes to which event. */
+export const EVENT_SUBSCRIBERS = {
+  state: 'onState',
+  word: 'onWord',
+  historyChanged: 'onHistoryChanged',
+} as const satisfies Record<EventName, keyof HarkEvents>;
+
+/**
+ * What main implements for every verb (main/app/services.ts). A handler returns an envelope; one that
+ * throws is caught by the transport and answered with `failureFromError`.
+ */
+export type VerbHandlers = {
+  [V in Verb]: (payload: PayloadOf<V>) => Promise<Result<ValueOf<V>>> | Result<ValueOf<V>>;
+};
+
+export interface EventSource {
+  subscribe<E extends EventName>(event: E, listener: (data: EventMap[E]) => void): Unsubscribe;
+}
+
+export type HarkServices = VerbHandlers & EventSource;
+
+// ---------------------------------------------------------------------------------------------
+// Channel names (Electron IPC)
+
+export const CHANNEL_PREFIX = 'hark:';
+
+export function verbChannel(verb: Verb): string {
+  return `${CHANNEL_PREFIX}verb:${verb}`;
+}
+
+export function eventChannel(event: EventName): string {
+  return `${CHANNEL_PREFIX}event:${event}`;
+}
+
+/** The player page asks for its audio port on this channel (ipcRenderer.send, no payload). */
+export const PLAYER_CONNECT_CHANNEL = `${CHANNEL_PREFIX}player:connect`;
+/** Main answers with a MessagePort on this channel (webContents.postMessage, ports[0]). */
+export const PLAYER_PORT_CHANNEL = `${CHANNEL_PREFIX}player:port`;
+
+// ---------------------------------------------------------------------------------------------
+// Player messages (a MessagePort in Electron, the bridge socket in a browser)
+//
+// Main owns the speech session; the player page only plays. A reading is one stream: `open`, then
+// `chunk`s in order, then `end`. The page reports how far playback got (main paces the text by it)
+// and when the last sample has been heard.
+
+export type MainToPlayer =
+  | { type: 'open'; streamId: number; format: OutputFormat; codec: AudioCodec; sampleRate: number }
+  | { type: 'chunk'; streamId: number; audio: ArrayBuffer; startMs: number; durationMs: number }
+  /** No more chunks for this stream: play what is left, then answer `ended`. */
+  | { type: 'end'; streamId: number }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  /** Drop everything queued or playing now. */
+  | { type: 'stop' }
+  /** 0..1 */
+  | { type: 'volume'; value: number };
+
+export type PlayerErrorCode = 'decode_failed' | 'audio_unavailable' | 'unsupported_format';
+
+export type PlayerToMain =
+  | { type: 'ready' }
+  | { type: 'position'; streamId: number; playedMs: number }
+  | { type: 'ended'; streamId: number }
+  | { type: 'error'; streamId: number; code: PlayerErrorCode; message: string };
+
+/** The player page's side of the audio channel (`window.hark.player`). */
+export interface PlayerApi {
+  /** Starts receiving; the page must then send `ready`. Calling it again replaces the listener. */
+  connect(listener: (message: MainToPlayer) => void): void;
+  post(message: PlayerToMain): void;
+  disconnect(): void;
+}
+
+const PLAYER_ERROR_CODES: readonly PlayerErrorCode[] = [
+  'decode_failed',
+  'audio_unavailable',
+  'unsupported_format',
+];
+
+/** Main trusts nothing the player page says: every message is narrowed here. */
+export function parsePlayerMessage(raw: unknown): PlayerToMain | undefined {
+  if (!isRecord(raw)) return undefined;
+  switch (raw.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'position':
+      return isStreamId(raw.streamId) && isNonNegative(raw.playedMs)
+        ? { type: 'position', streamId: raw.streamId, playedMs: raw.playedMs }
+        : undefined;
+    case 'ended':
+      return isStreamId(raw.streamId) ? { type: 'ended', streamId: raw.streamId } : undefined;
+    case 'error':
+      return isStreamId(raw.streamId) &&
+        PLAYER_ERROR_CODES.includes(raw.code as PlayerErrorCode) &&
+        typeof raw.message === 'string'
+        ? {
+            type: 'error',
+            streamId: raw.streamId,
+            code: raw.code as PlayerErrorCode,
+            message: raw.message.slice(0, MAX_MESSAGE_LENGTH),
+          }
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Payload validators
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/**
+ * Above this a payload is refused outright. The reading controller truncates long texts with a
+ * notice (about 100,000 characters); this cap only keeps a misbehaving page from making main copy
+ * and scan megabytes.
+ */
+export const MAX_TEXT_PAYLOAD = 2_000_000;
+/** Sample texts for voice previews are one sentence. */
+export const MAX_PREVIEW_TEXT = 500;
+export const MAX_QUERY_LENGTH = 1000;
+export const MAX_PAGE_SIZE = 500;
+/** A key longer than this is certainly not a key (the secret store checks the real shape). */
+export const MAX_KEY_PAYLOAD = 1024;
+/** A settings patch is small; anything bigger is not a settings form. */
+export const MAX_PATCH_JSON_LENGTH = 64 * 1024;
+const MAX_ID_LENGTH = 100;
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const reject = <T>(reason: string): Parsed<T> => ({ ok: false, reason });
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isStreamId(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
+function isNonNegative(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
+const ENGINE_NAMES: readonly EngineKind[] = ['offline', 'elevenlabs'];
+
+/** Verbs without a payload accept none: `undefined` (IPC) or `null` (JSON). */
+function nothing(raw: unknown): Parsed<undefined> {
+  return raw === undefined || raw === null ? ok(undefined) : reject('this verb takes no payload');
+}
+
+/** An object whose keys are all in `allowed` (unknown keys are refused, not ignored: they are bugs). */
+function record(raw: unknown, allowed: readonly string[]): Parsed<Record<string, unknown>> {
+  if (!isRecord(raw)) return reject('the payload must be an object');
+  const extra = Object.keys(raw).filter((key) => !allowed.includes(key));
+  return extra.length === 0 ? ok(raw) : reject(`unknown field ${extra.map((k) => `"${k}"`).join(', ')}`);
+}
+
+function text(value: unknown, field: string, max: number, allowEmpty = true): Parsed<string> {
+  if (typeof value !== 'string') return reject(`${field} must be a string`);
+  if (value.length > max) return reject(`${field} is longer than ${max} characters`);
+  if (!allowEmpty && value.length === 0) return reject(`${field} must not be empty`);
+  return ok(value);
+}
+
+function optionalEngine(value: unknown): Parsed<EngineKind | undefined> {
+  if (value === undefined) return ok(undefined);
+  return ENGINE_NAMES.includes(value as EngineKind)
+    ? ok(value as EngineKind)
+    : reject(`engine must be one of ${ENGINE_NAMES.join(', ')}`);
+}
+
+function optionalCount(value: unknown, field: string, max: number): Parsed<number | undefined> {
+  if (value === undefined) return ok(undefined);
+  return Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= max
+    ? ok(value as number)
+    : reject(`${field} must be a whole number from 0 to ${max}`);
+}
+
+function entryId(value: unknown): Parsed<string> {
+  return typeof value === 'string' && value.length <= MAX_ID_LENGTH && isValidEntryId(value)
+    ? ok(value)
+    : reject('id must be a history entry id');
+}
+
+/** Runs field checks in order and stops at the first refusal. */
+function all<T>(checks: Parsed<unknown>[], build: () => T): Parsed<T> {
+  const refused = checks.find((check): check is { ok: false; reason: string } => !check.ok);
+  return refused ?? ok(build());
+}
+
+function pageQuery(raw: Record<string, unknown>): Parsed<PageQuery> {
+  const offset = optionalCount(raw.offset, 'offset', Number.MAX_SAFE_INTEGER);
+  const limit = optionalCount(raw.limit, 'limit', MAX_PAGE_SIZE);
+  return all([offset, limit], () => ({
+    ...(raw.offset !== undefined ? { offset: raw.offset as number } : {}),
+    ...(raw.limit !== undefined ? { limit: raw.limit as number } : {}),
+  }));
+}
+
+function jsonLength(value: unknown): number | undefined {
+  try {
+    return JSON.stringify(value)?.length;
+  } catch {
+    return undefined; // cycles, BigInt
+  }
+}
+
+function withRecord<T>(
+  raw: unknown,
+  allowed: readonly string[],
+  parse: (r: Record<string, unknown>) => Parsed<T>,
+): Parsed<T> {
+  const shape = record(raw, allowed);
+  return shape.ok ? parse(shape.value) : shape;
+}
+
+function optionalRecord<T>(
+  raw: unknown,
+  allowed: readonly string[],
+  parse: (r: Record<string, unknown>) => Parsed<T>,
+): Parsed<T | undefined> {
+  return raw === undefined || raw === null ? ok(undefined) : withRecord(raw, allowed, parse);
+}
+
+function idPayload(raw: unknown): Parsed<{ id: string }> {
+  return withRecord(raw, ['id'], (r) => all([entryId(r.id)], () => ({ id: r.id as string })));
+}
+
+function enginePayload(raw: unknown): Parsed<{ engine?: EngineKind } | undefined> {
+  return optionalRecord(raw, ['engine'], (r) =>
+    all([optionalEngine(r.engine)], () => (r.engine === undefined ? {} : { engine: r.engine as EngineKind })),
+  );
+}
+
+function settingsPatch(raw: unknown): Parsed<{ patch: Record<string, unknown> }> {
+  return withRecord(raw, ['patch'], (r) => {
+    if (!isRecord(r.patch)) return reject('patch must be an object');
+    const length = jsonLength(r.patch);
+    if (length === undefined) return reject('patch must be plain JSON');
+    if (length > MAX_PATCH_JSON_LENGTH) return reject('patch is too large');
+    // A JSON round trip drops prototypes, functions and undefined, so the store sees data only.
+    return ok({ patch: JSON.parse(JSON.stringify(r.patch)) as Record<string, unknown> });
+  });
+}
+
+function keyPayload(raw: unknown): Parsed<{ key: string; sessionOnly?: boolean }> {
+  return withRecord(raw, ['key', 'sessionOnly'], (r) => {
+    const key = text(r.key, 'key', MAX_KEY_PAYLOAD, false);
+    if (!key.ok) return key;
+    if (r.sessionOnly !== undefined && typeof r.sessionOnly !== 'boolean') {
+      return reject('sessionOnly must be true or false');
+    }
+    return ok(
+      r.sessionOnly === undefined ? { key: key.value } : { key: key.value, sessionOnly: r.sessionOnly },
+    );
+  });
+}
+
+function previewPayload(raw: unknown): Parsed<PayloadOf<'previewVoice'>> {
+  return withRecord(raw, ['voiceId', 'engine', 'text'], (r) =>
+    all(
+      [
+        text(r.voiceId, 'voiceId', MAX_ID_LENGTH, false),
+        optionalEngine(r.engine),
+        r.text === undefined ? ok(undefined) : text(r.text, 'text', MAX_PREVIEW_TEXT, false),
+      ],
+      () => ({
+        voiceId: r.voiceId as string,
+        ...(r.engine !== undefined ? { engine: r.engine as EngineKind } : {}),
+        ...(r.text !== undefined ? { text: r.text as string } : {}),
+      }),
+    ),
+  );
+}
+
+function searchPayload(raw: unknown): Parsed<PayloadOf<'historySearch'>> {
+  return withRecord(raw, ['query', 'offset', 'limit'], (r) => {
+    const query = text(r.query, 'query', MAX_QUERY_LENGTH);
+    if (!query.ok) return query;
+    const page = pageQuery(r);
+    return page.ok ? ok({ query: query.value, ...page.value }) : page;
+  });
+}
+
+function exportPayload(raw: unknown): Parsed<PayloadOf<'historyExport'>> {
+  return withRecord(raw, ['id', 'format'], (r) => {
+    const id = entryId(r.id);
+    if (!id.ok) return id;
+    return r.format === 'mp3' || r.format === 'wav'
+      ? ok({ id: id.value, format: r.format })
+      : reject('format must be "mp3" or "wav"');
+  });
+}
+
+/** One validator per verb; main (IPC and bridge) runs it on the raw payload before anything else. */
+export const PAYLOAD_VALIDATORS: { [V in Verb]: (raw: unknown) => Parsed<PayloadOf<V>> } = {
+  getState: nothing,
+  speakText: (raw) =>
+    withRecord(raw, ['text'], (r) => {
+      const value = text(r.text, 'text', MAX_TEXT_PAYLOAD);
+      return value.ok ? ok({ text: value.value }) : value;
+    }),
+  readSelection: nothing,
+  readClipboard: nothing,
+  pause: nothing,
+  resume: nothing,
+  stop: nothing,
+  getSettings: nothing,
+  updateSettings: settingsPatch,
+  keyStatus: nothing,
+  setKey: keyPayload,
+  clearKey: nothing,
+  voices: enginePayload,
+  models: enginePayload,
+  subscription: nothing,
+  previewVoice: previewPayload,
+  historyList: (raw) => optionalRecord(raw, ['offset', 'limit'], pageQuery),
+  historySearch: searchPayload,
+  historyReplay: idPayload,
+  historyReadAgain: idPayload,
+  historyExport: exportPayload,
+  historyDelete: idPayload,
+  historyClear: nothing,
+};
+
+/** Validates a payload for a verb that is already known to exist. */
+export function parsePayload<V extends Verb>(verb: V, raw: unknown): Parsed<PayloadOf<V>> {
+  const validate = PAYLOAD_VALIDATORS[verb] as (raw: unknown) => Parsed<PayloadOf<V>>;
+  return validate(raw);
+}
+
+/**
+ * The one path every call takes on main's side, whatever the transport: validate, call, wrap. Never
+ * rejects: a thrown error becomes an envelope (and is passed to `onError` for the log).
+ */
+export async function dispatch(
+  services: VerbHandlers,
+  verb: Verb,
+  rawPayload: unknown,
+  onError: (verb: Verb, cause: unknown) => void = () => undefined,
+): Promise<Result<unknown>> {
+  const payload = parsePayload(verb, rawPayload);
+  if (!payload.ok) return failure('invalid_payload', `${verb}: ${payload.reason}`);
+  try {
+    const handler = services[verb] as (payload: unknown) => Promise<Result<unknown>> | Result<unknown>;
+    const result = parseResult(await handler(payload.value));
+    if (result) return result;
+    onError(verb, new Error(`${verb} answered without a valid result envelope (or with an unknown code).`));
+    return failure('internal', 'Something went wrong in Hark. The details are in the log.');
+  } catch (cause) {
+    onError(verb, cause);
+    return failureFromError(cause);
+  }
+}
