@@ -175,8 +175,12 @@ export interface WordProgress {
   length: number;
   startMs: number;
   durationMs: number;
-  /** The word itself. */
+  /** The word as written in the source text. */
   text: string;
+  /** Counts readings in main's process, so a page can tell a new reading from the last one. */
+  readingId: number;
+  /** The sentence the word belongs to, and where it starts in the source text. */
+  sentence: { text: string; offset: number };
 }
 
 /** The key's state, never the key (see main/store/secrets.ts SecretStatus). */
@@ -247,7 +251,10 @@ export interface VerbMap {
   readClipboard: { payload: undefined; value: ReadOutcome };
   pause: { payload: undefined; value: null };
   resume: { payload: undefined; value: null };
+  /** Stops the current reading and clears the queue. */
   stop: { payload: undefined; value: null };
+  /** Leaves the error state (back to idle) without starting anything. */
+  dismissError: { payload: undefined; value: null };
   getSettings: { payload: undefined; value: Settings };
   /** A partial Settings object, e.g. `{ overlay: { enabled: false } }`; checked by the settings schema. */
   updateSettings: { payload: { patch: Record<string, unknown> }; value: SettingsUpdate };
@@ -295,6 +302,7 @@ export const VERBS = [
   'pause',
   'resume',
   'stop',
+  'dismissError',
   'getSettings',
   'updateSettings',
   'keyStatus',
@@ -418,6 +426,20 @@ export interface PlayerApi {
   disconnect(): void;
 }
 
+/**
+ * Main's side of the same channel: a MessagePort in Electron (main/desktop/ipc.ts), the bridge's
+ * player page in a browser (main/app/bridge-server.ts). Incoming messages are already validated.
+ */
+export interface PlayerChannel {
+  /** False once the page side went away (closed window, dropped socket) or close() was called. */
+  readonly connected: boolean;
+  /** Dropped while nothing is connected. */
+  post(message: MainToPlayer): void;
+  onMessage(listener: (message: PlayerToMain) => void): Unsubscribe;
+  onClose(listener: () => void): Unsubscribe;
+  close(): void;
+}
+
 const PLAYER_ERROR_CODES: readonly PlayerErrorCode[] = [
   'decode_failed',
   'audio_unavailable',
@@ -455,14 +477,14 @@ export function parsePlayerMessage(raw: unknown): PlayerToMain | undefined {
 // ---------------------------------------------------------------------------------------------
 // Payload validators
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+/** A refusal may name a more precise code than `invalid_payload` (e.g. `text_too_long`). */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string; code?: ErrorCode };
 
 /**
- * Above this a payload is refused outright. The reading controller truncates long texts with a
- * notice (about 100,000 characters); this cap only keeps a misbehaving page from making main copy
- * and scan megabytes.
+ * Above this a text is refused outright, like MAX_ACCEPTED_CHARS in main/app/reading-text.ts (the
+ * reading controller truncates anything over about 100,000 characters with a notice).
  */
-export const MAX_TEXT_PAYLOAD = 2_000_000;
+export const MAX_TEXT_PAYLOAD = 5_000_000;
 /** Sample texts for voice previews are one sentence. */
 export const MAX_PREVIEW_TEXT = 500;
 export const MAX_QUERY_LENGTH = 1000;
@@ -645,13 +667,15 @@ export const PAYLOAD_VALIDATORS: { [V in Verb]: (raw: unknown) => Parsed<Payload
   speakText: (raw) =>
     withRecord(raw, ['text'], (r) => {
       const value = text(r.text, 'text', MAX_TEXT_PAYLOAD);
-      return value.ok ? ok({ text: value.value }) : value;
+      if (value.ok) return ok({ text: value.value });
+      return typeof r.text === 'string' ? { ...value, code: 'text_too_long' } : value;
     }),
   readSelection: nothing,
   readClipboard: nothing,
   pause: nothing,
   resume: nothing,
   stop: nothing,
+  dismissError: nothing,
   getSettings: nothing,
   updateSettings: settingsPatch,
   keyStatus: nothing,
@@ -687,7 +711,7 @@ export async function dispatch(
   onError: (verb: Verb, cause: unknown) => void = () => undefined,
 ): Promise<Result<unknown>> {
   const payload = parsePayload(verb, rawPayload);
-  if (!payload.ok) return failure('invalid_payload', `${verb}: ${payload.reason}`);
+  if (!payload.ok) return failure(payload.code ?? 'invalid_payload', `${verb}: ${payload.reason}`);
   try {
     const handler = services[verb] as (payload: unknown) => Promise<Result<unknown>> | Result<unknown>;
     const result = parseResult(await handler(payload.value));
