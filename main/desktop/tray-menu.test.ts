@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import type { AppState } from '../app/reading-controller';
+import { DEFAULT_HOTKEYS } from '../store/settings-schema';
+import type { Hotkeys } from '../store/settings-schema';
+import { buildTrayMenu, describeState, formatAccelerator, trayIconFile, trayView } from './tray-menu';
+import type { MenuItemSpec, TrayAction } from './tray-menu';
+
+const HOTKEYS: Hotkeys = { ...DEFAULT_HOTKEYS };
+
+function action(menu: MenuItemSpec[], name: TrayAction): Extract<MenuItemSpec, { type: 'action' }> {
+  const item = menu.find((entry) => entry.type === 'action' && entry.action === name);
+  if (!item || item.type !== 'action') throw new Error(`no ${name} item`);
+  return item;
+}
+
+const STATES: AppState[] = [
+  { kind: 'idle' },
+  { kind: 'connecting', source: 'selection' },
+  { kind: 'speaking', source: 'clipboard', queued: 0 },
+  { kind: 'paused', source: 'selection', queued: 2 },
+  { kind: 'error', code: 'auth_failed', message: 'The API key was refused.' },
+];
+
+describe('formatAccelerator', () => {
+  it('shows the platform names of the modifiers', () => {
+    expect(formatAccelerator('CommandOrControl+Alt+Shift+S', 'linux')).toBe('Ctrl+Alt+Shift+S');
+    expect(formatAccelerator('CommandOrControl+Alt+Shift+S', 'win32')).toBe('Ctrl+Alt+Shift+S');
+    expect(formatAccelerator('CommandOrControl+Alt+Shift+S', 'darwin')).toBe('Cmd+Option+Shift+S');
+    expect(formatAccelerator('Super+Plus', 'win32')).toBe('Win++');
+    expect(formatAccelerator('Meta+F5', 'linux')).toBe('Super+F5');
+    expect(formatAccelerator('Control+F5', 'darwin')).toBe('Ctrl+F5');
+    expect(formatAccelerator('', 'linux')).toBe('');
+  });
+});
+
+describe('buildTrayMenu', () => {
+  it('offers every action in every state, each hotkey in its label', () => {
+    for (const state of STATES) {
+      const menu = buildTrayMenu(state, HOTKEYS, [], 'linux');
+      const actions = menu.flatMap((item) => (item.type === 'action' ? [item.action] : []));
+      for (const name of [
+        'readSelection',
+        'readClipboard',
+        'pauseResume',
+        'stop',
+        'history',
+        'settings',
+        'quit',
+      ] as const) {
+        expect(actions).toContain(name);
+      }
+      expect(action(menu, 'readSelection').label).toBe('Read selection\tCtrl+Alt+Shift+S');
+      expect(action(menu, 'readClipboard').label).toBe('Read clipboard\tCtrl+Alt+Shift+C');
+      expect(action(menu, 'stop').label).toBe('Stop\tCtrl+Alt+Shift+X');
+      expect(action(menu, 'readSelection').enabled).toBe(true);
+      expect(action(menu, 'quit').enabled).toBe(true);
+    }
+  });
+
+  it('pause becomes resume while paused, and both are only enabled during a reading', () => {
+    const idle = buildTrayMenu({ kind: 'idle' }, HOTKEYS, [], 'linux');
+    expect(action(idle, 'pauseResume')).toMatchObject({ label: 'Pause\tCtrl+Alt+Shift+P', enabled: false });
+    expect(action(idle, 'stop').enabled).toBe(false);
+
+    const speaking = buildTrayMenu(
+      { kind: 'speaking', source: 'selection', queued: 0 },
+      HOTKEYS,
+      [],
+      'linux',
+    );
+    expect(action(speaking, 'pauseResume')).toMatchObject({
+      label: 'Pause\tCtrl+Alt+Shift+P',
+      enabled: true,
+    });
+    expect(action(speaking, 'stop').enabled).toBe(true);
+
+    const paused = buildTrayMenu({ kind: 'paused', source: 'selection', queued: 1 }, HOTKEYS, [], 'darwin');
+    expect(action(paused, 'pauseResume')).toMatchObject({
+      label: 'Resume\tCmd+Option+Shift+P',
+      enabled: true,
+    });
+
+    const connecting = buildTrayMenu({ kind: 'connecting', source: 'typed' }, HOTKEYS, [], 'linux');
+    expect(action(connecting, 'stop').enabled).toBe(true);
+  });
+
+  it('marks a hotkey that could not be registered and points to Settings', () => {
+    const menu = buildTrayMenu({ kind: 'idle' }, HOTKEYS, [{ action: 'readClipboard' }], 'linux');
+    expect(action(menu, 'readClipboard').label).toBe('Read clipboard\tCtrl+Alt+Shift+C (not active)');
+    expect(action(menu, 'readSelection').label).toBe('Read selection\tCtrl+Alt+Shift+S');
+    const problem = menu.find(
+      (item) => item.type === 'action' && item.label.startsWith('1 hotkey is not active'),
+    );
+    expect(problem).toMatchObject({ action: 'settings', enabled: true });
+
+    const two = buildTrayMenu(
+      { kind: 'idle' },
+      HOTKEYS,
+      [{ action: 'stop' }, { action: 'pauseResume' }],
+      'linux',
+    );
+    expect(
+      two.some((item) => item.type === 'action' && item.label.startsWith('2 hotkeys are not active')),
+    ).toBe(true);
+  });
+
+  it('an action without a hotkey has a plain label', () => {
+    const menu = buildTrayMenu({ kind: 'idle' }, { ...HOTKEYS, stop: '' }, [], 'linux');
+    expect(action(menu, 'stop').label).toBe('Stop');
+  });
+
+  it('shows the state on its first line, and an error can be dismissed', () => {
+    expect(buildTrayMenu({ kind: 'idle' }, HOTKEYS, [], 'linux')[0]).toEqual({
+      type: 'status',
+      label: 'Hark: Ready',
+    });
+    const error = buildTrayMenu(STATES[4] as AppState, HOTKEYS, [], 'linux');
+    expect(error[0]).toEqual({ type: 'status', label: 'Hark: Error: The API key was refused.' });
+    expect(action(error, 'dismissError').enabled).toBe(true);
+    expect(
+      buildTrayMenu({ kind: 'idle' }, HOTKEYS, [], 'linux').some(
+        (item) => item.type === 'action' && item.action === 'dismissError',
+      ),
+    ).toBe(false);
+  });
+});
+
+describe('describeState and icons', () => {
+  it('describes queued readings and shortens long errors to one line', () => {
+    expect(describeState({ kind: 'speaking', source: 'selection', queued: 3 })).toBe(
+      'Speaking (3 more queued)',
+    );
+    expect(describeState({ kind: 'paused', source: 'selection', queued: 0 })).toBe('Paused');
+    const long = describeState({
+      kind: 'error',
+      code: 'x',
+      message: `line one\nline two ${'x'.repeat(200)}`,
+    });
+    expect(long.startsWith('Error: line one line two')).toBe(true);
+    expect(long.length).toBeLessThanOrEqual('Error: '.length + 80);
+    expect(long.endsWith('…')).toBe(true);
+  });
+
+  it('has one icon per state, Template images on macOS', () => {
+    const files = STATES.map((state) => trayIconFile(state.kind, 'linux'));
+    expect(files).toEqual([
+      'tray-idle.png',
+      'tray-connecting.png',
+      'tray-speaking.png',
+      'tray-paused.png',
+      'tray-error.png',
+    ]);
+    expect(trayIconFile('speaking', 'darwin')).toBe('tray-speakingTemplate.png');
+  });
+
+  it('trayView puts icon, tooltip and menu together', () => {
+    const view = trayView({ kind: 'speaking', source: 'selection', queued: 0 }, HOTKEYS, [], 'linux');
+    expect(view.icon).toBe('tray-speaking.png');
+    expect(view.tooltip).toBe('Hark: Speaking');
+    expect(view.menu).toEqual(
+      buildTrayMenu({ kind: 'speaking', source: 'selection', queued: 0 }, HOTKEYS, [], 'linux'),
+    );
+  });
+});

@@ -1,0 +1,194 @@
+// The tray's content as data: one pure function from (state, hotkeys, failures) to the icon, the
+// tooltip and the menu. The Electron adapter (tray.ts) only renders this, so the menu is rebuilt
+// from state in exactly one place. Every action is in the menu because a tray click is not
+// delivered on every Linux desktop; each label shows its hotkey, so the shortcuts are discoverable.
+import type { AppState } from '../app/reading-controller';
+import type { HotkeyAction, Hotkeys } from '../store/settings-schema';
+
+export type TrayAction = HotkeyAction | 'dismissError' | 'history' | 'settings' | 'quit';
+
+export type MenuItemSpec =
+  | { type: 'action'; action: TrayAction; label: string; enabled: boolean }
+  /** A line of text that cannot be clicked (what Hark is doing). */
+  | { type: 'status'; label: string }
+  | { type: 'separator' };
+
+/** The HotkeyFailure fields the menu needs (hotkeys.ts owns the full type). */
+export interface FailedHotkey {
+  action: HotkeyAction;
+}
+
+export interface TrayView {
+  /** File name under resources/. */
+  icon: string;
+  tooltip: string;
+  menu: MenuItemSpec[];
+}
+
+export type TrayIconState = AppState['kind'];
+
+export const ACTION_LABELS: Readonly<Record<HotkeyAction, string>> = {
+  readSelection: 'Read selection',
+  readClipboard: 'Read clipboard',
+  pauseResume: 'Pause/Resume',
+  stop: 'Stop',
+};
+
+const MAC_MODIFIERS: Record<string, string> = {
+  commandorcontrol: 'Cmd',
+  cmdorctrl: 'Cmd',
+  command: 'Cmd',
+  cmd: 'Cmd',
+  super: 'Cmd',
+  meta: 'Cmd',
+  control: 'Ctrl',
+  ctrl: 'Ctrl',
+  alt: 'Option',
+  option: 'Option',
+};
+
+const PC_MODIFIERS: Record<string, string> = {
+  commandorcontrol: 'Ctrl',
+  cmdorctrl: 'Ctrl',
+  control: 'Ctrl',
+  ctrl: 'Ctrl',
+  alt: 'Alt',
+  option: 'Alt',
+  command: 'Super',
+  cmd: 'Super',
+  super: 'Super',
+  meta: 'Super',
+};
+
+/**
+ * An accelerator as the user sees it on `platform`: "CommandOrControl+Alt+Shift+S" is
+ * "Ctrl+Alt+Shift+S" on Linux and Windows, "Cmd+Option+Shift+S" on macOS. Words, not symbols, so
+ * screen readers say them.
+ */
+export function formatAccelerator(accelerator: string, platform: NodeJS.Platform): string {
+  if (accelerator.trim() === '') return '';
+  const names = platform === 'darwin' ? MAC_MODIFIERS : PC_MODIFIERS;
+  const parts = accelerator.split('+').map((part) => part.trim());
+  const key = parts.pop() ?? '';
+  const modifiers = parts.map((part) => {
+    const lower = part.toLowerCase();
+    if (lower === 'super' || lower === 'meta') return platform === 'win32' ? 'Win' : (names[lower] ?? part);
+    return names[lower] ?? part;
+  });
+  return [...modifiers, key === 'Plus' ? '+' : key].join('+');
+}
+
+function hotkeyLabel(
+  action: HotkeyAction,
+  text: string,
+  hotkeys: Hotkeys,
+  failed: ReadonlySet<HotkeyAction>,
+  platform: NodeJS.Platform,
+): string {
+  const accelerator = formatAccelerator(hotkeys[action], platform);
+  if (accelerator === '') return text;
+  // A hotkey that could not be registered stays visible, so the user knows to pick another one.
+  return failed.has(action) ? `${text}\t${accelerator} (not active)` : `${text}\t${accelerator}`;
+}
+
+const MAX_STATUS_MESSAGE = 80;
+
+function shorten(text: string, max: number): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
+}
+
+function queuedSuffix(queued: number): string {
+  return queued > 0 ? ` (${queued} more queued)` : '';
+}
+
+/** What Hark is doing, in words (status line and tooltip). */
+export function describeState(state: AppState): string {
+  switch (state.kind) {
+    case 'idle':
+      return 'Ready';
+    case 'connecting':
+      return 'Connecting…';
+    case 'speaking':
+      return `Speaking${queuedSuffix(state.queued)}`;
+    case 'paused':
+      return `Paused${queuedSuffix(state.queued)}`;
+    case 'error':
+      return `Error: ${shorten(state.message, MAX_STATUS_MESSAGE)}`;
+  }
+}
+
+/** tray-idle.png … tray-error.png; macOS uses the Template variants so the menu bar can tint them. */
+export function trayIconFile(kind: TrayIconState, platform: NodeJS.Platform): string {
+  return platform === 'darwin' ? `tray-${kind}Template.png` : `tray-${kind}.png`;
+}
+
+function pauseItem(state: AppState, label: string): MenuItemSpec {
+  const paused = state.kind === 'paused';
+  const enabled = state.kind === 'speaking' || paused;
+  const text = paused ? 'Resume' : 'Pause';
+  // Keep the hotkey part, swap the words: "Pause\tCtrl+…" / "Resume\tCtrl+…".
+  return {
+    type: 'action',
+    action: 'pauseResume',
+    label: label.replace(ACTION_LABELS.pauseResume, text),
+    enabled,
+  };
+}
+
+function hotkeyProblemItems(failures: readonly FailedHotkey[]): MenuItemSpec[] {
+  if (failures.length === 0) return [];
+  const count = failures.length === 1 ? '1 hotkey is' : `${failures.length} hotkeys are`;
+  return [
+    {
+      type: 'action',
+      action: 'settings',
+      label: `${count} not active: choose another in Settings…`,
+      enabled: true,
+    },
+  ];
+}
+
+/** The tray menu for this state: the one definition of what the menu shows. */
+export function buildTrayMenu(
+  state: AppState,
+  hotkeys: Hotkeys,
+  failures: readonly FailedHotkey[],
+  platform: NodeJS.Platform = process.platform,
+): MenuItemSpec[] {
+  const failed = new Set(failures.map((failure) => failure.action));
+  const label = (action: HotkeyAction): string =>
+    hotkeyLabel(action, ACTION_LABELS[action], hotkeys, failed, platform);
+  const reading = state.kind === 'connecting' || state.kind === 'speaking' || state.kind === 'paused';
+  return [
+    { type: 'status', label: `Hark: ${describeState(state)}` },
+    ...(state.kind === 'error'
+      ? [{ type: 'action', action: 'dismissError', label: 'Dismiss error', enabled: true } as const]
+      : []),
+    ...hotkeyProblemItems(failures),
+    { type: 'separator' },
+    { type: 'action', action: 'readSelection', label: label('readSelection'), enabled: true },
+    { type: 'action', action: 'readClipboard', label: label('readClipboard'), enabled: true },
+    pauseItem(state, label('pauseResume')),
+    { type: 'action', action: 'stop', label: label('stop'), enabled: reading },
+    { type: 'separator' },
+    { type: 'action', action: 'history', label: 'History…', enabled: true },
+    { type: 'action', action: 'settings', label: 'Settings…', enabled: true },
+    { type: 'separator' },
+    { type: 'action', action: 'quit', label: 'Quit Hark', enabled: true },
+  ];
+}
+
+/** Icon, tooltip and menu together: what the tray adapter renders. */
+export function trayView(
+  state: AppState,
+  hotkeys: Hotkeys,
+  failures: readonly FailedHotkey[],
+  platform: NodeJS.Platform = process.platform,
+): TrayView {
+  return {
+    icon: trayIconFile(state.kind, platform),
+    tooltip: `Hark: ${describeState(state)}`,
+    menu: buildTrayMenu(state, hotkeys, failures, platform),
+  };
+}

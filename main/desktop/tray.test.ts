@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_HOTKEYS } from '../store/settings-schema';
+import { createTray, menuTemplate } from './tray';
+import type { MenuTemplateItem, TrayLike } from './tray';
+import type { TrayAction } from './tray-menu';
+
+/** Records what an Electron Tray would show. */
+class RecordingTray implements TrayLike<MenuTemplateItem[]> {
+  image: string;
+  tooltip = '';
+  menu: MenuTemplateItem[] | null = null;
+  menuSets = 0;
+  imageSets = 0;
+  clickListeners: (() => void)[] = [];
+  popUps = 0;
+  destroyed = false;
+
+  constructor(image: string) {
+    this.image = image;
+  }
+  setImage(image: string): void {
+    this.image = image;
+    this.imageSets++;
+  }
+  setToolTip(toolTip: string): void {
+    this.tooltip = toolTip;
+  }
+  setContextMenu(menu: MenuTemplateItem[] | null): void {
+    this.menu = menu;
+    this.menuSets++;
+  }
+  on(_event: 'click', listener: () => void): this {
+    this.clickListeners.push(listener);
+    return this;
+  }
+  popUpContextMenu(): void {
+    this.popUps++;
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+}
+
+function setup(platform: NodeJS.Platform = 'linux') {
+  const calls: TrayAction[] = [];
+  const actionNames: TrayAction[] = [
+    'readSelection',
+    'readClipboard',
+    'pauseResume',
+    'stop',
+    'dismissError',
+    'history',
+    'settings',
+    'quit',
+  ];
+  const actions = Object.fromEntries(
+    actionNames.map((name) => [
+      name,
+      () => {
+        calls.push(name);
+      },
+    ]),
+  ) as Record<TrayAction, () => void>;
+  let tray: RecordingTray | undefined;
+  const handle = createTray<MenuTemplateItem[]>({
+    createTray: (path) => (tray = new RecordingTray(path)),
+    buildMenu: (template) => template,
+    iconPath: (file) => `/res/${file}`,
+    actions,
+    initial: { state: { kind: 'idle' }, hotkeys: { ...DEFAULT_HOTKEYS }, failures: [] },
+    platform,
+  });
+  if (!tray) throw new Error('no tray created');
+  return { handle, tray, calls };
+}
+
+function click(menu: MenuTemplateItem[] | null, labelStart: string): void {
+  const item = menu?.find((entry) => entry.label?.startsWith(labelStart));
+  if (!item?.click) throw new Error(`no clickable "${labelStart}"`);
+  item.click();
+}
+
+describe('createTray', () => {
+  it('starts with the idle icon, tooltip and menu, and menu clicks reach the actions', () => {
+    const { tray, calls } = setup();
+    expect(tray.image).toBe('/res/tray-idle.png');
+    expect(tray.tooltip).toBe('Hark: Ready');
+    expect(tray.menu?.[0]).toEqual({ type: 'normal', label: 'Hark: Ready', enabled: false });
+    click(tray.menu, 'Read selection');
+    click(tray.menu, 'Read clipboard');
+    click(tray.menu, 'History');
+    click(tray.menu, 'Settings');
+    click(tray.menu, 'Quit');
+    expect(calls).toEqual(['readSelection', 'readClipboard', 'history', 'settings', 'quit']);
+  });
+
+  it('re-renders icon, tooltip and menu together on a state change', () => {
+    const { handle, tray, calls } = setup();
+    handle.update({ state: { kind: 'speaking', source: 'selection', queued: 0 } });
+    expect(tray.image).toBe('/res/tray-speaking.png');
+    expect(tray.tooltip).toBe('Hark: Speaking');
+    click(tray.menu, 'Pause');
+    click(tray.menu, 'Stop');
+    expect(calls).toEqual(['pauseResume', 'stop']);
+
+    handle.update({ state: { kind: 'paused', source: 'selection', queued: 0 } });
+    expect(tray.image).toBe('/res/tray-paused.png');
+    expect(tray.menu?.some((item) => item.label?.startsWith('Resume'))).toBe(true);
+  });
+
+  it('shows hotkey failures and new hotkeys in the labels', () => {
+    const { handle, tray } = setup();
+    handle.update({ failures: [{ action: 'stop' }] });
+    expect(tray.menu?.find((item) => item.label?.startsWith('Stop'))?.label).toBe(
+      'Stop\tCtrl+Alt+Shift+X (not active)',
+    );
+    handle.update({ hotkeys: { ...DEFAULT_HOTKEYS, stop: 'CommandOrControl+Alt+Shift+Q' }, failures: [] });
+    expect(tray.menu?.find((item) => item.label?.startsWith('Stop'))?.label).toBe('Stop\tCtrl+Alt+Shift+Q');
+  });
+
+  it('does not touch the tray when nothing visible changed', () => {
+    const { handle, tray } = setup();
+    handle.update({ state: { kind: 'speaking', source: 'selection', queued: 0 } });
+    const [menuSets, imageSets] = [tray.menuSets, tray.imageSets];
+    handle.update({ state: { kind: 'speaking', source: 'clipboard', queued: 0 } });
+    expect([tray.menuSets, tray.imageSets]).toEqual([menuSets, imageSets]);
+    handle.update({ state: { kind: 'speaking', source: 'clipboard', queued: 1 } });
+    expect(tray.menuSets).toBe(menuSets + 1);
+    expect(tray.imageSets).toBe(imageSets);
+  });
+
+  it('a left click opens the menu on Windows; elsewhere clicks are not relied on', () => {
+    const windows = setup('win32');
+    windows.tray.clickListeners.forEach((listener) => listener());
+    expect(windows.tray.popUps).toBe(1);
+    expect(setup('linux').tray.clickListeners).toHaveLength(0);
+  });
+
+  it('is destroyed once and ignores updates afterwards', () => {
+    const { handle, tray } = setup();
+    handle.destroy();
+    handle.destroy();
+    expect(tray.destroyed).toBe(true);
+    const sets = tray.menuSets;
+    handle.update({ state: { kind: 'speaking', source: 'selection', queued: 0 } });
+    expect(tray.menuSets).toBe(sets);
+  });
+});
+
+describe('menuTemplate', () => {
+  it('status lines are disabled and separators stay separators', () => {
+    const template = menuTemplate(
+      [
+        { type: 'status', label: 'Hark: Ready' },
+        { type: 'separator' },
+        { type: 'action', action: 'quit', label: 'Quit Hark', enabled: true },
+      ],
+      { quit: () => undefined } as unknown as Record<TrayAction, () => void>,
+    );
+    expect(template[0]).toEqual({ type: 'normal', label: 'Hark: Ready', enabled: false });
+    expect(template[1]).toEqual({ type: 'separator' });
+    expect(template[2]).toMatchObject({ type: 'normal', label: 'Quit Hark', enabled: true });
+  });
+});
