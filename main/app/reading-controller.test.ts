@@ -1,0 +1,607 @@
+// The reading controller against real parts: the real offline stream-input server, a scripted
+// stream-input server standing in for ElevenLabs, real settings and history stores in a temporary
+// folder, the real secret store (no keychain reachable here, so keys are kept for the session only)
+// and a player that plays on the wall clock.
+
+// The secret store must never reach a developer's real keychain from a test: point the D-Bus
+// session at nothing before keytar is first loaded.
+process.env.DBUS_SESSION_BUS_ADDRESS = 'unix:path=/nonexistent/hark-test-bus';
+delete process.env.DISPLAY;
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startStreamServer } from '../engine/stream-server';
+import type { RunningStreamServer } from '../engine/stream-server';
+import { parseOutputFormat } from '../speech/protocol';
+import { HistoryStore } from '../store/history';
+import { createRedactingLogger } from '../store/redact';
+import { createSecretStore } from '../store/secrets';
+import { SettingsStore } from '../store/settings';
+import type { Settings } from '../store/settings-schema';
+import { liveHandles, pcmSilence, startScriptedServer } from '../../tests/helpers/scripted-server';
+import type { ScriptedConnection, ScriptedServer } from '../../tests/helpers/scripted-server';
+import { RecordingPlayer } from '../../tests/helpers/recording-player';
+import { ReadingController } from './reading-controller';
+import type { AppState, ReadingNotice, SessionTuning, WordEvent } from './reading-controller';
+import { MAX_ACCEPTED_CHARS, MAX_READ_CHARS } from './reading-text';
+
+const KEY = `sk_${'3'.repeat(48)}`;
+const MS_PER_CHAR = 20;
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? Partial<T[K]> : T[K] };
+
+interface Fixture {
+  controller: ReadingController;
+  player: RecordingPlayer;
+  settings: SettingsStore;
+  history: HistoryStore;
+  states: AppState[];
+  words: WordEvent[];
+  notices: ReadingNotice[];
+  logLines: string[];
+  offlineStarts: () => number;
+}
+
+let offline: RunningStreamServer;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  offline = await startStreamServer();
+}, 60_000);
+
+afterAll(async () => {
+  await offline.close();
+});
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setup(
+  options: {
+    settings?: DeepPartial<Settings>;
+    key?: string;
+    rate?: number;
+    tuning?: SessionTuning;
+  } = {},
+): Promise<Fixture> {
+  const dir = await mkdtemp(join(tmpdir(), 'hark-controller-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const settings = await SettingsStore.open(join(dir, 'settings'));
+  const update = await settings.update({ outputFormat: 'pcm_16000', ...options.settings });
+  if (!update.ok) throw new Error(JSON.stringify(update.problems));
+  const history = await HistoryStore.open(join(dir, 'history'));
+  const secrets = createSecretStore();
+  if (options.key) secrets.keepForSessionOnly(options.key);
+  const player = new RecordingPlayer(options.rate ?? 8);
+  const logLines: string[] = [];
+  let starts = 0;
+  const controller = new ReadingController({
+    settings,
+    secrets,
+    history,
+    offlineServer: () => {
+      starts += 1;
+      return Promise.resolve({ url: offline.url, token: offline.token });
+    },
+    player,
+    log: createRedactingLogger(
+      (level, line) => logLines.push(`${level} ${line}`),
+      () => secrets.knownSecrets(),
+    ),
+    ...(options.tuning ? { tuning: options.tuning } : {}),
+    replayPollMs: 20,
+  });
+  cleanups.push(async () => {
+    await controller.close();
+    await history.close();
+  });
+  const fixture: Fixture = {
+    controller,
+    player,
+    settings,
+    history,
+    states: [],
+    words: [],
+    notices: [],
+    logLines,
+    offlineStarts: () => starts,
+  };
+  controller.onState((state) => fixture.states.push(state));
+  controller.onWord((word) => fixture.words.push(word));
+  controller.onNotice((notice) => fixture.notices.push(notice));
+  return fixture;
+}
+
+function until(condition: () => boolean, timeoutMs = 20_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (condition()) resolve();
+      else if (Date.now() > deadline) reject(new Error(`${what} not met in time`));
+      else setTimeout(check, 20);
+    };
+    check();
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function kinds(states: readonly AppState[]): string[] {
+  return states.map((state) => state.kind);
+}
+
+function expectNoRepeats(states: readonly AppState[]): void {
+  for (let i = 1; i < states.length; i++) expect(states[i]).not.toEqual(states[i - 1]);
+}
+
+function longText(chars: number): string {
+  const sentences = [
+    'The controller reads this text one sentence at a time. ',
+    'It generates only a little ahead of what the listener has heard. ',
+    'So a pause or a stop wastes hardly any work at all. ',
+  ];
+  let text = '';
+  for (let i = 0; text.length < chars; i++) text += sentences[i % sentences.length];
+  return text.slice(0, chars).trim();
+}
+
+interface TextMessage {
+  text: string;
+}
+
+/** ElevenLabs stand-in: speaks each text message at MS_PER_CHAR in pcm_16000, with alignment. */
+async function speaker(connection: ScriptedConnection): Promise<void> {
+  await connection.accept();
+  await connection.nextMessage(); // BOS
+  for (;;) {
+    const message = (await connection.nextMessage(30_000)) as TextMessage;
+    if (message.text === '') break;
+    if (!message.text.trim()) continue;
+    const chars = Array.from(message.text);
+    connection.sendAudio(pcmSilence(chars.length * MS_PER_CHAR, 16000), {
+      alignment: {
+        chars,
+        charStartTimesMs: chars.map((_, i) => i * MS_PER_CHAR),
+        charDurationsMs: chars.map(() => MS_PER_CHAR),
+      },
+    });
+  }
+  connection.sendFinal();
+  connection.close(1000);
+}
+
+async function scripted(script: (connection: ScriptedConnection) => unknown): Promise<ScriptedServer> {
+  const server = await startScriptedServer(script);
+  cleanups.push(() => server.close());
+  return server;
+}
+
+describe('ReadingController: a reading with the offline voice', () => {
+  it('goes idle -> connecting -> speaking -> idle, forwards words and stores the reading', async () => {
+    const f = await setup();
+    const text = 'Hello from Hark. The offline voice reads this.';
+    const added: string[] = [];
+    f.controller.onHistoryAdded((entry) => added.push(entry.id));
+
+    expect(f.controller.read(text, 'typed')).toEqual({ ok: true, outcome: 'started', truncated: false });
+    expect(f.controller.state).toEqual({ kind: 'connecting', source: 'typed' });
+    await until(() => f.controller.state.kind === 'idle', 30_000, 'idle again');
+    await f.controller.settled();
+
+    expect(kinds(f.states)).toEqual(['connecting', 'speaking', 'idle']);
+    expect(f.states[1]).toEqual({ kind: 'speaking', source: 'typed', queued: 0 });
+    const playback = f.player.current!;
+    expect(playback.format.format).toBe('pcm_16000');
+    expect(playback.endCalled).toBe(true);
+    expect(f.player.calls).toEqual(['open']);
+
+    expect(f.words.map((w) => w.text)).toEqual(text.split(' '));
+    expect(new Set(f.words.map((w) => w.readingId)).size).toBe(1);
+    expect(f.words[0]!.sentence).toEqual({ text: 'Hello from Hark. ', offset: 0 });
+    expect(f.words.at(-1)!.sentence).toEqual({ text: 'The offline voice reads this.', offset: 17 });
+
+    const { entries } = f.history.list();
+    expect(entries).toHaveLength(1);
+    expect(added).toEqual([entries[0]!.id]);
+    const entry = entries[0]!;
+    expect(entry).toMatchObject({
+      text,
+      engine: 'offline',
+      voiceId: 'en-us',
+      voiceName: 'en-us',
+      modelId: 'hark_offline_v1',
+      outputFormat: 'pcm_16000',
+      charactersBilled: 0,
+      audioBytes: playback.audioBytes,
+    });
+    expect(entry.durationMs).toBeGreaterThan(1000);
+    expect(Math.abs(entry.durationMs - playback.receivedMs)).toBeLessThan(2);
+    const stored = await f.history.readAudio(entry.id);
+    expect(Buffer.from(stored).equals(Buffer.concat(playback.chunks.map((c) => c.audio)))).toBe(true);
+  });
+
+  it('refuses empty text, cuts very long text with a notice, and refuses absurdly long text', async () => {
+    const f = await setup();
+    expect(f.controller.read('  \n\t ', 'clipboard')).toMatchObject({ ok: false, code: 'empty_text' });
+    expect(f.controller.read('x'.repeat(MAX_ACCEPTED_CHARS + 1), 'clipboard')).toMatchObject({
+      ok: false,
+      code: 'text_too_long',
+    });
+    expect(f.states).toEqual([]);
+
+    const result = f.controller.read(longText(MAX_READ_CHARS + 5000), 'clipboard');
+    expect(result).toEqual({ ok: true, outcome: 'started', truncated: true });
+    expect(f.notices.map((n) => n.code)).toEqual(['text_truncated']);
+    f.controller.stop();
+    expect(f.controller.state).toEqual({ kind: 'idle' });
+  });
+});
+
+describe('ReadingController: busy policies', () => {
+  it('replace: the new request cuts the current reading off and starts at once', async () => {
+    const f = await setup({ rate: 1 });
+    const first = longText(3000);
+    f.controller.read(first, 'selection');
+    await until(() => (f.player.current?.playedMs() ?? 0) > 300, 20_000, 'first audio heard');
+    const firstPlayback = f.player.current!;
+
+    expect(f.controller.read('Second text.', 'clipboard')).toMatchObject({ outcome: 'started' });
+    expect(firstPlayback.stopped).toBe(true);
+    expect(f.controller.state).toEqual({ kind: 'connecting', source: 'clipboard' });
+    await until(() => f.controller.state.kind === 'idle', 30_000, 'second reading done');
+    await f.controller.settled();
+
+    expect(f.player.calls).toEqual(['open', 'stop', 'open']);
+    expect(f.player.playbacks[1]!.stopped).toBe(false);
+    expect(kinds(f.states)).toEqual(['connecting', 'speaking', 'connecting', 'speaking', 'idle']);
+    expectNoRepeats(f.states);
+    // The cut-off reading is kept with the part of the text its audio covers.
+    const texts = f.history.list().entries.map((e) => e.text);
+    expect(texts).toHaveLength(2);
+    expect(texts).toContain('Second text.');
+    const partial = texts.find((t) => t !== 'Second text.')!;
+    expect(partial.length).toBeGreaterThan(0);
+    expect(partial.length).toBeLessThan(first.length);
+    expect(first.startsWith(partial)).toBe(true);
+  });
+
+  it('queue: later requests wait their turn in order, counted in the state', async () => {
+    const f = await setup({ settings: { busyPolicy: 'queue' } });
+    f.controller.read('First in line.', 'selection');
+    expect(f.controller.read('Second in line.', 'clipboard')).toMatchObject({ outcome: 'queued' });
+    expect(f.controller.read('Third in line.', 'typed')).toMatchObject({ outcome: 'queued' });
+    await until(() => f.controller.state.kind === 'speaking', 20_000, 'speaking');
+    expect(f.controller.state).toEqual({ kind: 'speaking', source: 'selection', queued: 2 });
+
+    await until(() => f.controller.state.kind === 'idle', 60_000, 'queue drained');
+    await f.controller.settled();
+    const speaking = f.states.filter((s) => s.kind === 'speaking');
+    expect(speaking).toEqual([
+      { kind: 'speaking', source: 'selection', queued: 2 },
+      { kind: 'speaking', source: 'clipboard', queued: 1 },
+      { kind: 'speaking', source: 'typed', queued: 0 },
+    ]);
+    expect(f.player.calls).toEqual(['open', 'open', 'open']);
+    expect(f.player.playbacks.every((p) => !p.stopped && p.endCalled)).toBe(true);
+    // Newest first.
+    expect(f.history.list().entries.map((e) => e.text)).toEqual([
+      'Third in line.',
+      'Second in line.',
+      'First in line.',
+    ]);
+    expectNoRepeats(f.states);
+  });
+
+  it('ignore: a request while busy is dropped and the current reading goes on', async () => {
+    const f = await setup({ settings: { busyPolicy: 'ignore' } });
+    f.controller.read('Only this one is read.', 'selection');
+    expect(f.controller.read('Dropped.', 'clipboard')).toEqual({
+      ok: true,
+      outcome: 'ignored',
+      truncated: false,
+    });
+    await until(() => f.controller.state.kind === 'idle', 30_000, 'idle');
+    await f.controller.settled();
+    expect(f.player.calls).toEqual(['open']);
+    expect(f.history.list().entries.map((e) => e.text)).toEqual(['Only this one is read.']);
+  });
+
+  it('a per-request policy overrides the setting (voice previews always replace)', async () => {
+    const f = await setup({ settings: { busyPolicy: 'ignore' }, rate: 1 });
+    f.controller.read(longText(2000), 'selection');
+    await until(() => (f.player.current?.playedMs() ?? 0) > 200, 20_000, 'audio heard');
+    expect(f.controller.read('Preview.', 'typed', { policy: 'replace', record: false })).toMatchObject({
+      outcome: 'started',
+    });
+    await until(() => f.controller.state.kind === 'idle', 30_000, 'idle');
+    await f.controller.settled();
+    // The cut-off reading is stored, the preview is not.
+    expect(f.history.list().entries).toHaveLength(1);
+    expect(f.history.list().entries[0]!.text).not.toBe('Preview.');
+  });
+});
+
+describe('ReadingController: pause, resume and stop', () => {
+  it('pause holds playback and the text feed; resume carries on to the end', async () => {
+    const f = await setup({ rate: 1, tuning: { leadMs: 1500 } });
+    const text = longText(600);
+    f.controller.read(text, 'selection');
+    await until(() => (f.player.current?.playedMs() ?? 0) > 200, 20_000, 'audio heard');
+    const playback = f.player.current!;
+
+    f.controller.togglePause();
+    expect(f.controller.state).toEqual({ kind: 'paused', source: 'selection', queued: 0 });
+    expect(playback.paused).toBe(true);
+    const heard = playback.playedMs();
+    await sleep(2500);
+    expect(playback.playedMs()).toBe(heard);
+    // The feed stops with the listener: what arrived stays within the lead of what was heard (plus
+    // the sentence in flight), far from the whole text.
+    const received = playback.receivedMs;
+    await sleep(1000);
+    expect(playback.receivedMs).toBe(received);
+    expect(received - heard).toBeLessThan(1500 + 8000);
+
+    f.controller.togglePause();
+    expect(f.controller.state).toMatchObject({ kind: 'speaking' });
+    expect(playback.paused).toBe(false);
+    f.player.rate = 16; // fast-forward through the rest
+    await until(() => f.controller.state.kind === 'idle', 60_000, 'done after resume');
+    await f.controller.settled();
+    expect(f.player.calls).toEqual(['open', 'pause', 'resume']);
+    expect(f.history.list().entries[0]!.text).toBe(text);
+    expect(kinds(f.states)).toEqual(['connecting', 'speaking', 'paused', 'speaking', 'idle']);
+  });
+
+  it("a pause longer than the server's inactivity timeout is kept alive", async () => {
+    // A 2 s inactivity timeout: keep-alives must go out every 1.5 s during the pause.
+    const f = await setup({ rate: 1, tuning: { leadMs: 1000, inactivityTimeoutS: 2 } });
+    const text = longText(500);
+    f.controller.read(text, 'selection');
+    await until(() => (f.player.current?.playedMs() ?? 0) > 200, 20_000, 'audio heard');
+    f.controller.pause();
+    await sleep(5000);
+    expect(f.controller.state.kind).toBe('paused');
+    f.controller.resume();
+    f.player.rate = 16; // fast-forward through the rest
+    await until(() => f.controller.state.kind !== 'speaking', 60_000, 'reading over');
+    expect(f.controller.state).toEqual({ kind: 'idle' });
+    await f.controller.settled();
+    expect(f.history.list().entries[0]!.text).toBe(text);
+  });
+
+  it('a pause while connecting applies as soon as playback opens', async () => {
+    const f = await setup();
+    f.controller.read('Paused before the first word.', 'typed');
+    f.controller.pause();
+    expect(f.controller.state).toEqual({ kind: 'paused', source: 'typed', queued: 0 });
+    await until(() => (f.player.current?.receivedMs ?? 0) > 0, 20_000, 'audio received');
+    expect(f.player.current!.paused).toBe(true);
+    expect(f.player.current!.playedMs()).toBe(0);
+    f.controller.stop();
+  });
+
+  it('stop cuts the reading off, clears the queue and keeps what was heard in the history', async () => {
+    const f = await setup({ settings: { busyPolicy: 'queue' }, rate: 1 });
+    const text = longText(3000);
+    f.controller.read(text, 'selection');
+    f.controller.read('Queued and then dropped.', 'clipboard');
+    await until(() => (f.player.current?.playedMs() ?? 0) > 300, 20_000, 'audio heard');
+    const baseline = liveHandles().sockets;
+
+    f.controller.stop();
+    expect(f.controller.state).toEqual({ kind: 'idle' });
+    expect(f.player.current!.stopped).toBe(true);
+    await f.controller.settled();
+    await sleep(300);
+    expect(f.controller.state).toEqual({ kind: 'idle' });
+    expect(f.player.calls).toEqual(['open', 'stop']);
+    const entries = f.history.list().entries;
+    expect(entries).toHaveLength(1);
+    expect(text.startsWith(entries[0]!.text)).toBe(true);
+    expect(entries[0]!.text.length).toBeLessThan(text.length);
+    // Both ends of the WebSocket were in this process: they are gone.
+    await until(() => liveHandles().sockets <= baseline - 2, 5000, 'sockets closed');
+    expectNoRepeats(f.states);
+  });
+
+  it('stop, pause and resume do nothing harmful when idle', async () => {
+    const f = await setup();
+    f.controller.pause();
+    f.controller.resume();
+    f.controller.togglePause();
+    f.controller.stop();
+    expect(f.states).toEqual([]);
+    expect(f.player.calls).toEqual([]);
+  });
+});
+
+describe('ReadingController: errors and the offline fallback', () => {
+  it('a server error becomes the error state with the SpeechError message; the queue is dropped', async () => {
+    const server = await scripted(async (c) => {
+      await c.accept();
+      await c.nextMessage();
+      c.sendError('quota_exceeded', 'This request exceeds your quota.', 1008);
+    });
+    const f = await setup({
+      key: KEY,
+      settings: { engine: 'elevenlabs', baseUrl: server.url, fallbackToOffline: false, busyPolicy: 'queue' },
+    });
+    f.controller.read('Over quota.', 'selection');
+    f.controller.read('Never read.', 'clipboard');
+    await until(() => f.controller.state.kind === 'error', 20_000, 'error state');
+    expect(f.controller.state).toEqual({
+      kind: 'error',
+      code: 'quota_exceeded',
+      message:
+        'Your ElevenLabs character quota is used up. Wait for the reset, upgrade, or use the offline voice.',
+    });
+    await f.controller.settled();
+    expect(server.connections).toHaveLength(1);
+    expect(server.connections[0]!.headers['xi-api-key']).toBe(KEY);
+    expect(f.player.calls).toEqual(['open', 'stop']);
+    expect(f.history.list().total).toBe(0);
+    expect(f.offlineStarts()).toBe(0);
+    expect(f.logLines.join('\n')).not.toContain(KEY);
+
+    // The error stays until the next request (or stop / dismiss).
+    f.controller.dismissError();
+    expect(f.controller.state).toEqual({ kind: 'idle' });
+  });
+
+  it('with the fallback on, a refused key switches to the offline voice and says so', async () => {
+    const server = await scripted((c) => c.refuse(401));
+    const f = await setup({ key: KEY, settings: { engine: 'elevenlabs', baseUrl: server.url } });
+    f.controller.read('Read by the offline voice.', 'selection');
+    await until(() => f.controller.state.kind === 'idle', 30_000, 'idle');
+    await f.controller.settled();
+
+    expect(server.connections).toHaveLength(1);
+    expect(f.notices).toEqual([
+      {
+        code: 'offline_fallback',
+        message: 'ElevenLabs rejected the API key, so the offline voice reads this instead.',
+      },
+    ]);
+    expect(f.player.calls).toEqual(['open']);
+    expect(f.history.list().entries[0]).toMatchObject({
+      engine: 'offline',
+      voiceId: 'en-us',
+      text: 'Read by the offline voice.',
+    });
+    expect(kinds(f.states)).not.toContain('error');
+  });
+
+  it('with the fallback on, a quota error switches to the offline voice too', async () => {
+    const server = await scripted(async (c) => {
+      await c.accept();
+      await c.nextMessage();
+      c.sendError('quota_exceeded', 'quota', 1008);
+    });
+    const f = await setup({ key: KEY, settings: { engine: 'elevenlabs', baseUrl: server.url } });
+    f.controller.read('Quota gone.', 'selection');
+    await until(() => f.controller.state.kind === 'idle', 30_000, 'idle');
+    await f.controller.settled();
+    expect(f.notices.map((n) => n.message)).toEqual([
+      'Your ElevenLabs character quota is used up, so the offline voice reads this instead.',
+    ]);
+    expect(f.history.list().entries[0]).toMatchObject({ engine: 'offline', text: 'Quota gone.' });
+  });
+
+  it('no key: error no_api_key without the fallback, the offline voice with it', async () => {
+    const server = await scripted(speaker);
+    const without = await setup({
+      settings: { engine: 'elevenlabs', baseUrl: server.url, fallbackToOffline: false },
+    });
+    without.controller.read('No key.', 'selection');
+    await until(() => without.controller.state.kind === 'error', 20_000, 'error');
+    expect(without.controller.state).toMatchObject({ kind: 'error', code: 'no_api_key' });
+    expect((without.controller.state as { message: string }).message).toMatch(/API key/);
+    expect(without.player.calls).toEqual([]);
+
+    const withFallback = await setup({ settings: { engine: 'elevenlabs', baseUrl: server.url } });
+    withFallback.controller.read('No key, offline then.', 'selection');
+    await until(() => withFallback.controller.state.kind === 'idle', 30_000, 'idle');
+    await withFallback.controller.settled();
+    expect(withFallback.notices.map((n) => n.code)).toEqual(['offline_fallback']);
+    expect(withFallback.notices[0]!.message).toMatch(/No ElevenLabs API key/);
+    expect(withFallback.history.list().entries[0]).toMatchObject({ engine: 'offline' });
+    expect(server.connections).toHaveLength(0);
+  });
+
+  it('an ElevenLabs reading bills the characters sent and records the model and voice', async () => {
+    const server = await scripted(speaker);
+    const f = await setup({
+      key: KEY,
+      settings: { engine: 'elevenlabs', baseUrl: server.url, modelId: 'eleven_turbo_v2_5' },
+    });
+    const text = 'Billed characters are counted.';
+    f.controller.read(text, 'clipboard');
+    await until(() => f.controller.state.kind === 'idle', 20_000, 'idle');
+    await f.controller.settled();
+    const entry = f.history.list().entries[0]!;
+    expect(entry).toMatchObject({
+      engine: 'elevenlabs',
+      modelId: 'eleven_turbo_v2_5',
+      voiceId: 'JBFqnCBsd6RMkjVDRZzb',
+      text,
+    });
+    expect(entry.charactersBilled).toBeGreaterThanOrEqual(text.length);
+    expect(server.connections[0]!.url.searchParams.get('model_id')).toBe('eleven_turbo_v2_5');
+    expect(f.words.map((w) => w.text)).toEqual(text.split(' '));
+  });
+
+  it('a failure after some audio keeps the error and stores what arrived', async () => {
+    const server = await scripted(async (c) => {
+      await c.accept();
+      await c.nextMessage(); // BOS
+      const message = (await c.nextMessage()) as TextMessage;
+      const chars = Array.from(message.text.slice(0, 10));
+      c.sendAudio(pcmSilence(chars.length * MS_PER_CHAR, 16000), {
+        alignment: {
+          chars,
+          charStartTimesMs: chars.map((_, i) => i * MS_PER_CHAR),
+          charDurationsMs: chars.map(() => MS_PER_CHAR),
+        },
+      });
+      await c.sleep(50);
+      c.drop();
+    });
+    const f = await setup({ key: KEY, settings: { engine: 'elevenlabs', baseUrl: server.url } });
+    f.controller.read('Cut off half way through this sentence.', 'selection');
+    await until(() => f.controller.state.kind === 'error', 20_000, 'error');
+    await f.controller.settled();
+    expect(f.controller.state).toMatchObject({ kind: 'error', code: 'network' });
+    // No fallback after audio was heard: the offline voice would start over.
+    expect(f.notices).toEqual([]);
+    expect(f.offlineStarts()).toBe(0);
+    const entry = f.history.list().entries[0]!;
+    expect(entry.text).toBe('Cut off');
+    expect(entry.engine).toBe('elevenlabs');
+  });
+
+  it('a new request after an error clears it', async () => {
+    const f = await setup({ settings: { outputFormat: 'opus_48000_64' } });
+    f.controller.read('Opus is refused by the offline voice.', 'typed');
+    await until(() => f.controller.state.kind === 'error', 20_000, 'error');
+    expect(f.controller.state).toMatchObject({ code: 'unsupported_format' });
+    await f.settings.update({ outputFormat: 'pcm_16000' });
+    f.controller.read('Now it works.', 'typed');
+    expect(f.controller.state.kind).toBe('connecting');
+    await until(() => f.controller.state.kind === 'idle', 20_000, 'idle');
+    expect(kinds(f.states)).toEqual(['connecting', 'speaking', 'error', 'connecting', 'speaking', 'idle']);
+  });
+});
+
+describe('ReadingController: history replay', () => {
+  it('plays stored audio through the player without any server', async () => {
+    const server = await scripted(speaker);
+    const f = await setup({ key: KEY, settings: { engine: 'elevenlabs', baseUrl: server.url } });
+    f.controller.read('Stored once, replayed for free.', 'selection');
+    await until(() => f.controller.state.kind === 'idle', 20_000, 'idle');
+    await f.controller.settled();
+    const entry = f.history.list().entries[0]!;
+    const audio = await f.history.readAudio(entry.id);
+    const connections = server.connections.length;
+
+    const result = f.controller.replay({ audio, format: parseOutputFormat(entry.outputFormat)! });
+    expect(result).toEqual({ ok: true, outcome: 'started', truncated: false });
+    expect(f.controller.state).toEqual({ kind: 'speaking', source: 'history', queued: 0 });
+    await until(() => f.controller.state.kind === 'idle', 20_000, 'replay done');
+    await f.controller.settled();
+
+    expect(server.connections.length).toBe(connections);
+    expect(f.offlineStarts()).toBe(0);
+    const replayed = f.player.current!;
+    expect(Buffer.concat(replayed.chunks.map((c) => c.audio)).equals(Buffer.from(audio))).toBe(true);
+    expect(Math.abs(replayed.receivedMs - entry.durationMs)).toBeLessThan(2);
+    expect(replayed.endCalled).toBe(true);
+    // A replay is not stored again.
+    expect(f.history.list().total).toBe(1);
+  });
+});

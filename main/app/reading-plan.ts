@@ -1,0 +1,146 @@
+// Turns the settings (plus a per-request override) into everything a narration needs: which server,
+// which key, which voice, model and format. The offline voice is reached exactly like ElevenLabs, at
+// the in-process server's address with its token as the key.
+import { OFFLINE_MODEL_ID } from '../engine/server-http';
+import { SpeechError } from '../speech/errors';
+import { parseOutputFormat } from '../speech/protocol';
+import type { FormatInfo } from '../speech/protocol';
+import { streamParametersFor } from '../store/settings-schema';
+import type { EngineKind, Settings, StreamParameters } from '../store/settings-schema';
+import type { SecretStore } from '../store/secrets';
+import type { OfflineEndpoint } from './offline-engine';
+import type { ReadingNotice } from './reading-types';
+
+export interface ReadingPlan {
+  engine: EngineKind;
+  baseUrl: string;
+  apiKey: string;
+  modelId: string;
+  format: FormatInfo;
+  /** voiceId, query (model, format, preset), voice settings, chunk schedule. */
+  parameters: StreamParameters;
+}
+
+export interface PlanRequest {
+  /** Defaults to the settings' engine. */
+  engine?: EngineKind;
+  /** Defaults to the settings' voice for the engine. */
+  voiceId?: string;
+  /** Use the offline voice when ElevenLabs has no key (and the settings allow it). */
+  allowFallback: boolean;
+}
+
+export interface PlanDeps {
+  secrets: SecretStore;
+  offlineServer: () => Promise<OfflineEndpoint>;
+  /** A locked keychain can wait for an unlock prompt forever; a reading does not. Default 5000. */
+  keyTimeoutMs?: number;
+}
+
+export type PlanResult =
+  { ok: true; plan: ReadingPlan; notice?: ReadingNotice } | { ok: false; code: string; message: string };
+
+const DEFAULT_KEY_TIMEOUT_MS = 5000;
+
+export const NO_KEY_MESSAGE =
+  'No ElevenLabs API key is set. Add your key in Settings, or choose the offline voice.';
+
+const NO_KEY_FALLBACK_MESSAGE =
+  'No ElevenLabs API key is set, so the offline voice reads this instead. Add your key in Settings.';
+
+function formatOf(settings: Settings): FormatInfo {
+  const format = parseOutputFormat(settings.outputFormat);
+  // The settings schema only admits documented formats; this guards a future schema change.
+  if (!format)
+    throw new SpeechError('unsupported_format', `Unknown output format "${settings.outputFormat}".`);
+  return format;
+}
+
+async function readKey(deps: PlanDeps): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), deps.keyTimeoutMs ?? DEFAULT_KEY_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([deps.secrets.getKey().catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The offline voice with the settings' offline voice (or `voiceId`). Rejects SpeechError. */
+export async function offlinePlan(
+  settings: Settings,
+  deps: PlanDeps,
+  voiceId?: string,
+): Promise<ReadingPlan> {
+  const endpoint = await deps.offlineServer();
+  const parameters = streamParametersFor({ ...settings, engine: 'offline' });
+  return {
+    engine: 'offline',
+    baseUrl: endpoint.url,
+    apiKey: endpoint.token,
+    modelId: OFFLINE_MODEL_ID,
+    format: formatOf(settings),
+    parameters: {
+      ...parameters,
+      voiceId: voiceId ?? parameters.voiceId,
+      query: { ...parameters.query, model_id: OFFLINE_MODEL_ID },
+    },
+  };
+}
+
+function elevenLabsPlan(settings: Settings, apiKey: string, voiceId?: string): ReadingPlan {
+  const parameters = streamParametersFor({ ...settings, engine: 'elevenlabs' });
+  return {
+    engine: 'elevenlabs',
+    baseUrl: settings.baseUrl,
+    apiKey,
+    modelId: settings.modelId,
+    format: formatOf(settings),
+    parameters: { ...parameters, voiceId: voiceId ?? parameters.voiceId },
+  };
+}
+
+function failure(cause: unknown): PlanResult {
+  if (cause instanceof SpeechError) return { ok: false, code: cause.code, message: cause.message };
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return { ok: false, code: 'engine_failed', message: `The reading could not be prepared (${detail}).` };
+}
+
+/** Never rejects. */
+export async function planReading(
+  settings: Settings,
+  request: PlanRequest,
+  deps: PlanDeps,
+): Promise<PlanResult> {
+  try {
+    const engine = request.engine ?? settings.engine;
+    if (engine === 'offline') return { ok: true, plan: await offlinePlan(settings, deps, request.voiceId) };
+    const apiKey = await readKey(deps);
+    if (apiKey) return { ok: true, plan: elevenLabsPlan(settings, apiKey, request.voiceId) };
+    if (!(request.allowFallback && settings.fallbackToOffline)) {
+      return { ok: false, code: 'no_api_key', message: NO_KEY_MESSAGE };
+    }
+    return {
+      ok: true,
+      plan: await offlinePlan(settings, deps),
+      notice: { code: 'offline_fallback', message: NO_KEY_FALLBACK_MESSAGE },
+    };
+  } catch (cause) {
+    return failure(cause);
+  }
+}
+
+/** ElevenLabs errors after which the offline voice can read the text instead. */
+export function canFallBackAfter(error: SpeechError): boolean {
+  return error.code === 'invalid_api_key' || error.code === 'quota_exceeded';
+}
+
+export function fallbackNotice(error: SpeechError): ReadingNotice {
+  const reason =
+    error.code === 'quota_exceeded'
+      ? 'Your ElevenLabs character quota is used up'
+      : 'ElevenLabs rejected the API key';
+  return { code: 'offline_fallback', message: `${reason}, so the offline voice reads this instead.` };
+}

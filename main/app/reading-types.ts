@@ -1,0 +1,50 @@
+// The vocabulary shared by the reading controller, its jobs and the app's services (and, by type
+// only, the tray and the renderer). Re-exported from reading-controller.ts, the contract's home.
+import type { AudioSink, WordBoundary } from '../speech/narration';
+import type { FormatInfo } from '../speech/protocol';
+
+export type ReadingSource = 'selection' | 'clipboard' | 'typed' | 'history';
+
+export type AppState =
+  | { kind: 'idle' }
+  | { kind: 'connecting'; source: ReadingSource }
+  | { kind: 'speaking'; source: ReadingSource; queued: number }
+  | { kind: 'paused'; source: ReadingSource; queued: number }
+  /** Stays until the next request, stop() or dismissError(). */
+  | { kind: 'error'; code: string; message: string };
+
+/**
+ * Plays audio; implemented by the player window adapter (Web Audio in a hidden renderer). It plays
+ * one reading at a time: open() starts a new playback, pause/resume/stop act on the current one.
+ * The sink's end() resolves once everything written has been heard (or playback was stopped).
+ */
+export interface PlayerPort {
+  open(format: FormatInfo): AudioSink;
+  pause(): void;
+  resume(): void;
+  stop(): void;
+}
+
+/** A word whose audio has arrived, for the caption overlay. */
+export type WordEvent = WordBoundary & {
+  /** Counts readings in this process, so the overlay can tell a new reading from the last one. */
+  readingId: number;
+  /** The word as written in the source text. */
+  text: string;
+  /** The sentence the word belongs to, and where it starts in the source text (UTF-16 units). */
+  sentence: { text: string; offset: number };
+};
+
+export type NoticeCode = 'text_truncated' | 'offline_fallback' | 'history_failed';
+
+/** Something the user should be told (a notification), though the reading goes on. */
+export interface ReadingNotice {
+  code: NoticeCode;
+  message: string;
+}
+
+export type ReadOutcome = 'started' | 'queued' | 'ignored';
+
+export type ReadResult =
+  | { ok: true; outcome: ReadOutcome; truncated: boolean }
+  | { ok: false; code: 'empty_text' | 'text_too_long'; message: string };

@@ -1,0 +1,128 @@
+// A PlayerPort that stands in for the renderer's Web Audio player: it keeps every chunk it is given
+// and "plays" them on the wall clock (optionally faster than real time), so the heard position moves
+// with time, stops while paused, and never runs ahead of the audio received (an underrun waits).
+import type { PlayerPort } from '../../main/app/reading-types';
+import type { AudioSink } from '../../main/speech/narration';
+import type { FormatInfo } from '../../main/speech/protocol';
+import type { AudioChunk } from '../../main/speech/session';
+
+export type PlayerCall = 'open' | 'pause' | 'resume' | 'stop';
+
+export class Playback implements AudioSink {
+  readonly chunks: AudioChunk[] = [];
+  receivedMs = 0;
+  stopped = false;
+  endCalled = false;
+  #headMs = 0;
+  #lastTick: number | undefined;
+  #paused = false;
+  #waiters = new Set<() => void>();
+  #timer: NodeJS.Timeout | undefined;
+
+  /** `rate()` is read on every tick, so a test can fast-forward a playback under way. */
+  constructor(
+    readonly format: FormatInfo,
+    private readonly rate: () => number,
+  ) {}
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  get audioBytes(): number {
+    return this.chunks.reduce((sum, chunk) => sum + chunk.audio.length, 0);
+  }
+
+  write(chunk: AudioChunk): void {
+    if (this.stopped) throw new Error('write() after stop()');
+    this.#advance();
+    this.chunks.push(chunk);
+    this.receivedMs += chunk.durationMs;
+    // The clock starts with the first audio, as a real player's does.
+    this.#lastTick ??= Date.now();
+  }
+
+  playedMs(): number {
+    this.#advance();
+    return this.#headMs;
+  }
+
+  end(): Promise<void> {
+    this.endCalled = true;
+    return new Promise((resolve) => {
+      this.#waiters.add(resolve);
+      this.#check();
+    });
+  }
+
+  pause(): void {
+    this.#advance();
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#advance();
+    this.#paused = false;
+  }
+
+  stop(): void {
+    this.#advance();
+    this.stopped = true;
+    this.#check();
+  }
+
+  #advance(): void {
+    const now = Date.now();
+    if (this.#lastTick !== undefined && !this.#paused && !this.stopped) {
+      this.#headMs = Math.min(this.receivedMs, this.#headMs + (now - this.#lastTick) * this.rate());
+    }
+    if (this.#lastTick !== undefined) this.#lastTick = now;
+  }
+
+  /** Resolves end() once everything was heard or playback stopped; polls while waiting. */
+  #check(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#waiters.size === 0) return;
+    if (this.stopped || this.playedMs() >= this.receivedMs) {
+      for (const resolve of this.#waiters) resolve();
+      this.#waiters.clear();
+      return;
+    }
+    this.#timer = setTimeout(() => this.#check(), 20);
+  }
+}
+
+export class RecordingPlayer implements PlayerPort {
+  readonly playbacks: Playback[] = [];
+  readonly calls: PlayerCall[] = [];
+
+  /** `rate` 4 plays four times faster than real time (tests need not sit through every reading). */
+  constructor(public rate = 1) {}
+
+  get current(): Playback | undefined {
+    return this.playbacks.at(-1);
+  }
+
+  open(format: FormatInfo): AudioSink {
+    this.calls.push('open');
+    const playback = new Playback(format, () => this.rate);
+    this.playbacks.push(playback);
+    return playback;
+  }
+
+  pause(): void {
+    this.calls.push('pause');
+    this.current?.pause();
+  }
+
+  resume(): void {
+    this.calls.push('resume');
+    this.current?.resume();
+  }
+
+  stop(): void {
+    this.calls.push('stop');
+    this.current?.stop();
+  }
+}
