@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { AppState } from '../app/reading-controller';
 import { DEFAULT_HOTKEYS } from '../store/settings-schema';
@@ -141,21 +144,33 @@ describe('describeState and icons', () => {
     expect(long.endsWith('…')).toBe(true);
   });
 
-  it('has one icon per state, Template images on macOS', () => {
+  it('has one icon per state, from the drawn files in resources/', () => {
     const files = STATES.map((state) => trayIconFile(state.kind, 'linux'));
     expect(files).toEqual([
-      'tray-idle.png',
-      'tray-connecting.png',
-      'tray-speaking.png',
-      'tray-paused.png',
-      'tray-error.png',
+      'tray/idle-32.png',
+      'tray/connecting-32.png',
+      'tray/speaking-32.png',
+      'tray/paused-32.png',
+      'tray/error-32.png',
     ]);
-    expect(trayIconFile('speaking', 'darwin')).toBe('tray-speakingTemplate.png');
+    expect(trayIconFile('speaking', 'darwin')).toBe('tray/speakingTemplate.png');
+    expect(trayIconFile('speaking', 'win32')).toBe('tray/speaking.png');
+  });
+
+  it('every icon it names exists in resources/, with its 2x variant', () => {
+    const resources = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'resources');
+    for (const platform of ['linux', 'darwin', 'win32'] as const) {
+      for (const state of STATES) {
+        const file = trayIconFile(state.kind, platform);
+        expect(existsSync(join(resources, file)), file).toBe(true);
+        expect(existsSync(join(resources, file.replace(/\.png$/, '@2x.png'))), file).toBe(true);
+      }
+    }
   });
 
   it('trayView puts icon, tooltip and menu together', () => {
     const view = trayView({ kind: 'speaking', source: 'selection', queued: 0 }, HOTKEYS, [], 'linux');
-    expect(view.icon).toBe('tray-speaking.png');
+    expect(view.icon).toBe('tray/speaking-32.png');
     expect(view.tooltip).toBe('Hark: Speaking');
     expect(view.menu).toEqual(
       buildTrayMenu({ kind: 'speaking', source: 'selection', queued: 0 }, HOTKEYS, [], 'linux'),

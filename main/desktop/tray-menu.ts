@@ -19,7 +19,7 @@ export interface FailedHotkey {
 }
 
 export interface TrayView {
-  /** File name under resources/. */
+  /** Path of the icon relative to resources/. */
   icon: string;
   tooltip: string;
   menu: MenuItemSpec[];
@@ -118,9 +118,15 @@ export function describeState(state: AppState): string {
   }
 }
 
-/** tray-idle.png … tray-error.png; macOS uses the Template variants so the menu bar can tint them. */
+/**
+ * The icon under resources/ (drawn by scripts/make-icons.ts): macOS uses the Template variant so
+ * the menu bar can tint it; Linux panels ask for 22-32 px icons, so they get the 32 px drawing;
+ * Windows the 16 px one (Electron picks the @2x file beside it on high-density screens).
+ */
 export function trayIconFile(kind: TrayIconState, platform: NodeJS.Platform): string {
-  return platform === 'darwin' ? `tray-${kind}Template.png` : `tray-${kind}.png`;
+  if (platform === 'darwin') return `tray/${kind}Template.png`;
+  if (platform === 'win32') return `tray/${kind}.png`;
+  return `tray/${kind}-32.png`;
 }
 
 function pauseItem(state: AppState, label: string): MenuItemSpec {

@@ -83,7 +83,7 @@ function click(menu: MenuTemplateItem[] | null, labelStart: string): void {
 describe('createTray', () => {
   it('starts with the idle icon, tooltip and menu, and menu clicks reach the actions', () => {
     const { tray, calls } = setup();
-    expect(tray.image).toBe('/res/tray-idle.png');
+    expect(tray.image).toBe('/res/tray/idle-32.png');
     expect(tray.tooltip).toBe('Hark: Ready');
     expect(tray.menu?.[0]).toEqual({ type: 'normal', label: 'Hark: Ready', enabled: false });
     click(tray.menu, 'Read selection');
@@ -97,14 +97,14 @@ describe('createTray', () => {
   it('re-renders icon, tooltip and menu together on a state change', () => {
     const { handle, tray, calls } = setup();
     handle.update({ state: { kind: 'speaking', source: 'selection', queued: 0 } });
-    expect(tray.image).toBe('/res/tray-speaking.png');
+    expect(tray.image).toBe('/res/tray/speaking-32.png');
     expect(tray.tooltip).toBe('Hark: Speaking');
     click(tray.menu, 'Pause');
     click(tray.menu, 'Stop');
     expect(calls).toEqual(['pauseResume', 'stop']);
 
     handle.update({ state: { kind: 'paused', source: 'selection', queued: 0 } });
-    expect(tray.image).toBe('/res/tray-paused.png');
+    expect(tray.image).toBe('/res/tray/paused-32.png');
     expect(tray.menu?.some((item) => item.label?.startsWith('Resume'))).toBe(true);
   });
 
