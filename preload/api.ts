@@ -475,6 +475,35 @@ export function parsePlayerMessage(raw: unknown): PlayerToMain | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Bridge frames (the same contract over a loopback WebSocket, for `npm run dev:web` and tests)
+//
+// The page connects to BRIDGE_PATH on its own origin (the dev server proxies it to the bridge), sends
+// `{ token }` first, and waits for `{ welcome }`. Calls are `{ id, verb, payload }` and are answered
+// `{ id, result }` (an envelope, also for unknown verbs and bad payloads). Frames that are not calls
+// are answered `{ id: null, result }`. Events arrive as `{ event, data }`. A player page sends
+// `{ player: PlayerToMain }` and receives `{ player: PlayerWireMessage }`.
+
+export const BRIDGE_PATH = '/hark-bridge';
+/** Close code for a socket refused after the handshake (wrong or missing token). */
+export const BRIDGE_CLOSE_UNAUTHORIZED = 4401;
+
+export type BridgeCallId = number | string;
+
+export type BridgeClientFrame =
+  { token: string } | { id: BridgeCallId; verb: string; payload?: unknown } | { player: PlayerToMain };
+
+/** JSON has no binary: chunk audio travels base64-encoded. */
+export type PlayerWireMessage =
+  | Exclude<MainToPlayer, { type: 'chunk' }>
+  | { type: 'chunk'; streamId: number; audio: string; startMs: number; durationMs: number };
+
+export type BridgeServerFrame =
+  | { welcome: { verbs: readonly Verb[]; events: readonly EventName[] } }
+  | { id: BridgeCallId | null; result: Result<unknown> }
+  | { event: EventName; data: unknown }
+  | { player: PlayerWireMessage };
+
+// ---------------------------------------------------------------------------------------------
 // Payload validators
 
 /** A refusal may name a more precise code than `invalid_payload` (e.g. `text_too_long`). */

@@ -7,19 +7,10 @@ import {
   PLAYER_PORT_CHANNEL,
   VERBS,
   eventChannel,
-  success,
   verbChannel,
 } from '../../preload/api';
-import type {
-  AppState,
-  EventMap,
-  EventName,
-  HarkServices,
-  PlayerChannel,
-  PlayerToMain,
-  Result,
-  Verb,
-} from '../../preload/api';
+import type { AppState, PlayerChannel, PlayerToMain, Result } from '../../preload/api';
+import { recordingServices } from '../../tests/helpers/recording-services';
 import { SpeechError } from '../speech/errors';
 import {
   checkSender,
@@ -63,34 +54,6 @@ class FakeIpcMain implements IpcMainLike {
 
 function frameEvent(url: string, options: { id?: number; parent?: unknown } = {}): IpcEventLike {
   return { senderFrame: { url, parent: options.parent ?? null }, sender: { id: options.id ?? OWN_WINDOW } };
-}
-
-/** Services that answer every verb and remember what reached them. */
-function recordingServices(): { services: HarkServices; calls: { verb: Verb; payload: unknown }[] } {
-  const calls: { verb: Verb; payload: unknown }[] = [];
-  const listeners = new Map<EventName, Set<(data: unknown) => void>>();
-  const answer =
-    (verb: Verb) =>
-    (payload: unknown): Result<unknown> => {
-      calls.push({ verb, payload });
-      if (verb === 'getState') return success({ kind: 'idle' });
-      if (verb === 'speakText') return success('started');
-      return success(null);
-    };
-  const handlers = Object.fromEntries(VERBS.map((verb) => [verb, answer(verb)]));
-  const services = {
-    ...handlers,
-    subscribe(event: EventName, listener: (data: unknown) => void) {
-      const set = listeners.get(event) ?? new Set();
-      listeners.set(event, set);
-      set.add(listener);
-      return () => set.delete(listener);
-    },
-    emit<E extends EventName>(event: E, data: EventMap[E]) {
-      for (const listener of listeners.get(event) ?? []) listener(data);
-    },
-  };
-  return { services: services as unknown as HarkServices, calls };
 }
 
 function quietLog(): { warn: (m: string) => void; error: (m: string) => void; lines: string[] } {
@@ -170,15 +133,15 @@ describe('registerIpc', () => {
 
   it('keeps the stable code of a thrown SpeechError and hides anything else behind internal', async () => {
     const ipc = new FakeIpcMain();
-    const { services } = recordingServices();
+    const recording = recordingServices();
     const log = quietLog();
-    services.voices = () => {
+    recording.override('voices', () => {
       throw new SpeechError('invalid_api_key', 'The key was rejected.');
-    };
-    services.models = () => {
+    });
+    recording.override('models', () => {
       throw new Error('secret detail at /home/someone/.config');
-    };
-    registerIpc(ipc, services, { policy, log });
+    });
+    registerIpc(ipc, recording.services, { policy, log });
     expect(await ipc.invoke(verbChannel('voices'), frameEvent(OWN_PAGE))).toEqual({
       ok: false,
       code: 'invalid_api_key',
@@ -192,9 +155,9 @@ describe('registerIpc', () => {
 
   it('answers internal when a service returns something that is not an envelope', async () => {
     const ipc = new FakeIpcMain();
-    const { services } = recordingServices();
-    (services as unknown as Record<string, unknown>).keyStatus = () => ({ state: 'stored' });
-    registerIpc(ipc, services, { policy, log: quietLog() });
+    const recording = recordingServices();
+    recording.override('keyStatus', () => ({ state: 'stored' }));
+    registerIpc(ipc, recording.services, { policy, log: quietLog() });
     expect(await ipc.invoke(verbChannel('keyStatus'), frameEvent(OWN_PAGE))).toMatchObject({
       ok: false,
       code: 'internal',
@@ -239,8 +202,7 @@ describe('forwardEvents', () => {
   }
 
   it('sends every event to live windows only, survives a failing window, and stops on unsubscribe', () => {
-    const { services } = recordingServices();
-    const emit = (services as unknown as { emit: <E extends EventName>(e: E, d: EventMap[E]) => void }).emit;
+    const { services, emit } = recordingServices();
     const live = new FakeWindow();
     const closed = Object.assign(new FakeWindow(), { destroyed: true });
     const broken = Object.assign(new FakeWindow(), { failing: true });
