@@ -8,7 +8,7 @@
 process.env.DBUS_SESSION_BUS_ADDRESS = 'unix:path=/nonexistent/hark-test-bus';
 delete process.env.DISPLAY;
 
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AppState, ReadingNotice } from '../main/app/reading-controller';
 import { MAX_ACCEPTED_CHARS } from '../main/app/reading-text';
 import { PREVIEW_TEXT, createServices } from '../main/app/services';
-import type { CapturedText, HarkServices, HistoryChange, Result } from '../main/app/services';
+import type { AppServices, CapturedText } from '../main/app/services';
+import type { HistoryChange, Result } from '../preload/api';
 import { startStreamServer } from '../main/engine/stream-server';
 import type { RunningStreamServer } from '../main/engine/stream-server';
 import { HistoryStore } from '../main/store/history';
@@ -65,7 +66,7 @@ async function startCountingProxy(targetPort: number): Promise<CountingProxy> {
 }
 
 interface Fixture {
-  services: HarkServices;
+  services: AppServices;
   player: RecordingPlayer;
   history: HistoryStore;
   settings: SettingsStore;
@@ -76,6 +77,8 @@ interface Fixture {
   logLines: string[];
   selection: { next: CapturedText | Error };
   clipboard: { next: string | Error };
+  /** What the save dialog answers next (undefined: the user cancelled). */
+  exportPath: { next: string | undefined };
 }
 
 let offline: RunningStreamServer;
@@ -113,6 +116,7 @@ async function setup(patch: Record<string, unknown> = {}): Promise<Fixture> {
   const logLines: string[] = [];
   const selection: Fixture['selection'] = { next: { text: '', source: 'selection' } };
   const clipboard: Fixture['clipboard'] = { next: '' };
+  const exportPath: Fixture['exportPath'] = { next: undefined };
   const services = createServices({
     settings,
     secrets,
@@ -127,6 +131,7 @@ async function setup(patch: Record<string, unknown> = {}): Promise<Fixture> {
       selection.next instanceof Error ? Promise.reject(selection.next) : Promise.resolve(selection.next),
     readClipboard: () =>
       clipboard.next instanceof Error ? Promise.reject(clipboard.next) : Promise.resolve(clipboard.next),
+    chooseExportPath: () => Promise.resolve(exportPath.next),
     httpTimeoutMs: 5000,
   });
   cleanups.push(async () => {
@@ -145,6 +150,7 @@ async function setup(patch: Record<string, unknown> = {}): Promise<Fixture> {
     logLines,
     selection,
     clipboard,
+    exportPath,
   };
   services.onState((state) => fixture.states.push(state));
   services.onNotice((notice) => fixture.notices.push(notice));
@@ -185,7 +191,7 @@ describe('services: reading and the history', () => {
   it('speakText reads, the entry appears in list and search, names the voice, and replays without any server', async () => {
     const f = await setup();
     const text = 'Services read this sentence aloud.';
-    await readToEnd(f, () => f.services.speakText(text));
+    await readToEnd(f, () => f.services.speakText({ text }));
     expect(f.states.map((s) => s.kind)).toEqual(['connecting', 'speaking', 'idle']);
 
     const page = value(await f.services.historyList({ offset: 0, limit: 10 }));
@@ -194,15 +200,17 @@ describe('services: reading and the history', () => {
     expect(entry).toMatchObject({ text, engine: 'offline', voiceId: 'en-us', charactersBilled: 0 });
     expect(f.changes).toEqual([{ kind: 'added', entry }]);
     // The display name comes from the offline server's voice list.
-    const voices = value(await f.services.listVoices());
+    const voices = value(await f.services.voices());
     expect(entry.voiceName).toBe(voices.find((v) => v.voiceId === 'en-us')!.name);
     expect(entry.voiceName).not.toBe('en-us');
 
-    expect(value(await f.services.historySearch('ALOUD')).entries.map((e) => e.id)).toEqual([entry.id]);
-    expect(value(await f.services.historySearch('nothing like this')).total).toBe(0);
+    expect(value(await f.services.historySearch({ query: 'ALOUD' })).entries.map((e) => e.id)).toEqual([
+      entry.id,
+    ]);
+    expect(value(await f.services.historySearch({ query: 'nothing like this' })).total).toBe(0);
 
     const before = proxy.connections;
-    expect(value(await f.services.historyReplay(entry.id))).toEqual({ outcome: 'started', truncated: false });
+    expect(value(await f.services.historyReplay({ id: entry.id }))).toBe('started');
     await until(() => f.states.at(-1)?.kind === 'idle', 20_000, 'replay over');
     expect(proxy.connections).toBe(before);
     expect(f.states.slice(-2)).toEqual([
@@ -217,54 +225,75 @@ describe('services: reading and the history', () => {
 
   it('read again uses the current settings; export, delete and clear work and are announced', async () => {
     const f = await setup();
-    await readToEnd(f, () => f.services.speakText('Read me twice.'));
+    await readToEnd(f, () => f.services.speakText({ text: 'Read me twice.' }));
     const first = value(await f.services.historyList()).entries[0]!;
 
-    await f.services.updateSettings({ outputFormat: 'mp3_22050_32' });
+    expect(value(await f.services.updateSettings({ patch: { outputFormat: 'mp3_22050_32' } }))).toMatchObject(
+      {
+        applied: true,
+        changed: ['outputFormat'],
+      },
+    );
     f.changes.length = 0;
-    await readToEnd(f, () => f.services.historyReadAgain(first.id));
+    await readToEnd(f, () => f.services.historyReadAgain({ id: first.id }));
     const again = value(await f.services.historyList()).entries[0]!;
     expect(again.id).not.toBe(first.id);
     expect(again).toMatchObject({ text: 'Read me twice.', outputFormat: 'mp3_22050_32' });
     expect(f.states.filter((s) => s.kind === 'speaking').at(-1)).toMatchObject({ source: 'history' });
 
+    // The save dialog is cancelled: nothing is written.
+    expect(value(await f.services.historyExport({ id: first.id, format: 'wav' }))).toEqual({ saved: false });
+    // A name typed without the extension gets it.
+    f.exportPath.next = join(f.dir, 'exports', 'first');
     const target = join(f.dir, 'exports', 'first.wav');
-    expect(value(await f.services.historyExport(first.id, target, 'wav'))).toEqual({ path: target });
+    expect(value(await f.services.historyExport({ id: first.id, format: 'wav' }))).toEqual({
+      saved: true,
+      path: target,
+    });
     const wav = await readFile(target);
     expect(wav.subarray(0, 4).toString('latin1')).toBe('RIFF');
     expect(wav.length).toBe(44 + first.audioBytes);
+    f.exportPath.next = 'relative.wav';
+    expect(await f.services.historyExport({ id: first.id, format: 'wav' })).toMatchObject({
+      ok: false,
+      code: 'invalid_payload',
+    });
 
-    expect(value(await f.services.historyDelete(first.id))).toEqual({ deleted: true });
-    expect(value(await f.services.historyDelete(first.id))).toEqual({ deleted: false });
-    expect(await f.services.historyReplay(first.id)).toMatchObject({ ok: false, code: 'not_found' });
-    expect(await f.services.historyExport(first.id, join(f.dir, 'gone.wav'), 'wav')).toMatchObject({
+    expect(value(await f.services.historyDelete({ id: first.id }))).toBe(true);
+    expect(value(await f.services.historyDelete({ id: first.id }))).toBe(false);
+    expect(await f.services.historyReplay({ id: first.id })).toMatchObject({ ok: false, code: 'not_found' });
+    expect(await f.services.historyReadAgain({ id: first.id })).toMatchObject({
+      ok: false,
+      code: 'not_found',
+    });
+    expect(await f.services.historyExport({ id: first.id, format: 'mp3' })).toMatchObject({
       ok: false,
       code: 'not_found',
     });
     expect(value(await f.services.historyClear())).toBeNull();
     expect(value(await f.services.historyList()).total).toBe(0);
-    expect(f.changes.slice(-2)).toEqual([{ kind: 'deleted', id: first.id }, { kind: 'cleared' }]);
+    expect(f.changes.slice(-2)).toEqual([{ kind: 'deleted', ids: [first.id] }, { kind: 'cleared' }]);
   });
 
   it('a smaller retention limit prunes the history at once', async () => {
     const f = await setup();
-    await readToEnd(f, () => f.services.speakText('One.'));
+    await readToEnd(f, () => f.services.speakText({ text: 'One.' }));
     f.changes.length = 0;
-    await readToEnd(f, () => f.services.speakText('Two.'));
+    await readToEnd(f, () => f.services.speakText({ text: 'Two.' }));
     const [newest, oldest] = value(await f.services.historyList()).entries;
-    value(await f.services.updateSettings({ history: { maxEntries: 1 } }));
-    await until(() => f.changes.some((c) => c.kind === 'pruned'), 5000, 'pruned');
-    expect(f.changes.at(-1)).toEqual({ kind: 'pruned', ids: [oldest!.id] });
+    value(await f.services.updateSettings({ patch: { history: { maxEntries: 1 } } }));
+    await until(() => f.changes.some((c) => c.kind === 'deleted'), 5000, 'pruned');
+    expect(f.changes.at(-1)).toEqual({ kind: 'deleted', ids: [oldest!.id] });
     expect(value(await f.services.historyList()).entries.map((e) => e.id)).toEqual([newest!.id]);
   });
 
   it('a voice preview replaces the current reading, whatever the policy, and is not stored', async () => {
     const f = await setup({ busyPolicy: 'ignore' });
     f.player.rate = 1;
-    value(await f.services.speakText('A longer reading that the preview cuts off. '.repeat(20)));
+    value(await f.services.speakText({ text: 'A longer reading that the preview cuts off. '.repeat(20) }));
     await until(() => (f.player.current?.playedMs() ?? 0) > 200, 20_000, 'audio heard');
     f.player.rate = 8;
-    expect(value(await f.services.previewVoice('en-gb'))).toEqual({ outcome: 'started', truncated: false });
+    expect(value(await f.services.previewVoice({ voiceId: 'en-gb' }))).toBe('started');
     await until(() => f.states.at(-1)?.kind === 'idle', 30_000, 'preview over');
     expect(f.player.calls).toEqual(['open', 'stop', 'open']);
     await until(() => f.changes.length > 0, 5000, 'cut-off reading stored');
@@ -275,72 +304,94 @@ describe('services: reading and the history', () => {
     expect(texts[0]).toMatch(/^A longer reading/);
     expect(texts).not.toContain(PREVIEW_TEXT);
   });
+
+  it('togglePause, pause, resume and stop drive the reading', async () => {
+    const f = await setup();
+    f.player.rate = 1;
+    value(await f.services.speakText({ text: 'Pause me in the middle of this reading, please. '.repeat(5) }));
+    await until(() => (f.player.current?.playedMs() ?? 0) > 100, 20_000, 'audio heard');
+    expect(value(await f.services.togglePause())).toBeNull();
+    expect(value(await f.services.getState())).toMatchObject({ kind: 'paused', source: 'typed' });
+    expect(value(await f.services.resume())).toBeNull();
+    expect(value(await f.services.getState())).toMatchObject({ kind: 'speaking' });
+    value(await f.services.pause());
+    expect(f.player.current!.paused).toBe(true);
+    value(await f.services.stop());
+    expect(value(await f.services.getState())).toEqual({ kind: 'idle' });
+    expect(f.player.calls).toEqual(['open', 'pause', 'resume', 'pause', 'stop']);
+  });
 });
 
 describe('services: selection and clipboard', () => {
   it('reads the captured selection, with its source', async () => {
     const f = await setup();
     f.selection.next = { text: 'Selected words.', source: 'selection' };
-    expect(value(await f.services.readSelection())).toEqual({
-      outcome: 'started',
-      truncated: false,
-      source: 'selection',
-    });
+    expect(value(await f.services.readSelection())).toBe('started');
     expect(f.states[0]).toEqual({ kind: 'connecting', source: 'selection' });
     value(await f.services.stop());
 
     f.selection.next = { text: 'From the clipboard fallback.', source: 'clipboard' };
-    expect(value(await f.services.readSelection())).toMatchObject({ source: 'clipboard' });
+    expect(value(await f.services.readSelection())).toBe('started');
     expect(f.states.at(-1)).toEqual({ kind: 'connecting', source: 'clipboard' });
-    expect(value(await f.services.stop())).toEqual({ kind: 'idle' });
+    value(await f.services.stop());
+    expect(f.states.at(-1)).toEqual({ kind: 'idle' });
   });
 
   it('says clearly when there is nothing to read or the capture failed', async () => {
     const f = await setup();
     f.selection.next = { text: '  ', source: 'selection' };
-    expect(await f.services.readSelection()).toMatchObject({ ok: false, code: 'no_selection' });
+    expect(await f.services.readSelection()).toMatchObject({ ok: false, code: 'nothing_selected' });
     f.selection.next = { text: '', source: 'clipboard' };
     expect(await f.services.readSelection()).toMatchObject({ ok: false, code: 'clipboard_empty' });
     f.selection.next = new Error('xclip is not installed');
     expect(await f.services.readSelection()).toEqual({
       ok: false,
-      code: 'capture_failed',
+      code: 'selection_unavailable',
       message: 'The selected text could not be read (xclip is not installed).',
     });
     f.clipboard.next = '\n';
     expect(await f.services.readClipboard()).toMatchObject({ ok: false, code: 'clipboard_empty' });
     f.clipboard.next = new Error('no clipboard');
-    expect(await f.services.readClipboard()).toMatchObject({ ok: false, code: 'capture_failed' });
+    expect(await f.services.readClipboard()).toMatchObject({ ok: false, code: 'selection_unavailable' });
     expect(f.states).toEqual([]);
 
     f.clipboard.next = 'Clipboard text.';
-    expect(value(await f.services.readClipboard())).toEqual({ outcome: 'started', truncated: false });
+    expect(value(await f.services.readClipboard())).toBe('started');
     expect(f.states[0]).toEqual({ kind: 'connecting', source: 'clipboard' });
   });
 });
 
 describe('services: settings, key and the HTTP API', () => {
-  it('updateSettings applies valid patches and explains invalid ones', async () => {
+  it('updateSettings applies valid patches and names the fields it refuses', async () => {
     const f = await setup();
-    expect(value(await f.services.updateSettings({ busyPolicy: 'queue' })).busyPolicy).toBe('queue');
+    expect(value(await f.services.updateSettings({ patch: { busyPolicy: 'queue' } }))).toMatchObject({
+      applied: true,
+      changed: ['busyPolicy'],
+    });
     expect(value(await f.services.getSettings()).busyPolicy).toBe('queue');
-    const bad = await f.services.updateSettings({ voiceSettings: { speed: 9 } });
-    expect(bad).toMatchObject({ ok: false, code: 'invalid_settings' });
-    expect(!bad.ok && bad.message).toContain('voiceSettings.speed');
-    expect(await f.services.updateSettings('engine=offline')).toMatchObject({
-      ok: false,
-      code: 'invalid_settings',
+    const refused = value(await f.services.updateSettings({ patch: { voiceSettings: { speed: 9 } } }));
+    expect(refused).toMatchObject({
+      applied: false,
+      problems: [{ path: 'voiceSettings.speed', kind: 'invalid' }],
     });
     expect(value(await f.services.getSettings()).voiceSettings.speed).toBe(1);
   });
 
-  it('keeps the key for the session when no keychain is reachable, and never hands it out', async () => {
+  it('without a keychain the key is refused unless kept for the session; it is never handed out', async () => {
     const f = await setup();
     expect(value(await f.services.keyStatus()).state).toBe('unavailable');
-    expect(await f.services.setKey('too-short')).toMatchObject({ ok: false, code: 'invalid_key' });
-    const status = value(await f.services.setKey(`  ${KEY}\n`));
+    expect(await f.services.setKey({ key: 'too-short' })).toMatchObject({ ok: false, code: 'invalid_key' });
+    const refused = await f.services.setKey({ key: KEY });
+    expect(refused).toMatchObject({ ok: false, code: 'keychain_unavailable' });
+    expect(!refused.ok && refused.message).toMatch(/D-Bus/);
+    const status = value(await f.services.setKey({ key: `  ${KEY}\n`, sessionOnly: true }));
     expect(status.state).toBe('session-only');
-    const results = [status, value(await f.services.keyStatus()), value(await f.services.getSettings())];
+    const results = [
+      refused,
+      status,
+      value(await f.services.keyStatus()),
+      value(await f.services.getSettings()),
+    ];
     expect(JSON.stringify(results)).not.toContain(KEY);
     expect(f.logLines.join('\n')).not.toContain(KEY);
     value(await f.services.clearKey());
@@ -349,28 +400,28 @@ describe('services: settings, key and the HTTP API', () => {
 
   it('lists voices and models of the offline voice; it has no subscription', async () => {
     const f = await setup();
-    const voices = value(await f.services.listVoices('offline'));
+    const voices = value(await f.services.voices({ engine: 'offline' }));
     expect(voices.map((v) => v.voiceId)).toContain('en-us');
-    expect(value(await f.services.listModels()).map((m) => m.modelId)).toEqual(['hark_offline_v1']);
-    expect(value(await f.services.getSubscription())).toBeNull();
+    expect(value(await f.services.models()).map((m) => m.modelId)).toEqual(['hark_offline_v1']);
+    expect(await f.services.subscription()).toMatchObject({ ok: false, code: 'not_available' });
   });
 
   it('ElevenLabs calls need a key, send it as the header, and map refusals to codes', async () => {
     // The offline server answers GET /v1/voices like ElevenLabs; its token plays the account's key.
     const f = await setup({ engine: 'elevenlabs', baseUrl: proxy.url });
-    expect(await f.services.listVoices()).toMatchObject({ ok: false, code: 'no_api_key' });
-    expect(await f.services.getSubscription()).toMatchObject({ ok: false, code: 'no_api_key' });
+    expect(await f.services.voices()).toMatchObject({ ok: false, code: 'authentication_required' });
+    expect(await f.services.subscription()).toMatchObject({ ok: false, code: 'authentication_required' });
 
-    value(await f.services.setKey(KEY));
-    expect(await f.services.listVoices()).toMatchObject({ ok: false, code: 'invalid_api_key' });
+    value(await f.services.setKey({ key: KEY, sessionOnly: true }));
+    expect(await f.services.voices()).toMatchObject({ ok: false, code: 'invalid_api_key' });
 
-    value(await f.services.setKey(offline.token));
-    expect(value(await f.services.listVoices()).map((v) => v.voiceId)).toContain('en-us');
-    expect(value(await f.services.listModels('elevenlabs')).map((m) => m.modelId)).toEqual([
+    value(await f.services.setKey({ key: offline.token, sessionOnly: true }));
+    expect(value(await f.services.voices()).map((v) => v.voiceId)).toContain('en-us');
+    expect(value(await f.services.models({ engine: 'elevenlabs' })).map((m) => m.modelId)).toEqual([
       'hark_offline_v1',
     ]);
     // This server has no subscription endpoint: a clear failure, not a throw.
-    expect(await f.services.getSubscription()).toMatchObject({ ok: false, code: 'server_error' });
+    expect(await f.services.subscription()).toMatchObject({ ok: false, code: 'server_error' });
   });
 });
 
@@ -388,19 +439,20 @@ describe('services: ElevenLabs refusals during a reading', () => {
   it('without the fallback, the quota error is the state', async () => {
     const server = await quotaServer();
     const f = await setup({ engine: 'elevenlabs', baseUrl: server.url, fallbackToOffline: false });
-    value(await f.services.setKey(KEY));
-    await readToEnd(f, () => f.services.speakText('No quota left.'));
+    value(await f.services.setKey({ key: KEY, sessionOnly: true }));
+    await readToEnd(f, () => f.services.speakText({ text: 'No quota left.' }));
     expect(f.states.at(-1)).toMatchObject({ kind: 'error', code: 'quota_exceeded' });
     expect(value(await f.services.getState())).toEqual(f.states.at(-1));
     expect(server.connections[0]!.headers['xi-api-key']).toBe(KEY);
-    expect(value(await f.services.dismissError())).toEqual({ kind: 'idle' });
+    value(await f.services.dismissError());
+    expect(value(await f.services.getState())).toEqual({ kind: 'idle' });
   });
 
   it('with the fallback, the offline voice reads instead and the user is told', async () => {
     const server = await quotaServer();
     const f = await setup({ engine: 'elevenlabs', baseUrl: server.url });
-    value(await f.services.setKey(KEY));
-    await readToEnd(f, () => f.services.speakText('Offline instead.'));
+    value(await f.services.setKey({ key: KEY, sessionOnly: true }));
+    await readToEnd(f, () => f.services.speakText({ text: 'Offline instead.' }));
     expect(f.states.at(-1)).toEqual({ kind: 'idle' });
     expect(f.notices.map((n) => n.code)).toEqual(['offline_fallback']);
     expect(value(await f.services.historyList()).entries[0]).toMatchObject({ engine: 'offline' });
@@ -408,50 +460,61 @@ describe('services: ElevenLabs refusals during a reading', () => {
 });
 
 describe('services: bad payloads', () => {
-  it('every verb checks its arguments and answers invalid_payload without doing anything', async () => {
+  it('every verb checks its payload as unknown and answers invalid_payload without doing anything', async () => {
     const f = await setup();
-    await readToEnd(f, () => f.services.speakText('An entry to aim at.'));
+    await readToEnd(f, () => f.services.speakText({ text: 'An entry to aim at.' }));
     const id = value(await f.services.historyList()).entries[0]!.id;
     const playbacks = f.player.playbacks.length;
     const statesBefore = f.states.length;
-    const outside = join(f.dir, 'outside.txt');
+    const settingsBefore = value(await f.services.getSettings());
+    const s = f.services as unknown as Record<string, (payload?: unknown) => Promise<Result<unknown>>>;
 
-    const attempts: [string, Promise<Result<unknown>>][] = [
-      ['speakText(number)', f.services.speakText(42)],
-      ['speakText(object)', f.services.speakText({ text: 'hi' })],
-      ['speakText(huge)', f.services.speakText('x'.repeat(MAX_ACCEPTED_CHARS + 1))],
-      ['historyList(string)', f.services.historyList('all')],
-      ['historyList(negative offset)', f.services.historyList({ offset: -1 })],
-      ['historyList(huge limit)', f.services.historyList({ limit: 1_000_000 })],
-      ['historyList(fraction)', f.services.historyList({ limit: 2.5 })],
-      ['historyList(extra key)', f.services.historyList({ offset: 0, where: 'x' })],
-      ['historySearch(number)', f.services.historySearch(5)],
-      ['historySearch(long)', f.services.historySearch('q'.repeat(10_000))],
-      ['historyReplay(path)', f.services.historyReplay('../../etc/passwd')],
-      ['historyReplay(undefined)', f.services.historyReplay(undefined)],
-      ['historyReadAgain(number)', f.services.historyReadAgain(7)],
-      ['historyDelete(array)', f.services.historyDelete([id])],
-      ['historyExport(relative path)', f.services.historyExport(id, 'out.wav', 'wav')],
-      ['historyExport(wrong extension)', f.services.historyExport(id, outside, 'wav')],
-      ['historyExport(bad format)', f.services.historyExport(id, join(f.dir, 'a.flac'), 'flac')],
-      ['historyExport(NUL)', f.services.historyExport(id, `${f.dir}/a\0.wav`, 'wav')],
-      ['previewVoice(bad id)', f.services.previewVoice('../voices')],
-      ['previewVoice(bad engine)', f.services.previewVoice('en-us', 'google')],
-      ['listVoices(bad engine)', f.services.listVoices(3)],
-      ['listModels(bad engine)', f.services.listModels('cloud')],
-      ['getSubscription(bad engine)', f.services.getSubscription({})],
-      ['setKey(number)', f.services.setKey(123)],
-      ['setKey(huge)', f.services.setKey('k'.repeat(100_000))],
+    const attempts: [string, unknown][] = [
+      ['speakText', 'just a string'],
+      ['speakText', { text: 42 }],
+      ['speakText', { text: 'hi', extra: true }],
+      ['speakText', undefined],
+      ['stop', { now: true }],
+      ['getState', 'x'],
+      ['historyList', 'all'],
+      ['historyList', { offset: -1 }],
+      ['historyList', { limit: 1_000_000 }],
+      ['historyList', { limit: 2.5 }],
+      ['historyList', { offset: 0, where: 'x' }],
+      ['historySearch', { query: 5 }],
+      ['historySearch', { query: 'q'.repeat(10_000) }],
+      ['historyReplay', { id: '../../etc/passwd' }],
+      ['historyReplay', undefined],
+      ['historyReadAgain', { id: 7 }],
+      ['historyDelete', [id]],
+      ['historyDelete', { id: [id] }],
+      ['historyExport', { id, format: 'flac' }],
+      ['historyExport', { id, format: 'wav', path: '/etc/passwd' }],
+      ['previewVoice', { voiceId: '../voices' }],
+      ['previewVoice', { voiceId: 'en-us', engine: 'google' }],
+      ['previewVoice', { voiceId: 'en-us', text: 'x'.repeat(10_000) }],
+      ['voices', { engine: 3 }],
+      ['models', 'cloud'],
+      ['updateSettings', 'engine=offline'],
+      ['updateSettings', { patch: 'engine=offline' }],
+      ['setKey', 123],
+      ['setKey', { key: 'k'.repeat(100_000) }],
+      ['setKey', { key: KEY, sessionOnly: 'yes' }],
     ];
-    for (const [name, attempt] of attempts) {
-      const result = await attempt;
-      expect({ name, ...result }).toMatchObject({ name, ok: false, code: 'invalid_payload' });
+    for (const [name, payload] of attempts) {
+      const result = await s[name]!(payload);
+      expect({ name, payload, ...result }).toMatchObject({ name, ok: false, code: 'invalid_payload' });
       expect(typeof (result as { message: string }).message).toBe('string');
     }
-    expect(await f.services.speakText(' \n ')).toMatchObject({ ok: false, code: 'empty_text' });
+    expect(await f.services.speakText({ text: 'x'.repeat(MAX_ACCEPTED_CHARS + 1) })).toMatchObject({
+      ok: false,
+      code: 'text_too_long',
+    });
+    expect(await f.services.speakText({ text: ' \n ' })).toMatchObject({ ok: false, code: 'empty_text' });
     expect(f.player.playbacks.length).toBe(playbacks);
     expect(f.states.length).toBe(statesBefore);
     expect(value(await f.services.historyList()).total).toBe(1);
-    await expect(stat(outside)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(value(await f.services.getSettings())).toEqual(settingsBefore);
+    expect(value(await f.services.keyStatus()).state).toBe('unavailable');
   });
 });

@@ -1,34 +1,10 @@
-// The result envelope every app verb returns (over IPC and the dev bridge alike): a verb never
-// throws, and a failure carries a stable code plus a message a person can act on.
-import { SpeechError } from '../speech/errors';
-import { HistoryError } from '../store/history';
-import { SecretStoreError } from '../store/secrets';
+// Running a verb so that it never throws: a rejection becomes the contract's failure envelope
+// (preload/api.ts), keeping the stable code of a SpeechError, HistoryError or SecretStoreError, and
+// anything else (a bug) is logged here and answered as `internal`, without its details.
+import { failureFromError } from '../../preload/api';
+import type { Result } from '../../preload/api';
 import type { Logger } from '../store/redact';
 
-export type Result<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
-
-export type Failure = Extract<Result<never>, { ok: false }>;
-
-export function ok<T>(value: T): Result<T> {
-  return { ok: true, value };
-}
-
-export function fail(code: string, message: string): Failure {
-  return { ok: false, code, message };
-}
-
-export const INTERNAL_ERROR_MESSAGE = 'Something went wrong inside Hark. The details are in the log.';
-
-/** Errors with stable codes keep them; anything else is logged and reported as `internal`. */
-export function failureFrom(error: unknown, log: Logger, verb: string): Failure {
-  if (error instanceof SpeechError || error instanceof HistoryError || error instanceof SecretStoreError) {
-    return fail(error.code, error.message);
-  }
-  log.error(`${verb} failed:`, error);
-  return fail('internal', INTERNAL_ERROR_MESSAGE);
-}
-
-/** Runs a verb's body, turning a throw or rejection into a Failure. */
 export async function guarded<T>(
   verb: string,
   log: Logger,
@@ -37,6 +13,9 @@ export async function guarded<T>(
   try {
     return await body();
   } catch (error) {
-    return failureFrom(error, log, verb);
+    const failure = failureFromError(error);
+    if (failure.code === 'internal') log.error(`${verb} failed:`, error);
+    else log.warn(`${verb} failed (${failure.code}): ${failure.message}`);
+    return failure;
   }
 }

@@ -1,67 +1,56 @@
-// The app's verbs, implemented against the real stores, the reading controller and the HTTP API.
-// The IPC handlers (main/desktop/ipc.ts), the dev bridge (main/app/bridge-server.ts), the tray and the
-// hotkeys all call these, so every entry point behaves the same. Each verb:
-// - takes its arguments as `unknown` and checks them (failure code 'invalid_payload');
-// - returns a Result and never throws (stable failure codes: see ServiceErrorCode);
-// - never hands out the API key (keyStatus says whether there is one, nothing more).
+// The app's verbs, implemented against the real stores, the reading controller and the HTTP API, in
+// the shape the IPC contract (preload/api.ts, HarkServices) asks for. The IPC handlers, the dev bridge,
+// the tray and the hotkeys all call these, so every entry point behaves the same. Each verb:
+// - checks its payload as `unknown` with the contract's own validators (the transports check it too,
+//   but the tray and hotkeys call in directly), answering 'invalid_payload' when it does not fit;
+// - returns a Result envelope and never throws or rejects;
+// - never hands out the API key (keyStatus reports a state, setKey is write-only).
+import { isAbsolute } from 'node:path';
+import { failure, parsePayload, success } from '../../preload/api';
+import type {
+  EventMap,
+  EventName,
+  ExportFormat,
+  ExportOutcome,
+  Failure,
+  HarkServices,
+  HarkVerbs,
+  HistoryChange,
+  KeyStatus,
+  PayloadOf,
+  ReadOutcome,
+  Result,
+  SettingsUpdate,
+  Unsubscribe,
+  Verb,
+} from '../../preload/api';
 import { createHttpClient } from '../elevenlabs/http-client';
 import type { ElevenLabsHttp } from '../elevenlabs/http-client';
-import { listModels as fetchModels, pickerModels } from '../elevenlabs/models';
-import type { ModelInfo } from '../elevenlabs/models';
-import { getSubscription as fetchSubscription } from '../elevenlabs/subscription';
-import type { SubscriptionInfo } from '../elevenlabs/subscription';
-import { listVoices as fetchVoices } from '../elevenlabs/voices';
+import { listModels, pickerModels } from '../elevenlabs/models';
+import { getSubscription } from '../elevenlabs/subscription';
+import { listVoices } from '../elevenlabs/voices';
 import type { VoiceInfo } from '../elevenlabs/voices';
 import { parseOutputFormat } from '../speech/protocol';
-import type { HistoryEntry, HistoryPage, HistoryStore } from '../store/history';
+import type { HistoryEntry, HistoryStore } from '../store/history';
 import type { Logger } from '../store/redact';
 import { SecretStoreError } from '../store/secrets';
-import type { SecretStatus, SecretStore } from '../store/secrets';
-import type { SettingsProblem } from '../store/settings-schema';
+import type { SecretStore } from '../store/secrets';
 import type { SettingsStore } from '../store/settings';
-import type { EngineKind, Settings } from '../store/settings-schema';
+import type { EngineKind } from '../store/settings-schema';
 import type { OfflineEndpoint } from './offline-engine';
-import {
-  checkEntryId,
-  checkExportFormat,
-  checkExportPath,
-  checkKeyInput,
-  checkOptionalEngine,
-  checkPage,
-  checkQuery,
-  checkText,
-  checkVoiceId,
-} from './payload';
-import type { Checked } from './payload';
 import { ReadingController } from './reading-controller';
 import type { ReadOptions, SessionTuning } from './reading-controller';
 import { NO_KEY_MESSAGE } from './reading-plan';
 import type {
   AppState,
   PlayerPort,
-  ReadOutcome,
   ReadResult,
   ReadingNotice,
+  ReadingSource,
   WordEvent,
 } from './reading-types';
-import { fail, guarded, ok } from './result';
-import type { Failure, Result } from './result';
+import { guarded } from './result';
 import { VoiceNames } from './voice-names';
-
-export type { Result } from './result';
-
-/** Failure codes of the verbs, besides the SpeechError, HistoryError and SecretStoreError codes. */
-export type ServiceErrorCode =
-  | 'invalid_payload'
-  | 'empty_text'
-  | 'text_too_long'
-  | 'no_selection'
-  | 'clipboard_empty'
-  | 'capture_failed'
-  | 'invalid_settings'
-  | 'settings_write_failed'
-  | 'no_api_key'
-  | 'internal';
 
 export interface CapturedText {
   text: string;
@@ -76,9 +65,11 @@ export interface ServicesDeps {
   offlineServer: () => Promise<OfflineEndpoint>;
   player: PlayerPort;
   log: Logger;
-  /** The desktop's selection capture (with its clipboard fallback when the settings say so). */
+  /** The desktop's selection capture, with its clipboard fallback when the settings say so. */
   captureSelection(): Promise<CapturedText>;
   readClipboard(): Promise<string>;
+  /** Asks the user where to save an export (a save dialog in main); undefined when they cancel. */
+  chooseExportPath(entry: HistoryEntry, format: ExportFormat): Promise<string | undefined>;
   now?: () => number;
   /** For GET /v1/voices, /v1/models and /v1/user/subscription. */
   httpTimeoutMs?: number;
@@ -86,80 +77,30 @@ export interface ServicesDeps {
   tuning?: SessionTuning;
 }
 
-export interface ReadStarted {
-  outcome: ReadOutcome;
-  /** The text was longer than Hark reads at once: only its beginning is read. */
-  truncated: boolean;
-}
-
-export type HistoryChange =
-  | { kind: 'added'; entry: HistoryEntry }
-  | { kind: 'deleted'; id: string }
-  | { kind: 'cleared' }
-  /** Removed by the retention limit. */
-  | { kind: 'pruned'; ids: string[] };
-
-export interface HarkServices {
-  getState(): Promise<Result<AppState>>;
-  speakText(text: unknown): Promise<Result<ReadStarted>>;
-  readSelection(): Promise<Result<ReadStarted & { source: CapturedText['source'] }>>;
-  readClipboard(): Promise<Result<ReadStarted>>;
-  pause(): Promise<Result<AppState>>;
-  resume(): Promise<Result<AppState>>;
-  togglePause(): Promise<Result<AppState>>;
-  stop(): Promise<Result<AppState>>;
-  dismissError(): Promise<Result<AppState>>;
-
-  getSettings(): Promise<Result<Settings>>;
-  updateSettings(patch: unknown): Promise<Result<Settings>>;
-  keyStatus(): Promise<Result<SecretStatus>>;
-  /** Stores the key in the keychain; without a reachable keychain, keeps it for this session (status says so). */
-  setKey(key: unknown): Promise<Result<SecretStatus>>;
-  clearKey(): Promise<Result<SecretStatus>>;
-
-  /** For the engine given, else the settings' engine. */
-  listVoices(engine?: unknown): Promise<Result<VoiceInfo[]>>;
-  /** The models worth offering: they speak text over stream-input. */
-  listModels(engine?: unknown): Promise<Result<ModelInfo[]>>;
-  /** null for the offline voice, which has no quota. */
-  getSubscription(engine?: unknown): Promise<Result<SubscriptionInfo | null>>;
-  /** Reads a short sentence with that voice (replacing any reading; not stored in the history). */
-  previewVoice(voiceId: unknown, engine?: unknown): Promise<Result<ReadStarted>>;
-
-  historyList(page?: unknown): Promise<Result<HistoryPage>>;
-  historySearch(query: unknown, page?: unknown): Promise<Result<HistoryPage>>;
-  /** Plays the stored audio; no server is contacted, no credits are spent. */
-  historyReplay(id: unknown): Promise<Result<ReadStarted>>;
-  /** Reads the entry's text again with the current settings. */
-  historyReadAgain(id: unknown): Promise<Result<ReadStarted>>;
-  historyExport(id: unknown, path: unknown, format: unknown): Promise<Result<{ path: string }>>;
-  historyDelete(id: unknown): Promise<Result<{ deleted: boolean }>>;
-  historyClear(): Promise<Result<null>>;
-
-  onState(listener: (state: AppState) => void): () => void;
-  onWord(listener: (word: WordEvent) => void): () => void;
-  onNotice(listener: (notice: ReadingNotice) => void): () => void;
-  onHistoryChanged(listener: (change: HistoryChange) => void): () => void;
-
+/**
+ * The contract's verbs (typed as a page calls them, so the tray and hotkeys get real types; the
+ * object also satisfies HarkServices, the transports' view) and events, plus what only main uses.
+ */
+export type AppServices = HarkVerbs & {
+  subscribe: HarkServices['subscribe'];
+  /** For the pause/resume hotkey and `hark --toggle-pause`. */
+  togglePause(): Promise<Result<null>>;
+  onState(listener: (state: AppState) => void): Unsubscribe;
+  onWord(listener: (word: WordEvent) => void): Unsubscribe;
+  onHistoryChanged(listener: (change: HistoryChange) => void): Unsubscribe;
+  /** Text cut short, offline fallback, history not saved: for a desktop notification. */
+  onNotice(listener: (notice: ReadingNotice) => void): Unsubscribe;
   /** Stops reading and detaches from the stores (which the caller still owns and closes). */
   dispose(): Promise<void>;
-}
+};
+
+// Compile-time proof that the transports (main/desktop/ipc.ts, bridge-server.ts) can take these services.
+const _satisfiesContract = (services: AppServices): HarkServices => services;
 
 export const PREVIEW_TEXT = 'Hello! This is how this voice sounds when Hark reads to you.';
 
-function invalid(check: Extract<Checked<unknown>, { ok: false }>): Failure {
-  return fail('invalid_payload', check.message);
-}
-
-function describeProblems(problems: readonly SettingsProblem[]): string {
-  const parts = problems.map((p) => (p.path ? `${p.path}: ${p.reason}` : p.reason));
-  return `These settings were not saved: ${parts.join('; ')}.`;
-}
-
-function started(result: ReadResult): Result<ReadStarted> {
-  if (!result.ok) return fail(result.code, result.message);
-  return ok({ outcome: result.outcome, truncated: result.truncated });
-}
+/** Voice ids go into the stream URL's path: letters, digits and a few marks, like the settings' check. */
+const VOICE_ID = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,99}$/;
 
 function isFailure(value: unknown): value is Failure {
   return typeof value === 'object' && value !== null && (value as { ok?: unknown }).ok === false;
@@ -169,10 +110,47 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function createServices(deps: ServicesDeps): HarkServices {
+function outcomeOf(result: ReadResult): Result<ReadOutcome> {
+  return result.ok ? success(result.outcome) : failure(result.code, result.message);
+}
+
+/** The save dialog may hand back a name without the extension; never anything but an absolute path. */
+function exportTarget(path: string, format: ExportFormat): string | undefined {
+  if (!isAbsolute(path) || path.includes('\0')) return undefined;
+  return path.toLowerCase().endsWith(`.${format}`) ? path : `${path}.${format}`;
+}
+
+type Listener<E extends EventName> = (data: EventMap[E]) => void;
+
+/** The contract's events; a listener that throws is logged and the others still hear the event. */
+class ServiceEvents {
+  readonly #listeners = new Map<EventName, Set<Listener<never>>>();
+
+  constructor(private readonly log: Logger) {}
+
+  subscribe<E extends EventName>(event: E, listener: Listener<E>): Unsubscribe {
+    let set = this.#listeners.get(event);
+    if (!set) this.#listeners.set(event, (set = new Set()));
+    const stored = listener as Listener<never>;
+    set.add(stored);
+    return () => void set.delete(stored);
+  }
+
+  fire<E extends EventName>(event: E, data: EventMap[E]): void {
+    for (const listener of [...(this.#listeners.get(event) ?? [])]) {
+      try {
+        (listener as Listener<E>)(data);
+      } catch (error) {
+        this.log.error(`A "${event}" listener failed:`, error);
+      }
+    }
+  }
+}
+
+export function createServices(deps: ServicesDeps): AppServices {
   const { settings, secrets, history, log } = deps;
-  const historyListeners = new Set<(change: HistoryChange) => void>();
-  const voiceNames = new VoiceNames((engine) => voicesFrom(engine));
+  const events = new ServiceEvents(log);
+  const voiceNames = new VoiceNames((engine) => voicesOf(engine));
 
   const controller = new ReadingController({
     settings,
@@ -186,29 +164,42 @@ export function createServices(deps: ServicesDeps): HarkServices {
     ...(deps.tuning ? { tuning: deps.tuning } : {}),
   });
 
-  function historyChanged(change: HistoryChange): void {
-    for (const listener of [...historyListeners]) {
-      try {
-        listener(change);
-      } catch (error) {
-        log.error('A history listener failed:', error);
-      }
-    }
-  }
-
-  const unsubscribers = [
-    controller.onHistoryAdded((entry) => historyChanged({ kind: 'added', entry })),
-    // A smaller retention limit applies at once, not only at the next reading.
+  const detach = [
+    controller.onState((state) => events.fire('state', state)),
+    controller.onWord((word) => events.fire('word', word)),
+    controller.onHistoryAdded((entry) => events.fire('historyChanged', { kind: 'added', entry })),
+    // A smaller retention limit applies at once, not only after the next reading.
     settings.onChange((current, changed) => {
       if (!changed.some((path) => path.startsWith('history.'))) return;
       history.setRetention(current.history).then(
         (ids) => {
-          if (ids.length > 0) historyChanged({ kind: 'pruned', ids });
+          if (ids.length > 0) events.fire('historyChanged', { kind: 'deleted', ids });
         },
         (error: unknown) => log.error('Applying the history limit failed:', error),
       );
     }),
   ];
+
+  function subscribe<E extends EventName>(event: E, listener: Listener<E>): Unsubscribe {
+    return events.subscribe(event, listener);
+  }
+
+  /** Runs a verb: its payload checked by the contract's validator, every failure an envelope. */
+  function verb<V extends Verb, T>(
+    name: V,
+    body: (payload: PayloadOf<V>) => Promise<Result<T>>,
+  ): (raw?: unknown) => Promise<Result<T>> {
+    return (raw) =>
+      guarded(name, log, async () => {
+        const parsed = parsePayload(name, raw);
+        if (!parsed.ok) return failure(parsed.code ?? 'invalid_payload', `${name}: ${parsed.reason}`);
+        return body(parsed.value);
+      });
+  }
+
+  function read(text: string, source: ReadingSource, options?: ReadOptions): Result<ReadOutcome> {
+    return outcomeOf(controller.read(text, source, options));
+  }
 
   // -------------------------------------------------------------------------------------------
   // HTTP API access for either engine
@@ -220,250 +211,192 @@ export function createServices(deps: ServicesDeps): HarkServices {
       return createHttpClient({ baseUrl: endpoint.url, apiKey: endpoint.token, ...timeout });
     }
     const apiKey = await secrets.getKey();
-    if (!apiKey) return fail('no_api_key', NO_KEY_MESSAGE);
+    // The contract has no code of its own for this; the reading controller's state says 'no_api_key'.
+    if (!apiKey) return failure('authentication_required', NO_KEY_MESSAGE);
     return createHttpClient({ baseUrl: settings.get().baseUrl, apiKey, ...timeout });
   }
 
-  async function voicesFrom(engine: EngineKind): Promise<VoiceInfo[]> {
+  async function voicesOf(engine: EngineKind): Promise<VoiceInfo[]> {
     const client = await clientFor(engine);
     if (isFailure(client)) throw new Error(client.message);
-    return fetchVoices(client);
+    return listVoices(client);
   }
 
-  /** Runs `body` with the client for the engine argument (or the settings' engine). */
-  function withClient<T>(
-    verb: string,
-    engineArgument: unknown,
+  async function withClient<T>(
+    engine: EngineKind | undefined,
     body: (client: ElevenLabsHttp, engine: EngineKind) => Promise<T>,
   ): Promise<Result<T>> {
-    return guarded(verb, log, async () => {
-      const checked = checkOptionalEngine(engineArgument);
-      if (!checked.ok) return invalid(checked);
-      const engine = checked.value ?? settings.get().engine;
-      const client = await clientFor(engine);
-      if (isFailure(client)) return client;
-      return ok(await body(client, engine));
-    });
+    const chosen = engine ?? settings.get().engine;
+    const client = await clientFor(chosen);
+    return isFailure(client) ? client : success(await body(client, chosen));
+  }
+
+  function entryOrFailure(id: string): HistoryEntry | Failure {
+    return history.get(id) ?? failure('not_found', 'This reading is no longer in the history.');
   }
 
   // -------------------------------------------------------------------------------------------
-  // Reading
+  // Verbs
 
-  function read(text: string, source: CapturedText['source'] | 'typed' | 'history', options?: ReadOptions) {
-    return started(controller.read(text, source, options));
+  async function captureSelection(): Promise<Result<ReadOutcome>> {
+    let captured: CapturedText;
+    try {
+      captured = await deps.captureSelection();
+    } catch (error) {
+      log.warn('Capturing the selection failed:', error);
+      return failure('selection_unavailable', `The selected text could not be read (${messageOf(error)}).`);
+    }
+    if (typeof captured.text !== 'string' || !/\S/.test(captured.text)) {
+      return captured.source === 'clipboard'
+        ? failure('clipboard_empty', 'Nothing is selected and the clipboard has no text.')
+        : failure('nothing_selected', 'Nothing is selected. Select some text, then try again.');
+    }
+    return read(captured.text, captured.source);
   }
 
-  function stateAfter(action: () => void): Promise<Result<AppState>> {
-    action();
-    return Promise.resolve(ok(controller.state));
+  async function readClipboardText(): Promise<Result<ReadOutcome>> {
+    let text: string;
+    try {
+      text = await deps.readClipboard();
+    } catch (error) {
+      log.warn('Reading the clipboard failed:', error);
+      return failure('selection_unavailable', `The clipboard could not be read (${messageOf(error)}).`);
+    }
+    if (typeof text !== 'string' || !/\S/.test(text)) {
+      return failure('clipboard_empty', 'The clipboard has no text.');
+    }
+    return read(text, 'clipboard');
   }
 
-  async function existingEntry(idArgument: unknown): Promise<HistoryEntry | Failure> {
-    const id = checkEntryId(idArgument);
-    if (!id.ok) return invalid(id);
-    const entry = history.get(id.value);
-    return entry ?? fail('not_found', 'This reading is no longer in the history.');
+  async function updateSettings(patch: Record<string, unknown>): Promise<Result<SettingsUpdate>> {
+    let result;
+    try {
+      result = await settings.update(patch);
+    } catch (error) {
+      log.error('Saving the settings failed:', error);
+      return failure('io_failed', `The settings could not be saved (${messageOf(error)}).`);
+    }
+    if (!result.ok) return success({ applied: false, problems: result.problems });
+    if (result.changed.includes('baseUrl')) voiceNames.forget('elevenlabs');
+    return success({ applied: true, settings: result.settings, changed: result.changed });
   }
 
-  return {
-    getState: () => Promise.resolve(ok(controller.state)),
+  async function setKey({ key, sessionOnly }: PayloadOf<'setKey'>): Promise<Result<KeyStatus>> {
+    // Another key may mean another account, with other voices.
+    voiceNames.forget('elevenlabs');
+    if (sessionOnly) {
+      secrets.keepForSessionOnly(key);
+    } else {
+      try {
+        await secrets.setKey(key);
+      } catch (error) {
+        // No keychain: the settings window offers to keep the key for this session (sessionOnly).
+        if (error instanceof SecretStoreError) return failure(error.code, error.message);
+        throw error;
+      }
+    }
+    return success(await secrets.status());
+  }
 
-    speakText: (text) =>
-      guarded('speakText', log, async () => {
-        const checked = checkText(text);
-        if (!checked.ok) return invalid(checked);
-        return read(checked.value, 'typed');
-      }),
+  async function replay(id: string): Promise<Result<ReadOutcome>> {
+    const entry = entryOrFailure(id);
+    if (isFailure(entry)) return entry;
+    const format = parseOutputFormat(entry.outputFormat);
+    if (!format) return failure('not_found', 'The audio of this reading is in an unknown format.');
+    const audio = await history.readAudio(entry.id);
+    return outcomeOf(controller.replay({ audio, format }));
+  }
 
-    readSelection: () =>
-      guarded('readSelection', log, async () => {
-        let captured: CapturedText;
-        try {
-          captured = await deps.captureSelection();
-        } catch (error) {
-          log.warn('Capturing the selection failed:', error);
-          return fail('capture_failed', `The selected text could not be read (${messageOf(error)}).`);
-        }
-        const text = checkText(captured.text, 'The selected text');
-        if (!text.ok) return fail('capture_failed', text.message);
-        if (!/\S/.test(text.value)) {
-          return captured.source === 'clipboard'
-            ? fail('clipboard_empty', 'Nothing is selected and the clipboard has no text.')
-            : fail('no_selection', 'Nothing is selected. Select some text, then try again.');
-        }
-        const result = read(text.value, captured.source);
-        return result.ok ? ok({ ...result.value, source: captured.source }) : result;
-      }),
+  async function exportEntry({ id, format }: PayloadOf<'historyExport'>): Promise<Result<ExportOutcome>> {
+    const entry = entryOrFailure(id);
+    if (isFailure(entry)) return entry;
+    const chosen = await deps.chooseExportPath(entry, format);
+    if (chosen === undefined) return success({ saved: false });
+    const target = exportTarget(chosen, format);
+    if (!target) return failure('invalid_payload', 'The export path must be an absolute file path.');
+    await history.exportAudio(entry.id, target, format);
+    return success({ saved: true, path: target });
+  }
 
-    readClipboard: () =>
-      guarded('readClipboard', log, async () => {
-        let text: string;
-        try {
-          text = await deps.readClipboard();
-        } catch (error) {
-          log.warn('Reading the clipboard failed:', error);
-          return fail('capture_failed', `The clipboard could not be read (${messageOf(error)}).`);
-        }
-        if (!/\S/.test(text)) return fail('clipboard_empty', 'The clipboard has no text.');
-        return read(text, 'clipboard');
-      }),
+  const handlers: HarkVerbs & Pick<HarkServices, 'subscribe'> = {
+    getState: verb('getState', async () => success(controller.state)),
+    speakText: verb('speakText', async ({ text }) => read(text, 'typed')),
+    readSelection: verb('readSelection', captureSelection),
+    readClipboard: verb('readClipboard', readClipboardText),
+    pause: verb('pause', async () => (controller.pause(), success(null))),
+    resume: verb('resume', async () => (controller.resume(), success(null))),
+    stop: verb('stop', async () => (controller.stop(), success(null))),
+    dismissError: verb('dismissError', async () => (controller.dismissError(), success(null))),
 
-    pause: () => stateAfter(() => controller.pause()),
-    resume: () => stateAfter(() => controller.resume()),
-    togglePause: () => stateAfter(() => controller.togglePause()),
-    stop: () => stateAfter(() => controller.stop()),
-    dismissError: () => stateAfter(() => controller.dismissError()),
+    getSettings: verb('getSettings', async () => success(settings.get())),
+    updateSettings: verb('updateSettings', ({ patch }) => updateSettings(patch)),
+    keyStatus: verb('keyStatus', async () => success(await secrets.status())),
+    setKey: verb('setKey', setKey),
+    clearKey: verb('clearKey', async () => {
+      voiceNames.forget('elevenlabs');
+      await secrets.clearKey();
+      return success(await secrets.status());
+    }),
 
-    getSettings: () => Promise.resolve(ok(settings.get())),
-
-    updateSettings: (patch) =>
-      guarded('updateSettings', log, async () => {
-        let result;
-        try {
-          result = await settings.update(patch);
-        } catch (error) {
-          log.error('Saving the settings failed:', error);
-          return fail('settings_write_failed', `The settings could not be saved (${messageOf(error)}).`);
-        }
-        if (!result.ok) return fail('invalid_settings', describeProblems(result.problems));
-        if (result.changed.includes('baseUrl')) voiceNames.forget('elevenlabs');
-        return ok(result.settings);
-      }),
-
-    keyStatus: () => guarded('keyStatus', log, async () => ok(await secrets.status())),
-
-    setKey: (key) =>
-      guarded('setKey', log, async () => {
-        const checked = checkKeyInput(key);
-        if (!checked.ok) return invalid(checked);
-        try {
-          await secrets.setKey(checked.value);
-        } catch (error) {
-          if (!(error instanceof SecretStoreError) || error.code !== 'keychain_unavailable') throw error;
-          // No keychain: the key still works until Hark quits, and the status tells the user why.
-          log.warn(
-            `The keychain is unavailable (${error.problem ?? 'unknown'}); keeping the key for this session.`,
-          );
-          secrets.keepForSessionOnly(checked.value);
-        }
-        voiceNames.forget('elevenlabs');
-        return ok(await secrets.status());
-      }),
-
-    clearKey: () =>
-      guarded('clearKey', log, async () => {
-        await secrets.clearKey();
-        voiceNames.forget('elevenlabs');
-        return ok(await secrets.status());
-      }),
-
-    listVoices: (engine) =>
-      withClient('listVoices', engine, async (client, chosen) => {
-        const voices = await fetchVoices(client);
-        voiceNames.remember(chosen, voices);
+    voices: verb('voices', (payload) =>
+      withClient(payload?.engine, async (client, engine) => {
+        const voices = await listVoices(client);
+        voiceNames.remember(engine, voices);
         return voices;
       }),
+    ),
+    models: verb('models', (payload) =>
+      withClient(payload?.engine, async (client) => pickerModels(await listModels(client))),
+    ),
+    subscription: verb('subscription', async () => {
+      if (settings.get().engine === 'offline') {
+        return failure('not_available', 'The offline voice is free: it has no character quota.');
+      }
+      return withClient('elevenlabs', (client) => getSubscription(client));
+    }),
+    previewVoice: verb('previewVoice', async ({ voiceId, engine, text }) => {
+      if (!VOICE_ID.test(voiceId))
+        return failure('invalid_payload', 'previewVoice: voiceId is not a voice id');
+      return read(text ?? PREVIEW_TEXT, 'typed', {
+        voiceId,
+        ...(engine ? { engine } : {}),
+        record: false,
+        policy: 'replace',
+        allowFallback: false,
+      });
+    }),
 
-    listModels: (engine) =>
-      withClient('listModels', engine, async (client) => pickerModels(await fetchModels(client))),
+    historyList: verb('historyList', async (page) => success(history.list(page ?? {}))),
+    historySearch: verb('historySearch', async ({ query, ...page }) => success(history.search(query, page))),
+    historyReplay: verb('historyReplay', ({ id }) => replay(id)),
+    historyReadAgain: verb('historyReadAgain', async ({ id }) => {
+      const entry = entryOrFailure(id);
+      return isFailure(entry) ? entry : read(entry.text, 'history');
+    }),
+    historyExport: verb('historyExport', exportEntry),
+    historyDelete: verb('historyDelete', async ({ id }) => {
+      const deleted = await history.delete(id);
+      if (deleted) events.fire('historyChanged', { kind: 'deleted', ids: [id] });
+      return success(deleted);
+    }),
+    historyClear: verb('historyClear', async () => {
+      await history.clear();
+      events.fire('historyChanged', { kind: 'cleared' });
+      return success(null);
+    }),
 
-    getSubscription: (engine) =>
-      guarded('getSubscription', log, async () => {
-        const checked = checkOptionalEngine(engine);
-        if (!checked.ok) return invalid(checked);
-        if ((checked.value ?? settings.get().engine) === 'offline') return ok(null);
-        const client = await clientFor('elevenlabs');
-        if (isFailure(client)) return client;
-        return ok(await fetchSubscription(client));
-      }),
+    subscribe,
+  };
 
-    previewVoice: (voiceId, engine) =>
-      guarded('previewVoice', log, async () => {
-        const voice = checkVoiceId(voiceId);
-        if (!voice.ok) return invalid(voice);
-        const chosen = checkOptionalEngine(engine);
-        if (!chosen.ok) return invalid(chosen);
-        return read(PREVIEW_TEXT, 'typed', {
-          voiceId: voice.value,
-          ...(chosen.value ? { engine: chosen.value } : {}),
-          record: false,
-          policy: 'replace',
-          allowFallback: false,
-        });
-      }),
-
-    historyList: (page) =>
-      guarded('historyList', log, async () => {
-        const checked = checkPage(page);
-        if (!checked.ok) return invalid(checked);
-        return ok(history.list(checked.value));
-      }),
-
-    historySearch: (query, page) =>
-      guarded('historySearch', log, async () => {
-        const checkedQuery = checkQuery(query);
-        if (!checkedQuery.ok) return invalid(checkedQuery);
-        const checkedPage = checkPage(page);
-        if (!checkedPage.ok) return invalid(checkedPage);
-        return ok(history.search(checkedQuery.value, checkedPage.value));
-      }),
-
-    historyReplay: (id) =>
-      guarded('historyReplay', log, async () => {
-        const entry = await existingEntry(id);
-        if (isFailure(entry)) return entry;
-        const format = parseOutputFormat(entry.outputFormat);
-        if (!format) return fail('not_found', 'The audio of this reading is in an unknown format.');
-        const audio = await history.readAudio(entry.id);
-        return started(controller.replay({ audio, format }));
-      }),
-
-    historyReadAgain: (id) =>
-      guarded('historyReadAgain', log, async () => {
-        const entry = await existingEntry(id);
-        if (isFailure(entry)) return entry;
-        return read(entry.text, 'history');
-      }),
-
-    historyExport: (id, path, format) =>
-      guarded('historyExport', log, async () => {
-        const entryId = checkEntryId(id);
-        if (!entryId.ok) return invalid(entryId);
-        const checkedFormat = checkExportFormat(format);
-        if (!checkedFormat.ok) return invalid(checkedFormat);
-        const checkedPath = checkExportPath(path, checkedFormat.value);
-        if (!checkedPath.ok) return invalid(checkedPath);
-        await history.exportAudio(entryId.value, checkedPath.value, checkedFormat.value);
-        return ok({ path: checkedPath.value });
-      }),
-
-    historyDelete: (id) =>
-      guarded('historyDelete', log, async () => {
-        const checked = checkEntryId(id);
-        if (!checked.ok) return invalid(checked);
-        const deleted = await history.delete(checked.value);
-        if (deleted) historyChanged({ kind: 'deleted', id: checked.value });
-        return ok({ deleted });
-      }),
-
-    historyClear: () =>
-      guarded('historyClear', log, async () => {
-        await history.clear();
-        historyChanged({ kind: 'cleared' });
-        return ok(null);
-      }),
-
-    onState: (listener) => controller.onState(listener),
-    onWord: (listener) => controller.onWord(listener),
+  return {
+    ...handlers,
+    togglePause: verb('pause', async () => (controller.togglePause(), success(null))),
+    onState: (listener) => subscribe('state', listener),
+    onWord: (listener) => subscribe('word', listener),
+    onHistoryChanged: (listener) => subscribe('historyChanged', listener),
     onNotice: (listener) => controller.onNotice(listener),
-    onHistoryChanged: (listener) => {
-      historyListeners.add(listener);
-      return () => void historyListeners.delete(listener);
-    },
-
     async dispose() {
-      for (const unsubscribe of unsubscribers) unsubscribe();
-      historyListeners.clear();
+      for (const unsubscribe of detach) unsubscribe();
       await controller.close();
     },
   };
