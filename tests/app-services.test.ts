@@ -26,7 +26,7 @@ import { createRedactingLogger } from '../main/store/redact';
 import { createSecretStore } from '../main/store/secrets';
 import { SettingsStore } from '../main/store/settings';
 import { RecordingPlayer } from './helpers/recording-player';
-import { startScriptedServer } from './helpers/scripted-server';
+import { liveHandles, startScriptedServer } from './helpers/scripted-server';
 import type { ScriptedServer } from './helpers/scripted-server';
 
 const KEY = `sk_${'5'.repeat(48)}`;
@@ -86,9 +86,11 @@ let proxy: CountingProxy;
 const cleanups: (() => Promise<void>)[] = [];
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
+let baselineSockets = 0;
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
+  baselineSockets = liveHandles().sockets;
   offline = await startStreamServer();
   proxy = await startCountingProxy(offline.port);
 }, 60_000);
@@ -98,6 +100,8 @@ afterAll(async () => {
   await offline.close();
   process.off('unhandledRejection', onUnhandled);
   expect(unhandled).toEqual([]);
+  // Sockets of readings, HTTP calls and the proxy are all closed.
+  await until(() => liveHandles().sockets <= baselineSockets, 5000, 'sockets closed');
 });
 
 afterEach(async () => {

@@ -46,13 +46,22 @@ interface Fixture {
 
 let offline: RunningStreamServer;
 const cleanups: (() => Promise<void>)[] = [];
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+let baselineSockets = 0;
 
 beforeAll(async () => {
+  process.on('unhandledRejection', onUnhandled);
+  baselineSockets = liveHandles().sockets;
   offline = await startStreamServer();
 }, 60_000);
 
 afterAll(async () => {
   await offline.close();
+  process.off('unhandledRejection', onUnhandled);
+  expect(unhandled).toEqual([]);
+  // Every reading's socket (both ends live in this process) is gone.
+  await until(() => liveHandles().sockets <= baselineSockets, 5000, 'sockets closed');
 });
 
 afterEach(async () => {
