@@ -1,0 +1,158 @@
+// `npm run dev:web`: the real renderer in a browser, against the real services. Starts what the
+// Electron main process would (settings, history, keychain, offline voice, reading controller), serves
+// it over the loopback bridge (main/app/bridge-server.ts), and starts Vite for renderer/ with the
+// bridge proxied on the page's own origin. Prints the page URL with the per-run token in the fragment.
+//
+//   npm run dev:web -- [--data DIR] [--port 5173]
+//
+// DIR holds settings.json and the history (default: a `hark-dev-web` folder in the temp directory,
+// or $HARK_DATA_DIR), so a dev session never touches the installed app's data. There is no selection
+// capture outside Electron: "read selection" reads the clipboard. Exports go to DIR/exports.
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { BRIDGE_PATH } from '../preload/api';
+import type { ExportFormat } from '../preload/api';
+import { startBridgeServer } from '../main/app/bridge-server';
+import type { RunningBridge } from '../main/app/bridge-server';
+import { ChannelPlayer } from '../main/app/channel-player';
+import { createOfflineEngine } from '../main/app/offline-engine';
+import { createServices } from '../main/app/services';
+import type { AppServices } from '../main/app/services';
+import { readClipboard } from '../main/cli/clipboard';
+import { HistoryStore } from '../main/store/history';
+import type { HistoryEntry } from '../main/store/history';
+import { createRedactingLogger } from '../main/store/redact';
+import type { Logger } from '../main/store/redact';
+import { createSecretStore } from '../main/store/secrets';
+import { SettingsStore } from '../main/store/settings';
+
+const ROOT = resolve(__dirname, '..');
+const DEFAULT_VITE_PORT = 5173;
+
+interface DevWebOptions {
+  dataDir: string;
+  vitePort: number;
+}
+
+function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): DevWebOptions {
+  const options: DevWebOptions = {
+    dataDir: env.HARK_DATA_DIR || join(tmpdir(), 'hark-dev-web'),
+    vitePort: DEFAULT_VITE_PORT,
+  };
+  for (let i = 0; i < argv.length; i += 1) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    if (flag === '--data' && value) options.dataDir = resolve(value);
+    else if (flag === '--port' && value && /^\d+$/.test(value)) options.vitePort = Number(value);
+    else throw new Error(`Unknown argument "${flag}". Usage: npm run dev:web -- [--data DIR] [--port N]`);
+    i += 1;
+  }
+  return options;
+}
+
+interface ViteHandle {
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** Vite for renderer/, like electron-vite's renderer build, with the bridge on the same origin. */
+async function startVite(port: number, bridge: RunningBridge): Promise<ViteHandle> {
+  // ESM-only packages: loaded with import() from this CommonJS project.
+  const { createServer } = await import('vite');
+  const { svelte } = await import('@sveltejs/vite-plugin-svelte');
+  const server = await createServer({
+    configFile: false,
+    root: join(ROOT, 'renderer'),
+    plugins: [svelte({ configFile: join(ROOT, 'svelte.config.mjs') })],
+    clearScreen: false,
+    server: {
+      host: '127.0.0.1',
+      port,
+      strictPort: false,
+      // changeOrigin gives the bridge the Host it expects; the page's Origin header passes unchanged.
+      proxy: { [BRIDGE_PATH]: { target: `ws://127.0.0.1:${bridge.port}`, ws: true, changeOrigin: true } },
+    },
+  });
+  await server.listen();
+  const address = server.httpServer?.address() as AddressInfo | null;
+  if (!address) throw new Error('Vite did not start listening.');
+  return { origin: `http://127.0.0.1:${address.port}`, close: () => server.close() };
+}
+
+function exportPathIn(dir: string): (entry: HistoryEntry, format: ExportFormat) => Promise<string> {
+  return async (entry, format) => {
+    await mkdir(dir, { recursive: true });
+    return join(dir, `${entry.id}.${format}`);
+  };
+}
+
+function consoleLogger(secrets: () => readonly string[]): Logger {
+  return createRedactingLogger((level, line) => {
+    if (level === 'error' || level === 'warn') console.error(`[${level}] ${line}`);
+    else console.log(`[${level}] ${line}`);
+  }, secrets);
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2), process.env);
+  const secrets = createSecretStore();
+  const log = consoleLogger(() => secrets.knownSecrets());
+  const settings = await SettingsStore.open(options.dataDir);
+  for (const notice of settings.notices) log.warn(notice.message);
+  const history = await HistoryStore.open(join(options.dataDir, 'history'), {
+    retention: settings.get().history,
+  });
+  const engine = createOfflineEngine();
+  const player = new ChannelPlayer(log);
+  const clipboard = (): Promise<string> => readClipboard(process.env, AbortSignal.timeout(10_000));
+  const services: AppServices = createServices({
+    settings,
+    secrets,
+    history,
+    offlineServer: () => engine.endpoint(),
+    player,
+    log,
+    captureSelection: async () => ({ text: await clipboard(), source: 'clipboard' }),
+    readClipboard: clipboard,
+    chooseExportPath: exportPathIn(join(options.dataDir, 'exports')),
+  });
+  const bridge = await startBridgeServer({
+    services,
+    log,
+    onPlayerConnect: (channel) => player.attach(channel),
+  });
+  const vite = await startVite(options.vitePort, bridge);
+  bridge.allowOrigin(vite.origin);
+
+  console.log(`\nHark in the browser: ${vite.origin}/#token=${bridge.token}`);
+  console.log(`Data folder: ${options.dataDir}   (Ctrl+C to stop)\n`);
+
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await vite.close();
+    await bridge.close();
+    player.close();
+    await services.dispose();
+    await history.close();
+    await engine.close();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error('Shutting down failed:', error);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error('dev:web could not start:', error);
+  process.exit(1);
+});
