@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { claimSingleInstance, commandFromAdditionalData, parseInstanceCommand } from './single-instance';
+import {
+  actionForCommand,
+  claimSingleInstance,
+  commandFromAdditionalData,
+  parseInstanceCommand,
+} from './single-instance';
 import type { InstanceRequest, SingleInstanceAppLike } from './single-instance';
 
 describe('parseInstanceCommand', () => {
@@ -33,6 +38,15 @@ describe('parseInstanceCommand', () => {
     expect(parseInstanceCommand(['hark', '--read-selection', '--stop'])).toBe('stop');
     expect(parseInstanceCommand(['hark', '--read-selection', '--toggle-pause'])).toBe('toggle-pause');
     expect(parseInstanceCommand(['hark', '--read-selection', '--read-clipboard'])).toBe('read-clipboard');
+  });
+});
+
+describe('actionForCommand', () => {
+  it('maps each command to the hotkey action of the same meaning', () => {
+    expect(actionForCommand('read-selection')).toBe('readSelection');
+    expect(actionForCommand('read-clipboard')).toBe('readClipboard');
+    expect(actionForCommand('toggle-pause')).toBe('pauseResume');
+    expect(actionForCommand('stop')).toBe('stop');
   });
 });
 

@@ -3,9 +3,22 @@
 // --toggle-pause` is how desktop shortcuts reach Hark where global hotkeys do not fire (Wayland),
 // with no network port involved. The command travels twice: in additionalData (exact) and in argv
 // (which Chromium may reorder and extend with its own switches); additionalData wins.
+import type { HotkeyAction } from '../store/settings-schema';
 
 export const INSTANCE_COMMANDS = ['read-selection', 'read-clipboard', 'stop', 'toggle-pause'] as const;
 export type InstanceCommand = (typeof INSTANCE_COMMANDS)[number];
+
+/** Each command does what the hotkey (and tray item) of the same name does. */
+const COMMAND_ACTIONS: Readonly<Record<InstanceCommand, HotkeyAction>> = {
+  'read-selection': 'readSelection',
+  'read-clipboard': 'readClipboard',
+  'toggle-pause': 'pauseResume',
+  stop: 'stop',
+};
+
+export function actionForCommand(command: InstanceCommand): HotkeyAction {
+  return COMMAND_ACTIONS[command];
+}
 
 /** What the running instance is asked to do. 'activate': Hark was launched again without a command. */
 export type InstanceRequest = { kind: 'command'; command: InstanceCommand } | { kind: 'activate' };

@@ -143,9 +143,9 @@ export interface BrowserWindowLike {
   on(event: 'closed', listener: () => void): unknown;
 }
 
-export interface WindowManagerDeps {
+export interface WindowManagerDeps<W extends BrowserWindowLike> {
   /** new BrowserWindow(options) */
-  createWindow: (options: BrowserWindowConstructorOptions) => BrowserWindowLike;
+  createWindow: (options: BrowserWindowConstructorOptions) => W;
   preload: string;
   /** rendererBaseUrl(...) from ipc.ts */
   rendererUrl: string;
@@ -157,13 +157,14 @@ export interface WindowManagerDeps {
   onLoadFailed?: (view: PageView, error: unknown) => void;
 }
 
-export class WindowManager {
-  private readonly appWindows = new Map<AppWindowKind, BrowserWindowLike>();
-  private player: BrowserWindowLike | undefined;
-  private overlay: BrowserWindowLike | undefined;
+/** Generic in the window type, so the app gets its real BrowserWindows back from windows(). */
+export class WindowManager<W extends BrowserWindowLike = BrowserWindowLike> {
+  private readonly appWindows = new Map<AppWindowKind, W>();
+  private player: W | undefined;
+  private overlay: W | undefined;
   private readonly platform: NodeJS.Platform;
 
-  constructor(private readonly deps: WindowManagerDeps) {
+  constructor(private readonly deps: WindowManagerDeps<W>) {
     this.platform = deps.platform ?? process.platform;
   }
 
@@ -186,7 +187,7 @@ export class WindowManager {
   }
 
   /** The hidden player window, created on first use and again if it was closed or crashed away. */
-  ensurePlayer(): BrowserWindowLike {
+  ensurePlayer(): W {
     if (this.player && !this.player.isDestroyed()) return this.player;
     const window = this.open(
       'player',
@@ -228,9 +229,9 @@ export class WindowManager {
   }
 
   /** Every live window (for event forwarding and the IPC sender allowlist). */
-  windows(): BrowserWindowLike[] {
+  windows(): W[] {
     const all = [...this.appWindows.values(), this.player, this.overlay];
-    return all.filter((window): window is BrowserWindowLike => window !== undefined && !window.isDestroyed());
+    return all.filter((window): window is W => window !== undefined && !window.isDestroyed());
   }
 
   webContentsIds(): number[] {
@@ -244,7 +245,7 @@ export class WindowManager {
     this.overlay = undefined;
   }
 
-  private open(view: PageView, options: BrowserWindowConstructorOptions): BrowserWindowLike {
+  private open(view: PageView, options: BrowserWindowConstructorOptions): W {
     const window = this.deps.createWindow(options);
     hardenWebContents(window.webContents, this.deps.links);
     window
