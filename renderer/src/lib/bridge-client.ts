@@ -313,3 +313,23 @@ function clientApi(connection: Connection): BridgeClient {
     close: () => connection.close(),
   };
 }
+
+/**
+ * The API for this page: `window.hark` inside Electron; in a browser page served by `npm run dev:web`,
+ * the bridge named by the page's own location and the token in its fragment.
+ */
+export async function resolveHarkApi(): Promise<HarkApi> {
+  const scope = globalThis as {
+    hark?: HarkApi;
+    location?: { protocol: string; host: string; hash: string };
+  };
+  if (scope.hark) return scope.hark;
+  const config = scope.location ? bridgeConfigFromLocation(scope.location) : undefined;
+  if (!config) {
+    throw new BridgeConnectError(
+      'unauthorized',
+      'Hark is not reachable from this page: open it from Hark, or from the URL `npm run dev:web` prints.',
+    );
+  }
+  return connectBridge(config);
+}
