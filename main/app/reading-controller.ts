@@ -16,7 +16,6 @@
 //   reading-text.ts), so replaying an entry plays exactly its text. Previews and replays are not stored.
 // - Every state change is emitted exactly once; read(), stop() and friends never throw, and no
 //   promise of theirs can reject unhandled.
-import { parseOutputFormat } from '../speech/protocol';
 import type { FormatInfo } from '../speech/protocol';
 import { TypedEmitter } from '../speech/typed-emitter';
 import type { HistoryEntry, HistoryStore } from '../store/history';
@@ -406,9 +405,4 @@ export class ReadingController {
   #now(): number {
     return (this.#deps.now ?? Date.now)();
   }
-}
-
-/** The FormatInfo of a stored entry (history entries only hold documented formats). */
-export function formatOfEntry(entry: HistoryEntry): FormatInfo | undefined {
-  return parseOutputFormat(entry.outputFormat);
 }
