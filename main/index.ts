@@ -92,13 +92,8 @@ async function boot(single: SingleInstance): Promise<void> {
   const offline = createOfflineEngine();
   const windows = setupWindows(paths, log);
   const player = setupPlayer(windows, paths, log);
-  const services = setupServices(
-    stores,
-    offline,
-    player,
-    setupSelectionCapture(stores.settings, notifier, log),
-    log,
-  );
+  const capture = setupSelectionCapture(stores.settings, notifier, log);
+  const services = setupServices(stores, offline, player, capture, log);
   const actions = setupActions(services, windows, notifier, log);
   const tray = setupTray(paths, services, stores.settings, actions);
   const hotkeys = setupHotkeys(stores.settings, actions, tray, notifier);
@@ -106,10 +101,7 @@ async function boot(single: SingleInstance): Promise<void> {
   setupOverlay(services, windows, stores.settings);
   setupReadingNotifications(services, notifier);
   setupAutostart(stores.settings, log);
-  single.onRequest((request) => {
-    if (request.kind === 'activate') actions.settings();
-    else actions[actionForCommand(request.command)]();
-  });
+  setupInstanceRequests(single, actions);
   setupShutdown(() => shutdown({ services, hotkeys, tray, windows, offline, stores, log }));
 }
 
@@ -399,6 +391,14 @@ function setupAutostart(settings: SettingsStore, log: Logger): void {
   apply(settings.get().launchAtLogin);
   settings.onChange((current, changed) => {
     if (changed.includes('launchAtLogin')) apply(current.launchAtLogin);
+  });
+}
+
+/** `hark --read-selection` etc. (and the command this instance started with); a bare `hark` opens Settings. */
+function setupInstanceRequests(single: SingleInstance, actions: Actions): void {
+  single.onRequest((request) => {
+    if (request.kind === 'activate') actions.settings();
+    else actions[actionForCommand(request.command)]();
   });
 }
 
