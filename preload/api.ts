@@ -395,8 +395,9 @@ export const PLAYER_PORT_CHANNEL = `${CHANNEL_PREFIX}player:port`;
 // Player messages (a MessagePort in Electron, the bridge socket in a browser)
 //
 // Main owns the speech session; the player page only plays. A reading is one stream: `open`, then
-// `chunk`s in order, then `end`. The page reports how far playback got (main paces the text by it)
-// and when the last sample has been heard.
+// `chunk`s in order, then `end`. The page reports how far playback got (main paces the text by it:
+// at least every 250 ms while playing, and after each chunk it starts) and when the last sample of
+// the stream has been heard (`ended`). A `stop` or a new `open` drops the previous stream.
 
 export type MainToPlayer =
   | { type: 'open'; streamId: number; format: OutputFormat; codec: AudioCodec; sampleRate: number }
