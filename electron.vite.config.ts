@@ -22,7 +22,7 @@ export default defineConfig({
   },
   renderer: {
     root: 'renderer',
-    plugins: [svelte()],
+    plugins: [svelte({ configFile: resolve('svelte.config.mjs') })],
     build: {
       outDir: resolve('out/renderer'),
       rollupOptions: { input: { index: resolve('renderer/index.html') } },

@@ -53,6 +53,7 @@ export type ServiceErrorCode =
   | 'keychain_unavailable'
   /** The verb makes no sense for the current engine (e.g. subscription with the offline voice). */
   | 'not_available'
+  | 'no_api_key'
   // History (same codes as main/store/history-error.ts)
   | 'not_found'
   | 'invalid_entry'
@@ -95,6 +96,7 @@ const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'invalid_key',
   'keychain_unavailable',
   'not_available',
+  'no_api_key',
   'not_found',
   'invalid_entry',
   'closed',

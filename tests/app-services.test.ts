@@ -413,8 +413,8 @@ describe('services: settings, key and the HTTP API', () => {
   it('ElevenLabs calls need a key, send it as the header, and map refusals to codes', async () => {
     // The offline server answers GET /v1/voices like ElevenLabs; its token plays the account's key.
     const f = await setup({ engine: 'elevenlabs', baseUrl: proxy.url });
-    expect(await f.services.voices()).toMatchObject({ ok: false, code: 'authentication_required' });
-    expect(await f.services.subscription()).toMatchObject({ ok: false, code: 'authentication_required' });
+    expect(await f.services.voices()).toMatchObject({ ok: false, code: 'no_api_key' });
+    expect(await f.services.subscription()).toMatchObject({ ok: false, code: 'no_api_key' });
 
     value(await f.services.setKey({ key: KEY, sessionOnly: true }));
     expect(await f.services.voices()).toMatchObject({ ok: false, code: 'invalid_api_key' });

@@ -211,8 +211,7 @@ export function createServices(deps: ServicesDeps): AppServices {
       return createHttpClient({ baseUrl: endpoint.url, apiKey: endpoint.token, ...timeout });
     }
     const apiKey = await secrets.getKey();
-    // The contract has no code of its own for this; the reading controller's state says 'no_api_key'.
-    if (!apiKey) return failure('authentication_required', NO_KEY_MESSAGE);
+    if (!apiKey) return failure('no_api_key', NO_KEY_MESSAGE);
     return createHttpClient({ baseUrl: settings.get().baseUrl, apiKey, ...timeout });
   }
 
