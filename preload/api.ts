@@ -15,6 +15,8 @@
 import type { HistoryEntry } from '../main/store/history-index';
 import { isValidEntryId } from '../main/store/history-index';
 import type { EngineKind, Settings, SettingsProblem } from '../main/store/settings-schema';
+import type { AppState, ReadOutcome } from '../main/app/reading-types';
+import { SPEECH_ERROR_CODES } from '../main/speech/errors';
 import type { SpeechErrorCode } from '../main/speech/errors';
 import type { AudioCodec, OutputFormat } from '../main/speech/protocol';
 
@@ -102,24 +104,7 @@ const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'closed',
   'export_unsupported',
   'export_failed',
-  'invalid_api_key',
-  'quota_exceeded',
-  'input_timeout_exceeded',
-  'invalid_input_message',
-  'authentication_required',
-  'voice_not_found',
-  'unsupported_format',
-  'handshake_refused',
-  'network',
-  'connect_timeout',
-  'first_audio_timeout',
-  'silence_timeout',
-  'server_closed',
-  'server_error',
-  'malformed_frame',
-  'engine_failed',
-  'io_failed',
-  'aborted',
+  ...SPEECH_ERROR_CODES,
 ]);
 
 export function isErrorCode(value: unknown): value is ErrorCode {
@@ -157,18 +142,9 @@ export function parseResult(raw: unknown): Result<unknown> | undefined {
 // ---------------------------------------------------------------------------------------------
 // Values that cross the boundary
 
-export type ReadingSource = 'selection' | 'clipboard' | 'typed' | 'history';
-
-/** What the app is doing; drives the tray icon and every window's status line. */
-export type AppState =
-  | { kind: 'idle' }
-  | { kind: 'connecting'; source: ReadingSource }
-  | { kind: 'speaking'; source: ReadingSource; queued: number }
-  | { kind: 'paused'; source: ReadingSource; queued: number }
-  | { kind: 'error'; code: string; message: string };
-
-/** What the busy policy did with a new request. */
-export type ReadOutcome = 'started' | 'queued' | 'ignored';
+// What the app is doing (drives the tray icon and every window's status line), where a reading came
+// from, and what the busy policy did with a request: defined once, by the reading controller.
+export type { AppState, ReadingSource, ReadOutcome } from '../main/app/reading-types';
 
 /** The word being spoken, for highlighting (offsets into the text being read, UTF-16 units). */
 export interface WordProgress {

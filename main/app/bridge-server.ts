@@ -8,7 +8,6 @@
 // carries, and no frame, however broken, can take the server down.
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { RawData, WebSocket } from 'ws';
@@ -34,6 +33,7 @@ import type {
   Unsubscribe,
 } from '../../preload/api';
 import { generateToken, tokensEqual } from '../engine/server-auth';
+import { listen } from '../engine/listen';
 
 export interface BridgeLogger {
   warn(message: string): void;
@@ -243,17 +243,6 @@ function serialise(frame: BridgeServerFrame, log: BridgeLogger): string | undefi
     if (!('id' in frame)) return undefined;
     return JSON.stringify({ id: frame.id, result: failure('internal', 'The answer could not be sent.') });
   }
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error): void => reject(error);
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }
 
 // ---------------------------------------------------------------------------------------------

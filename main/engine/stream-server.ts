@@ -20,7 +20,6 @@
 // - Generation rules (schedule, flush, try_trigger_generation, auto_mode): see generation-buffer.ts.
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { FormatInfo } from '../speech/protocol';
@@ -30,6 +29,7 @@ import { credentialFromRequest, generateToken, isBrowserRequest } from './server
 import { handleHttpRequest } from './server-http';
 import { StreamConnection } from './stream-connection';
 import { matchStreamPath, parseStreamQuery } from './stream-request';
+import { listen } from './listen';
 
 export interface StreamServerOptions {
   /** Loopback only: '127.0.0.1' (default), '::1' or 'localhost'; anything else throws. */
@@ -86,17 +86,6 @@ function refuseUpgrade(socket: Duplex, status: number, statusText: string, messa
     `HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error): void => reject(error);
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -1,25 +1,28 @@
 // Every way a reading can fail, as a stable code plus a message a person can act on. The codes are
 // part of the IPC and CLI contract: never rename one.
 
-export type SpeechErrorCode =
-  | 'invalid_api_key'
-  | 'quota_exceeded'
-  | 'input_timeout_exceeded'
-  | 'invalid_input_message'
-  | 'authentication_required'
-  | 'voice_not_found'
-  | 'unsupported_format'
-  | 'handshake_refused'
-  | 'network'
-  | 'connect_timeout'
-  | 'first_audio_timeout'
-  | 'silence_timeout'
-  | 'server_closed'
-  | 'server_error'
-  | 'malformed_frame'
-  | 'engine_failed'
-  | 'io_failed'
-  | 'aborted';
+export const SPEECH_ERROR_CODES = [
+  'invalid_api_key',
+  'quota_exceeded',
+  'input_timeout_exceeded',
+  'invalid_input_message',
+  'authentication_required',
+  'voice_not_found',
+  'unsupported_format',
+  'handshake_refused',
+  'network',
+  'connect_timeout',
+  'first_audio_timeout',
+  'silence_timeout',
+  'server_closed',
+  'server_error',
+  'malformed_frame',
+  'engine_failed',
+  'io_failed',
+  'aborted',
+] as const;
+
+export type SpeechErrorCode = (typeof SPEECH_ERROR_CODES)[number];
 
 export class SpeechError extends Error {
   override readonly name = 'SpeechError';
