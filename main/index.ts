@@ -25,9 +25,9 @@ import { createOfflineEngine } from './app/offline-engine';
 import type { OfflineEngine } from './app/offline-engine';
 import type { AppState } from './app/reading-controller';
 import { createServices } from './app/services';
-import type { AppServices, CapturedText } from './app/services';
+import type { AppServices, CapturedText, HotkeyControl } from './app/services';
 import { createAutostart, launchCommand } from './desktop/autostart';
-import { HotkeyManager } from './desktop/hotkeys';
+import { HotkeyManager, LateBoundHotkeys } from './desktop/hotkeys';
 import { forwardEvents, registerIpc, rendererBaseUrl, servePlayerPort } from './desktop/ipc';
 import type { SenderPolicy } from './desktop/ipc';
 import { createNotifier } from './desktop/notifications';
@@ -93,10 +93,13 @@ async function boot(single: SingleInstance): Promise<void> {
   const windows = setupWindows(paths, log);
   const player = setupPlayer(windows, paths, log);
   const capture = setupSelectionCapture(stores.settings, notifier, log);
-  const services = setupServices(stores, offline, player, capture, log);
+  // The hotkeys' handlers need the services, so the services get the manager once it exists.
+  const serviceHotkeys = new LateBoundHotkeys();
+  const services = setupServices(stores, offline, player, capture, serviceHotkeys, log);
   const actions = setupActions(services, windows, notifier, log);
   const tray = setupTray(paths, services, stores.settings, actions);
   const hotkeys = setupHotkeys(stores.settings, actions, tray, notifier);
+  serviceHotkeys.bind(hotkeys);
   setupIpc(services, windows, paths, log);
   setupOverlay(services, windows, stores.settings);
   setupReadingNotifications(services, notifier);
@@ -231,6 +234,7 @@ function setupServices(
   offline: OfflineEngine,
   player: ChannelPlayer,
   captureSelection: () => Promise<CapturedText>,
+  hotkeys: HotkeyControl,
   log: Logger,
 ): AppServices {
   return createServices({
@@ -243,6 +247,7 @@ function setupServices(
     captureSelection,
     readClipboard: () => clipboard.readText(),
     chooseExportPath,
+    hotkeys,
   });
 }
 

@@ -14,7 +14,7 @@
 // - A renderer never names a file path: exports go where the user picks in main's own dialog.
 import type { HistoryEntry } from '../main/store/history-index';
 import { isValidEntryId } from '../main/store/history-index';
-import type { EngineKind, Settings, SettingsProblem } from '../main/store/settings-schema';
+import type { EngineKind, HotkeyAction, Settings, SettingsProblem } from '../main/store/settings-schema';
 import type { AppState, ReadOutcome } from '../main/app/reading-types';
 import { SPEECH_ERROR_CODES } from '../main/speech/errors';
 import type { SpeechErrorCode } from '../main/speech/errors';
@@ -213,6 +213,18 @@ export type ExportOutcome = { saved: true; path: string } | { saved: false };
 export type HistoryChange =
   { kind: 'added'; entry: HistoryEntry } | { kind: 'deleted'; ids: string[] } | { kind: 'cleared' };
 
+export type HotkeyFailureReason = 'invalid' | 'taken';
+
+/** A global hotkey Hark could not register (main/desktop/hotkeys.ts finds these). */
+export interface HotkeyFailure {
+  action: HotkeyAction;
+  /** As written in the settings. */
+  accelerator: string;
+  reason: HotkeyFailureReason;
+  /** One sentence for the user. */
+  message: string;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Verbs and events
 
@@ -257,6 +269,11 @@ export interface VerbMap {
   /** `true` when an entry was deleted. */
   historyDelete: { payload: { id: string }; value: boolean };
   historyClear: { payload: undefined; value: null };
+  /** The hotkeys that could not be registered (empty when all work, or without a desktop). */
+  hotkeyStatus: { payload: undefined; value: HotkeyFailure[] };
+  /** Settings calls these around its hotkey recorder, so pressing a combination does not trigger Hark. */
+  suspendHotkeys: { payload: undefined; value: null };
+  resumeHotkeys: { payload: undefined; value: null };
 }
 
 export type Verb = keyof VerbMap;
@@ -268,6 +285,8 @@ export interface EventMap {
   state: AppState;
   word: WordProgress;
   historyChanged: HistoryChange;
+  /** The new failure list, after every (re-)registration of the hotkeys. */
+  hotkeysChanged: HotkeyFailure[];
 }
 
 export type EventName = keyof EventMap;
@@ -297,9 +316,17 @@ export const VERBS = [
   'historyExport',
   'historyDelete',
   'historyClear',
+  'hotkeyStatus',
+  'suspendHotkeys',
+  'resumeHotkeys',
 ] as const satisfies readonly Verb[];
 
-export const EVENTS = ['state', 'word', 'historyChanged'] as const satisfies readonly EventName[];
+export const EVENTS = [
+  'state',
+  'word',
+  'historyChanged',
+  'hotkeysChanged',
+] as const satisfies readonly EventName[];
 
 // Compile-time proof that the lists above name every verb and event exactly once.
 type Missing<All, Listed> = Exclude<All, Listed>;
@@ -325,6 +352,7 @@ export interface HarkEvents {
   onState(listener: (state: AppState) => void): Unsubscribe;
   onWord(listener: (word: WordProgress) => void): Unsubscribe;
   onHistoryChanged(listener: (change: HistoryChange) => void): Unsubscribe;
+  onHotkeysChanged(listener: (failures: HotkeyFailure[]) => void): Unsubscribe;
 }
 
 /** `window.hark`: everything a renderer can do. */
@@ -335,6 +363,7 @@ export const EVENT_SUBSCRIBERS = {
   state: 'onState',
   word: 'onWord',
   historyChanged: 'onHistoryChanged',
+  hotkeysChanged: 'onHotkeysChanged',
 } as const satisfies Record<EventName, keyof HarkEvents>;
 
 /**
@@ -700,6 +729,9 @@ export const PAYLOAD_VALIDATORS: { [V in Verb]: (raw: unknown) => Parsed<Payload
   historyExport: exportPayload,
   historyDelete: idPayload,
   historyClear: nothing,
+  hotkeyStatus: nothing,
+  suspendHotkeys: nothing,
+  resumeHotkeys: nothing,
 };
 
 /** Validates a payload for a verb that is already known to exist. */

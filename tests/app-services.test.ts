@@ -17,8 +17,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AppState, ReadingNotice } from '../main/app/reading-controller';
 import { MAX_ACCEPTED_CHARS } from '../main/app/reading-text';
 import { PREVIEW_TEXT, createServices } from '../main/app/services';
-import type { AppServices, CapturedText } from '../main/app/services';
-import type { HistoryChange, Result } from '../preload/api';
+import type { AppServices, CapturedText, HotkeyControl, ServicesDeps } from '../main/app/services';
+import type { HistoryChange, HotkeyFailure, Result } from '../preload/api';
 import { startStreamServer } from '../main/engine/stream-server';
 import type { RunningStreamServer } from '../main/engine/stream-server';
 import { HistoryStore } from '../main/store/history';
@@ -108,7 +108,10 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(patch: Record<string, unknown> = {}): Promise<Fixture> {
+async function setup(
+  patch: Record<string, unknown> = {},
+  extra: Pick<ServicesDeps, 'hotkeys'> = {},
+): Promise<Fixture> {
   const dir = await mkdtemp(join(tmpdir(), 'hark-services-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   const settings = await SettingsStore.open(join(dir, 'settings'));
@@ -137,6 +140,7 @@ async function setup(patch: Record<string, unknown> = {}): Promise<Fixture> {
       clipboard.next instanceof Error ? Promise.reject(clipboard.next) : Promise.resolve(clipboard.next),
     chooseExportPath: () => Promise.resolve(exportPath.next),
     httpTimeoutMs: 5000,
+    ...extra,
   });
   cleanups.push(async () => {
     await services.dispose();
@@ -520,5 +524,71 @@ describe('services: bad payloads', () => {
     expect(value(await f.services.historyList()).total).toBe(1);
     expect(value(await f.services.getSettings())).toEqual(settingsBefore);
     expect(value(await f.services.keyStatus()).state).toBe('unavailable');
+  });
+});
+
+/** Stands in for the desktop's hotkeys: remembers suspend/resume, announces failure changes. */
+class StandInHotkeys implements HotkeyControl {
+  current: HotkeyFailure[] = [];
+  calls: string[] = [];
+  readonly listeners = new Set<(failures: readonly HotkeyFailure[]) => void>();
+
+  failures(): readonly HotkeyFailure[] {
+    return this.current;
+  }
+  suspend(): void {
+    this.calls.push('suspend');
+  }
+  resume(): void {
+    this.calls.push('resume');
+  }
+  onFailures(listener: (failures: readonly HotkeyFailure[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  change(failures: HotkeyFailure[]): void {
+    this.current = failures;
+    for (const listener of [...this.listeners]) listener(failures);
+  }
+}
+
+const TAKEN: HotkeyFailure = {
+  action: 'stop',
+  accelerator: 'CommandOrControl+Alt+Shift+X',
+  reason: 'taken',
+  message: 'Ctrl+Alt+Shift+X (Stop) is already used by another application or the desktop.',
+};
+
+describe('services: hotkeys', () => {
+  it('report the desktop hotkeys, suspend and resume them, and push each failure change', async () => {
+    const hotkeys = new StandInHotkeys();
+    const f = await setup({}, { hotkeys });
+    const pushed: HotkeyFailure[][] = [];
+    f.services.onHotkeysChanged((failures) => pushed.push(failures));
+    expect(value(await f.services.hotkeyStatus())).toEqual([]);
+
+    hotkeys.change([TAKEN]);
+    expect(pushed).toEqual([[TAKEN]]);
+    expect(value(await f.services.hotkeyStatus())).toEqual([TAKEN]);
+
+    expect(value(await f.services.suspendHotkeys())).toBeNull();
+    expect(value(await f.services.resumeHotkeys())).toBeNull();
+    expect(hotkeys.calls).toEqual(['suspend', 'resume']);
+
+    hotkeys.change([]);
+    expect(pushed).toEqual([[TAKEN], []]);
+    const suspendWith = f.services.suspendHotkeys as (raw: unknown) => Promise<Result<null>>;
+    expect(await suspendWith(7)).toMatchObject({ ok: false, code: 'invalid_payload' });
+    expect(hotkeys.calls).toEqual(['suspend', 'resume']);
+
+    await f.services.dispose();
+    expect(hotkeys.listeners.size).toBe(0);
+  });
+
+  it('without a desktop: no failures, and suspend/resume do nothing', async () => {
+    const f = await setup();
+    expect(value(await f.services.hotkeyStatus())).toEqual([]);
+    expect(value(await f.services.suspendHotkeys())).toBeNull();
+    expect(value(await f.services.resumeHotkeys())).toBeNull();
   });
 });

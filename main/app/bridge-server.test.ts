@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ClientOptions } from 'ws';
-import { BRIDGE_CLOSE_UNAUTHORIZED, BRIDGE_PATH, VERBS, success } from '../../preload/api';
+import { BRIDGE_CLOSE_UNAUTHORIZED, BRIDGE_PATH, EVENTS, VERBS, success } from '../../preload/api';
 import type { PlayerChannel, PlayerToMain } from '../../preload/api';
 import { recordingServices } from '../../tests/helpers/recording-services';
 import type { RecordingServices } from '../../tests/helpers/recording-services';
@@ -374,7 +374,7 @@ describe('close plan', () => {
     const second = await open(server.url); // never authenticates: its auth timer must go too
     first.send({ id: 1, verb: 'voices' });
     await until(() => recording.calls.length === 1);
-    expect(recording.listenerCount()).toBe(3);
+    expect(recording.listenerCount()).toBe(EVENTS.length);
     expect(server.clientCount).toBe(2);
     // At least the heartbeat, the unauthenticated socket's auth timer and the waiting call's timer.
     expect(timers.live()).toBeGreaterThanOrEqual(3);

@@ -16,6 +16,7 @@ import type {
   HarkServices,
   HarkVerbs,
   HistoryChange,
+  HotkeyFailure,
   KeyStatus,
   PayloadOf,
   ReadOutcome,
@@ -58,6 +59,16 @@ export interface CapturedText {
   source: 'selection' | 'clipboard';
 }
 
+/** Hark's global hotkeys (main/desktop/hotkeys.ts LateBoundHotkeys in the app). */
+export interface HotkeyControl {
+  failures(): readonly HotkeyFailure[];
+  /** Settings is recording a combination: no hotkey may fire meanwhile. */
+  suspend(): void;
+  resume(): void;
+  /** Called with the new failure list after every (re-)registration. */
+  onFailures(listener: (failures: readonly HotkeyFailure[]) => void): () => void;
+}
+
 export interface ServicesDeps {
   settings: SettingsStore;
   secrets: SecretStore;
@@ -75,6 +86,8 @@ export interface ServicesDeps {
   httpTimeoutMs?: number;
   /** Stream knobs for tests. */
   tuning?: SessionTuning;
+  /** Absent without a desktop (dev:web, tests): no failures, and suspend/resume do nothing. */
+  hotkeys?: HotkeyControl;
 }
 
 /**
@@ -88,6 +101,7 @@ export type AppServices = HarkVerbs & {
   onState(listener: (state: AppState) => void): Unsubscribe;
   onWord(listener: (word: WordEvent) => void): Unsubscribe;
   onHistoryChanged(listener: (change: HistoryChange) => void): Unsubscribe;
+  onHotkeysChanged(listener: (failures: HotkeyFailure[]) => void): Unsubscribe;
   /** Text cut short, offline fallback, history not saved: for a desktop notification. */
   onNotice(listener: (notice: ReadingNotice) => void): Unsubscribe;
   /** Stops reading and detaches from the stores (which the caller still owns and closes). */
@@ -178,6 +192,8 @@ export function createServices(deps: ServicesDeps): AppServices {
         (error: unknown) => log.error('Applying the history limit failed:', error),
       );
     }),
+    // A copy per event: listeners must not see (or change) the manager's own list.
+    deps.hotkeys?.onFailures((failures) => events.fire('hotkeysChanged', [...failures])) ?? (() => undefined),
   ];
 
   function subscribe<E extends EventName>(event: E, listener: Listener<E>): Unsubscribe {
@@ -384,6 +400,10 @@ export function createServices(deps: ServicesDeps): AppServices {
       return success(null);
     }),
 
+    hotkeyStatus: verb('hotkeyStatus', async () => success([...(deps.hotkeys?.failures() ?? [])])),
+    suspendHotkeys: verb('suspendHotkeys', async () => (deps.hotkeys?.suspend(), success(null))),
+    resumeHotkeys: verb('resumeHotkeys', async () => (deps.hotkeys?.resume(), success(null))),
+
     subscribe,
   };
 
@@ -393,6 +413,7 @@ export function createServices(deps: ServicesDeps): AppServices {
     onState: (listener) => subscribe('state', listener),
     onWord: (listener) => subscribe('word', listener),
     onHistoryChanged: (listener) => subscribe('historyChanged', listener),
+    onHotkeysChanged: (listener) => subscribe('hotkeysChanged', listener),
     onNotice: (listener) => controller.onNotice(listener),
     async dispose() {
       for (const unsubscribe of detach) unsubscribe();

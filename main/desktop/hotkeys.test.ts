@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_HOTKEYS } from '../store/settings-schema';
 import type { HotkeyAction, Hotkeys } from '../store/settings-schema';
-import { HotkeyManager, registerHotkeys } from './hotkeys';
+import { HotkeyManager, LateBoundHotkeys, registerHotkeys } from './hotkeys';
+import type { HotkeyFailure } from './hotkeys';
 import type { SuspendableShortcutLike } from './hotkeys';
 
 /**
@@ -183,5 +184,47 @@ describe('HotkeyManager', () => {
     expect(desktop.press('CommandOrControl+Alt+Shift+R')).toBe(true);
     expect(desktop.press(HOTKEYS.readSelection)).toBe(false);
     expect(pressed).toEqual(['readSelection']);
+  });
+});
+
+describe('LateBoundHotkeys', () => {
+  it('before bind: no failures, and suspend/resume do nothing', () => {
+    const late = new LateBoundHotkeys();
+    const heard: (readonly HotkeyFailure[])[] = [];
+    late.onFailures((failures) => heard.push(failures));
+    late.suspend();
+    late.resume();
+    expect(late.failures()).toEqual([]);
+    expect(heard).toEqual([]);
+  });
+
+  it('after bind: reports the manager, announces its failures, and suspends its shortcuts', () => {
+    const desktop = new DesktopShortcuts();
+    desktop.takenByOthers.add(HOTKEYS.stop);
+    const manager = new HotkeyManager(desktop, recordingHandlers().handlers, 'linux');
+    manager.apply(HOTKEYS);
+    const late = new LateBoundHotkeys();
+    const heard: (readonly HotkeyFailure[])[] = [];
+    const unsubscribe = late.onFailures((failures) => heard.push(failures));
+
+    late.bind(manager);
+    expect(late.failures().map((f) => [f.action, f.reason])).toEqual([['stop', 'taken']]);
+    expect(heard.map((failures) => failures.length)).toEqual([1]);
+
+    late.suspend();
+    expect(desktop.press(HOTKEYS.readSelection)).toBe(false);
+    late.resume();
+    expect(desktop.press(HOTKEYS.readSelection)).toBe(true);
+
+    desktop.takenByOthers.clear();
+    manager.apply(HOTKEYS);
+    expect(heard.at(-1)).toEqual([]);
+    expect(late.failures()).toEqual([]);
+
+    unsubscribe();
+    desktop.takenByOthers.add(HOTKEYS.stop);
+    manager.apply({ ...HOTKEYS, stop: 'CommandOrControl+Alt+Shift+Z' });
+    manager.apply(HOTKEYS);
+    expect(heard.length).toBe(2);
   });
 });

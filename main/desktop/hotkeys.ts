@@ -5,6 +5,7 @@
 import { parseAccelerator } from '../store/accelerator';
 import { HOTKEY_ACTIONS } from '../store/settings-schema';
 import type { HotkeyAction, Hotkeys } from '../store/settings-schema';
+import type { HotkeyFailure, HotkeyFailureReason } from '../../preload/api';
 import { ACTION_LABELS, formatAccelerator } from './tray-menu';
 
 /** The slice of Electron's globalShortcut that registration needs. */
@@ -20,15 +21,8 @@ export interface SuspendableShortcutLike extends GlobalShortcutLike {
   isSuspended(): boolean;
 }
 
-export type HotkeyFailureReason = 'invalid' | 'taken';
-
-export interface HotkeyFailure {
-  action: HotkeyAction;
-  accelerator: string;
-  reason: HotkeyFailureReason;
-  /** One sentence for the user. */
-  message: string;
-}
+// Defined by the IPC contract, which carries the failures to the settings page.
+export type { HotkeyFailure, HotkeyFailureReason };
 
 export type HotkeyHandlers = Readonly<Record<HotkeyAction, () => void>>;
 
@@ -167,5 +161,42 @@ export class HotkeyManager {
   private releaseAll(): void {
     for (const accelerator of this.registered.values()) this.shortcut.unregister(accelerator);
     this.registered.clear();
+  }
+}
+
+/**
+ * The HotkeyManager as the services see it (ServicesDeps.hotkeys), bound late: the services are
+ * created before the manager, whose handlers need the services. Until bind(), there are no failures
+ * and suspend()/resume() do nothing; bind() announces the manager's current failures.
+ */
+export class LateBoundHotkeys {
+  private manager: HotkeyManager | undefined;
+  private readonly listeners = new Set<HotkeyFailuresListener>();
+
+  bind(manager: HotkeyManager): void {
+    this.manager = manager;
+    manager.onFailures((failures) => this.announce(failures));
+    this.announce(manager.failures);
+  }
+
+  failures(): readonly HotkeyFailure[] {
+    return this.manager?.failures ?? [];
+  }
+
+  suspend(): void {
+    this.manager?.suspend();
+  }
+
+  resume(): void {
+    this.manager?.resume();
+  }
+
+  onFailures(listener: HotkeyFailuresListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private announce(failures: readonly HotkeyFailure[]): void {
+    for (const listener of [...this.listeners]) listener(failures);
   }
 }

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { WebPreferences } from 'electron';
 import {
@@ -114,5 +117,21 @@ describe('CONTENT_SECURITY_POLICY', () => {
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/https?:|wss?:|\*/);
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-eval/);
     expect(directives().get('script-src')).not.toContain("'unsafe-inline'");
+  });
+});
+
+describe('renderer/index.html', () => {
+  // The meta tag is what protects a page served without main's header (the dev:web browser page).
+  function metaPolicies(): string[] {
+    const page = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'renderer', 'index.html');
+    const html = readFileSync(page, 'utf8');
+    const metas = html.match(/<meta\b[^>]*>/gi) ?? [];
+    return metas
+      .filter((meta) => /http-equiv\s*=\s*"Content-Security-Policy"/i.test(meta))
+      .map((meta) => /\bcontent\s*=\s*"([^"]*)"/i.exec(meta)?.[1] ?? '');
+  }
+
+  it('carries exactly CONTENT_SECURITY_POLICY, once', () => {
+    expect(metaPolicies()).toEqual([CONTENT_SECURITY_POLICY]);
   });
 });

@@ -24,6 +24,8 @@ function defaultAnswer(verb: Verb): Result<unknown> {
       return success('started');
     case 'keyStatus':
       return success({ state: 'absent' });
+    case 'hotkeyStatus':
+      return success([]);
     default:
       return success(null);
   }
