@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { splitSentences } from './sentences';
 import type { FeedTarget, PlaybackProgress } from './text-pacer';
-import { DEFAULT_LEAD_MS, estimateLeadMs, PacedTextFeeder, splitOpening, TextPacer } from './text-pacer';
+import {
+  DEFAULT_LEAD_MS,
+  estimateLeadMs,
+  PacedTextFeeder,
+  splitOpening,
+  TextPacer,
+  withOpening,
+} from './text-pacer';
 
 const NOTHING_YET: PlaybackProgress = { playedMs: 0, receivedAudioMs: 0, voicedChars: 0, voicedAudioMs: 0 };
 
@@ -93,10 +100,29 @@ describe('splitOpening', () => {
   });
 });
 
+describe('withOpening', () => {
+  it('joins short opening sentences into one first piece, up to the opening length', () => {
+    const third = 'It has three parts, each a page long. ';
+    expect(withOpening(['Hello! ', 'Your article is ready to read. ', third])).toEqual([
+      'Hello! Your article is ready to read. ',
+      third,
+    ]);
+  });
+
+  it('cuts a long first sentence and leaves the rest alone', () => {
+    const long = 'The ferry left the harbour at a quarter past seven, later than usual, because of fog. ';
+    expect(withOpening([long, 'Next. '])).toEqual([...splitOpening(long), 'Next. ']);
+    expect(withOpening([])).toEqual([]);
+  });
+});
+
 describe('TextPacer', () => {
-  it('sends the first sentence alone at once, whatever the lead', () => {
-    const pacer = new TextPacer('Hi. This is the second sentence. And a third.', { leadMs: 0 });
-    expect(pacer.next(NOTHING_YET)).toBe('Hi. ');
+  it('sends the opening at once, whatever the lead, and waits with the rest', () => {
+    const pacer = new TextPacer(
+      'Hi. This is the second sentence. And a third one, which no longer fits the opening.',
+      { leadMs: 0 },
+    );
+    expect(pacer.next(NOTHING_YET)).toBe('Hi. This is the second sentence. ');
     expect(pacer.next(NOTHING_YET)).toBeUndefined();
   });
 

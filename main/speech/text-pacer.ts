@@ -66,6 +66,23 @@ export function splitOpening(sentence: string): string[] {
 }
 
 /**
+ * Shapes the first piece sent: short sentences are joined while they fit the opening length (one
+ * generation instead of several tiny ones), a long first sentence is cut at a clause.
+ */
+export function withOpening(sentences: readonly string[]): string[] {
+  const [first, ...rest] = sentences;
+  if (first === undefined) return [];
+  if (first.length > OPENING_MAX_CHARS) return [...splitOpening(first), ...rest];
+  let opening = first;
+  let next = 0;
+  while (next < rest.length && opening.length + (rest[next] as string).length <= OPENING_MAX_CHARS) {
+    opening += rest[next];
+    next++;
+  }
+  return [opening, ...rest.slice(next)];
+}
+
+/**
  * Estimates how far generation is ahead of the listener: audio received but not yet heard, plus the
  * audio that the text sent but not yet voiced will become.
  */
@@ -101,8 +118,7 @@ export class TextPacer {
   #offset = 0;
 
   constructor(text: string, options: PacerOptions = {}) {
-    const [opening, ...rest] = splitSentences(text);
-    this.#sentences = opening === undefined ? [] : [...splitOpening(opening), ...rest];
+    this.#sentences = withOpening(splitSentences(text));
     this.#leadMs = options.leadMs ?? DEFAULT_LEAD_MS;
     this.#defaultMsPerChar = options.defaultMsPerChar ?? DEFAULT_MS_PER_CHAR;
     this.#minBatch = options.minBatchChars ?? MIN_BATCH_CHARS;
