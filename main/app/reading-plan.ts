@@ -7,6 +7,7 @@ import { parseOutputFormat } from '../speech/protocol';
 import type { FormatInfo } from '../speech/protocol';
 import { streamParametersFor } from '../store/settings-schema';
 import type { EngineKind, Settings, StreamParameters } from '../store/settings-schema';
+import { getKeyWithin } from '../store/secrets';
 import type { SecretStore } from '../store/secrets';
 import type { OfflineEndpoint } from './offline-engine';
 import type { ReadingNotice } from './reading-types';
@@ -56,16 +57,8 @@ function formatOf(settings: Settings): FormatInfo {
   return format;
 }
 
-async function readKey(deps: PlanDeps): Promise<string | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), deps.keyTimeoutMs ?? DEFAULT_KEY_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([deps.secrets.getKey().catch(() => undefined), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+function readKey(deps: PlanDeps): Promise<string | undefined> {
+  return getKeyWithin(deps.secrets, deps.keyTimeoutMs ?? DEFAULT_KEY_TIMEOUT_MS);
 }
 
 /** The offline voice with the settings' offline voice (or `voiceId`). Rejects SpeechError. */

@@ -2,7 +2,7 @@
 // the stream-input protocol: the offline voice by starting the local server in this process.
 import { startStreamServer } from '../engine/stream-server';
 import { DEFAULT_BASE_URL } from '../speech/protocol';
-import { createSecretStore } from '../store/secrets';
+import { createSecretStore, getKeyWithin } from '../store/secrets';
 import type { SecretStore } from '../store/secrets';
 import { validateBaseUrl } from './args';
 import type { EngineName, EngineOptions } from './args';
@@ -43,22 +43,9 @@ export async function readStoredApiKey(
   timeoutMs = KEYCHAIN_TIMEOUT_MS,
 ): Promise<string | undefined> {
   if (env.HARK_KEYCHAIN === 'off') return undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), timeoutMs);
-  });
-  try {
-    const key = await Promise.race([
-      store()
-        .getKey()
-        .catch(() => undefined),
-      timeout,
-    ]);
-    if (key) keysRead.add(key);
-    return key;
-  } finally {
-    clearTimeout(timer);
-  }
+  const key = await getKeyWithin(store(), timeoutMs);
+  if (key) keysRead.add(key);
+  return key;
 }
 
 async function configuredKey(

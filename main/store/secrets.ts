@@ -265,3 +265,19 @@ export function createSecretStore(options: SecretStoreOptions = {}): SecretStore
     },
   };
 }
+
+/**
+ * The key, or undefined when there is none or the keychain does not answer within `timeoutMs`: a
+ * locked keychain may wait for an unlock prompt forever, and a reading or a command must not.
+ */
+export async function getKeyWithin(store: SecretStore, timeoutMs: number): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), timeoutMs);
+  });
+  try {
+    return await Promise.race([store.getKey().catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
