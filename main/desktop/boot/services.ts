@@ -1,0 +1,98 @@
+// The stores on disk, the selection capture and the app services built on them.
+import { join } from 'node:path';
+import type { ChannelPlayer } from '../../app/channel-player';
+import type { OfflineEngine } from '../../app/offline-engine';
+import { createServices } from '../../app/services';
+import type { AppServices, CapturedText, HotkeyControl } from '../../app/services';
+import type { Notifier } from '../notifications';
+import { createSelectionCapture } from '../selection/capture';
+import { createSelectionStrategy, electronClipboardPort } from '../selection/platform';
+import { HistoryStore } from '../../store/history';
+import type { ExportFormat, HistoryEntry } from '../../store/history';
+import type { Logger } from '../../store/redact';
+import type { SecretStore } from '../../store/secrets';
+import { SettingsStore } from '../../store/settings';
+import type { ElectronMain } from './electron';
+import type { Paths } from './paths-and-logging';
+
+export interface Stores {
+  settings: SettingsStore;
+  history: HistoryStore;
+  secrets: SecretStore;
+}
+
+export async function setupStores(paths: Paths, secrets: SecretStore, notifier: Notifier): Promise<Stores> {
+  const settings = await SettingsStore.open(paths.userData);
+  for (const notice of settings.notices) notifier.info(notice.message);
+  const history = await HistoryStore.open(paths.history, { retention: settings.get().history });
+  return { settings, history, secrets };
+}
+
+export function setupSelectionCapture(
+  electron: Pick<ElectronMain, 'clipboard' | 'ClipboardItem' | 'systemPreferences'>,
+  settings: SettingsStore,
+  notifier: Notifier,
+  log: Logger,
+): () => Promise<CapturedText> {
+  const { clipboard } = electron;
+  const strategy = createSelectionStrategy({
+    platform: process.platform,
+    clipboard: electronClipboardPort(clipboard, electron.ClipboardItem),
+    // Linux only (createSelectionStrategy reads PRIMARY nowhere else).
+    readPrimary: () => clipboard.selection.readText(),
+    systemPreferences: electron.systemPreferences,
+    onWarning: (message) => {
+      log.warn(message);
+      notifier.info(message);
+    },
+  });
+  const capture = createSelectionCapture({
+    strategy,
+    readClipboardText: () => clipboard.readText(),
+    clipboardFallback: () => settings.get().clipboardFallback,
+  });
+  return async () => {
+    const result = await capture();
+    if (result.detail) log.info(`Selection capture -> ${result.source}: ${result.detail}`);
+    // The capture knows best why nothing could be read; the caller stays quiet about those codes.
+    notifier.capture(result, settings.get().clipboardFallback);
+    return { text: result.text, source: result.source === 'clipboard' ? 'clipboard' : 'selection' };
+  };
+}
+
+export function setupServices(
+  electron: Pick<ElectronMain, 'app' | 'clipboard' | 'dialog'>,
+  stores: Stores,
+  offline: OfflineEngine,
+  player: ChannelPlayer,
+  captureSelection: () => Promise<CapturedText>,
+  hotkeys: HotkeyControl,
+  log: Logger,
+): AppServices {
+  return createServices({
+    settings: stores.settings,
+    secrets: stores.secrets,
+    history: stores.history,
+    offlineServer: () => offline.endpoint(),
+    player,
+    log,
+    captureSelection,
+    readClipboard: () => electron.clipboard.readText(),
+    chooseExportPath: (entry, format) => chooseExportPath(electron, entry, format),
+    hotkeys,
+  });
+}
+
+async function chooseExportPath(
+  electron: Pick<ElectronMain, 'app' | 'dialog'>,
+  entry: HistoryEntry,
+  format: ExportFormat,
+): Promise<string | undefined> {
+  const day = entry.createdAt.slice(0, 10);
+  const result = await electron.dialog.showSaveDialog({
+    title: 'Export audio',
+    defaultPath: join(electron.app.getPath('documents'), `Hark ${day}.${format}`),
+    filters: [{ name: format.toUpperCase(), extensions: [format] }],
+  });
+  return result.canceled ? undefined : result.filePath;
+}
