@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['main/**/*.test.ts', 'tests/**/*.test.ts'],
+    include: ['main/**/*.test.ts', 'renderer/src/**/*.test.ts', 'tests/**/*.test.ts'],
     environment: 'node',
     globalSetup: ['tests/global-setup.ts'],
     reporters: ['default', './tests/summary-reporter.ts'],
