@@ -1,0 +1,36 @@
+// End-to-end tests in Debian's Chromium (no Playwright browser download): the player test page is
+// served by Vite from tests/e2e/pages. A real-time AudioContext runs headless on a fake output.
+import { defineConfig } from '@playwright/test';
+
+const PORT = 4179;
+const CHROMIUM = process.env.HARK_CHROMIUM ?? '/usr/bin/chromium';
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  testMatch: '**/*.spec.ts',
+  outputDir: 'out/playwright',
+  timeout: 60_000,
+  workers: 1,
+  reporter: 'list',
+  webServer: {
+    command: `npx vite tests/e2e/pages --host 127.0.0.1 --port ${PORT} --strictPort --clearScreen false`,
+    url: `http://127.0.0.1:${PORT}/`,
+    timeout: 30_000,
+    reuseExistingServer: false,
+  },
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}/`,
+    launchOptions: {
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--autoplay-policy=no-user-gesture-required',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+});

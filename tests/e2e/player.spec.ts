@@ -1,0 +1,122 @@
+// The renderer's streaming player in real Chromium: a jittered PCM tone is played on a real-time
+// AudioContext and a tap records what reached the output.
+import { expect, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import type { PlayerToMain } from '../../preload/api';
+import type { FeedTiming, Harness, Received, ToneFeed } from './harness-types';
+import { activeRange, frequencyHz, longestQuietRun, rms } from './signal';
+
+type HarnessWindow = { harness?: Harness };
+
+async function openHarness(page: Page): Promise<void> {
+  await page.goto('/');
+  await page.waitForFunction(() => (globalThis as HarnessWindow).harness?.ready === true);
+}
+
+const playTone = (page: Page, feed: ToneFeed): Promise<FeedTiming> =>
+  page.evaluate((f) => (globalThis as HarnessWindow).harness!.playTone(f), feed);
+
+const received = (page: Page): Promise<Received[]> =>
+  page.evaluate(() => (globalThis as HarnessWindow).harness!.received());
+
+const send = (page: Page, message: Parameters<Harness['send']>[0]): Promise<void> =>
+  page.evaluate((m) => (globalThis as HarnessWindow).harness!.send(m), message);
+
+const dump = (page: Page): Promise<{ samples: number[]; sampleRate: number }> =>
+  page.evaluate(() => (globalThis as HarnessWindow).harness!.dump());
+
+function positions(entries: Received[], streamId: number): number[] {
+  return entries.flatMap(({ message }) =>
+    message.type === 'position' && message.streamId === streamId ? [message.playedMs] : [],
+  );
+}
+
+function isEnded(message: PlayerToMain, streamId: number): boolean {
+  return message.type === 'ended' && message.streamId === streamId;
+}
+
+test('plays a jittered PCM stream gaplessly, reports position, then ended', async ({ page }) => {
+  await openHarness(page);
+  const feed = { streamId: 1, sampleRate: 24_000, chunks: 20, chunkMs: 50, jitterMs: 20 };
+  const timing = await playTone(page, feed);
+
+  await expect
+    .poll(async () => (await received(page)).some(({ message }) => isEnded(message, 1)), {
+      timeout: 10_000,
+    })
+    .toBe(true);
+  const first = await page.evaluate(() => (globalThis as HarnessWindow).harness!.firstSound());
+  expect(first).toBeDefined();
+  const startLatencyMs = ((first?.contextTime ?? Infinity) - timing.firstChunkContextTime) * 1000;
+  const wallLatencyMs = (first?.wallMs ?? Infinity) - timing.firstChunkWallMs;
+  console.warn(
+    `start latency: ${startLatencyMs.toFixed(1)} ms on the audio clock, ` +
+      `${wallLatencyMs.toFixed(1)} ms until the page heard of it`,
+  );
+  expect(startLatencyMs).toBeLessThan(100);
+
+  const { samples, sampleRate } = await dump(page);
+  const range = activeRange(samples);
+  expect(range).toBeDefined();
+  const [from, to] = range ?? [0, 0];
+  const active = samples.slice(from, to + 1);
+  expect(active.length / sampleRate).toBeGreaterThan(0.97);
+  expect(active.length / sampleRate).toBeLessThan(1.03);
+  expect(frequencyHz(active, sampleRate)).toBeCloseTo(440, 0);
+  expect(rms(active)).toBeGreaterThan(0.33);
+  expect(longestQuietRun(active)).toBeLessThan(5);
+
+  const entries = await received(page);
+  const played = positions(entries, 1);
+  expect(played.length).toBeGreaterThan(4);
+  expect(played).toEqual([...played].sort((a, b) => a - b));
+  expect(played[played.length - 1]).toBeGreaterThanOrEqual(995);
+  expect(entries.filter(({ message }) => message.type === 'error')).toEqual([]);
+  // Reported at least every 250 ms while playing.
+  const times = entries.filter(({ message }) => message.type === 'position').map((e) => e.wallMs);
+  const longestSilence = Math.max(...times.slice(1).map((t, i) => t - (times[i] ?? t)));
+  expect(longestSilence).toBeLessThan(250);
+});
+
+test('pause freezes the position, resume continues, stop silences it', async ({ page }) => {
+  await openHarness(page);
+  await playTone(page, { streamId: 7, sampleRate: 22_050, chunks: 60, chunkMs: 50, jitterMs: 0 });
+  await page.waitForTimeout(500);
+  await send(page, { type: 'pause' });
+  await page.waitForTimeout(150);
+  const atPause = Math.max(...positions(await received(page), 7));
+  expect(atPause).toBeGreaterThan(200);
+  await page.waitForTimeout(500);
+  expect(Math.max(...positions(await received(page), 7))).toBeLessThanOrEqual(atPause + 20);
+
+  await send(page, { type: 'resume' });
+  await page.waitForTimeout(500);
+  const afterResume = Math.max(...positions(await received(page), 7));
+  expect(afterResume).toBeGreaterThan(atPause + 250);
+
+  await send(page, { type: 'stop' });
+  await page.waitForTimeout(400);
+  const atStop = Math.max(...positions(await received(page), 7));
+  await page.waitForTimeout(400);
+  const entries = await received(page);
+  expect(Math.max(...positions(entries, 7))).toBe(atStop);
+  expect(atStop).toBeLessThan(2500);
+  const { samples, sampleRate } = await dump(page);
+  const tail = samples.slice(-Math.round(0.3 * sampleRate));
+  expect(tail.every((sample) => Math.abs(sample) < 1e-3)).toBe(true);
+});
+
+test('refuses an MP3 stream with unsupported_format', async ({ page }) => {
+  await openHarness(page);
+  await send(page, {
+    type: 'open',
+    streamId: 3,
+    format: 'mp3_44100_128',
+    codec: 'mp3',
+    sampleRate: 44_100,
+  });
+  const entries = await received(page);
+  expect(entries.map(({ message }) => message)).toContainEqual(
+    expect.objectContaining({ type: 'error', streamId: 3, code: 'unsupported_format' }),
+  );
+});
