@@ -28,6 +28,8 @@ export interface Harness {
   /** Everything the tap recorded since the first non-zero sample. */
   dump(): Promise<{ samples: number[]; sampleRate: number }>;
   send(message: MainToPlayer): void;
+  /** Sends one chunk of raw bytes (JSON-friendly numbers) to the open stream. */
+  sendBytes(streamId: number, bytes: number[]): void;
   received(): Received[];
   /** When the tap first saw sound (audio clock, and page clock when the page heard of it). */
   firstSound(): { contextTime: number; wallMs: number } | undefined;

@@ -2,6 +2,8 @@
 // AudioContext and a tap records what reached the output.
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
+import { createEncoder } from '../../main/engine/encoders';
+import { parseOutputFormat } from '../../main/speech/protocol';
 import type { PlayerToMain } from '../../preload/api';
 import type { FeedTiming, Harness, Received, ToneFeed } from './harness-types';
 import { activeRange, frequencyHz, longestQuietRun, rms } from './signal';
@@ -106,14 +108,56 @@ test('pause freezes the position, resume continues, stop silences it', async ({ 
   expect(tail.every((sample) => Math.abs(sample) < 1e-3)).toBe(true);
 });
 
-test('refuses an MP3 stream with unsupported_format', async ({ page }) => {
+test('plays an MP3 stream split at arbitrary byte boundaries through Media Source', async ({ page }) => {
+  await openHarness(page);
+  const format = parseOutputFormat('mp3_44100_128');
+  if (!format) throw new Error('mp3_44100_128 is a documented format');
+  const encoder = await createEncoder(format, 44_100);
+  const tone = Int16Array.from({ length: 44_100 }, (_, i) =>
+    Math.round(0.5 * 32767 * Math.sin((2 * Math.PI * 440 * i) / 44_100)),
+  );
+  const mp3 = Buffer.concat([encoder.encode(tone), encoder.end()]);
+  await send(page, { type: 'open', streamId: 5, format: format.format, codec: 'mp3', sampleRate: 44_100 });
+  const pieces = 20;
+  for (let p = 0; p < pieces; p++) {
+    const piece = mp3.subarray(
+      Math.floor((p * mp3.length) / pieces),
+      Math.floor(((p + 1) * mp3.length) / pieces),
+    );
+    await page.evaluate(([bytes]) => (globalThis as HarnessWindow).harness!.sendBytes(5, bytes), [
+      Array.from(piece),
+    ] as const);
+    await page.waitForTimeout(50);
+  }
+  await send(page, { type: 'end', streamId: 5 });
+  await expect
+    .poll(async () => (await received(page)).some(({ message }) => isEnded(message, 5)), {
+      timeout: 10_000,
+    })
+    .toBe(true);
+
+  const entries = await received(page);
+  expect(entries.filter(({ message }) => message.type === 'error')).toEqual([]);
+  const played = positions(entries, 5);
+  expect(played).toEqual([...played].sort((a, b) => a - b));
+  expect(played[played.length - 1]).toBeGreaterThan(950);
+  const { samples, sampleRate } = await dump(page);
+  const [from, to] = activeRange(samples) ?? [0, 0];
+  const active = samples.slice(from, to + 1);
+  expect(active.length / sampleRate).toBeGreaterThan(0.95);
+  expect(active.length / sampleRate).toBeLessThan(1.1);
+  expect(frequencyHz(active, sampleRate)).toBeCloseTo(440, 0);
+  expect(longestQuietRun(active)).toBeLessThan(5);
+});
+
+test('refuses an Opus stream with unsupported_format', async ({ page }) => {
   await openHarness(page);
   await send(page, {
     type: 'open',
     streamId: 3,
-    format: 'mp3_44100_128',
-    codec: 'mp3',
-    sampleRate: 44_100,
+    format: 'opus_48000_64',
+    codec: 'opus',
+    sampleRate: 48_000,
   });
   const entries = await received(page);
   expect(entries.map(({ message }) => message)).toContainEqual(

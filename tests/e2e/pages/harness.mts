@@ -85,6 +85,14 @@ const harness: Harness = {
   playTone,
   dump,
   send: (message) => player.handle(message),
+  sendBytes: (streamId, bytes) =>
+    player.handle({
+      type: 'chunk',
+      streamId,
+      audio: Uint8Array.from(bytes).buffer,
+      startMs: 0,
+      durationMs: 0,
+    }),
   received: () => received.map((entry) => ({ ...entry })),
   firstSound: () => firstSound,
   contextTime: () => context.currentTime,

@@ -3,13 +3,15 @@
 // window, the dev browser page and the Playwright test page all run the same code.
 //
 // Raw codecs (pcm s16le at any rate, μ-law, A-law) are decoded here and each chunk is scheduled
-// gaplessly on the audio clock (schedule.ts). MP3 and Opus are not decoded per chunk: the desktop
-// app asks the server for PCM, so those streams get an `unsupported_format` error.
+// gaplessly on the audio clock (schedule.ts). MP3 goes through Media Source Extensions on an <audio>
+// element routed into the same graph (sinks.ts). Opus gets an `unsupported_format` error.
+import type { AudioCodec } from '../../../../main/speech/protocol';
 import type { MainToPlayer, PlayerToMain } from '../../../../preload/api';
 import { createSampleDecoder } from './codecs';
-import type { SampleDecoder } from './codecs';
-import { DEFAULT_LEAD, PlaybackSchedule } from './schedule';
+import { DEFAULT_LEAD } from './schedule';
 import type { LeadPolicy } from './schedule';
+import { MediaSourceSink, ScheduledSink } from './sinks';
+import type { SinkTarget, StreamSink } from './sinks';
 
 export interface StreamPlayerOptions {
   post(message: PlayerToMain): void;
@@ -24,15 +26,13 @@ export interface StreamPlayerOptions {
 
 interface Stream {
   readonly streamId: number;
-  readonly sampleRate: number;
-  readonly decoder: SampleDecoder;
-  readonly schedule: PlaybackSchedule;
-  readonly sources: Set<AudioBufferSourceNode>;
-  ending: boolean;
+  readonly sink: StreamSink;
   lastReportedMs: number;
 }
 
 type PlayerState = { kind: 'idle' } | { kind: 'streaming'; stream: Stream };
+
+const MP3_MIME = 'audio/mpeg';
 
 interface Graph {
   context: AudioContext;
@@ -55,7 +55,7 @@ export class StreamPlayer {
 
   /** Current jitter-buffer lead in seconds (it grows after an underrun). */
   get leadS(): number {
-    return this.#state.kind === 'streaming' ? this.#state.stream.schedule.leadS : this.#leadS;
+    return this.#leadS;
   }
 
   handle(message: MainToPlayer): void {
@@ -85,75 +85,69 @@ export class StreamPlayer {
     if (graph && !this.options.context) void graph.context.close().catch(() => undefined);
   }
 
-  #open(streamId: number, codec: Parameters<typeof createSampleDecoder>[0], sampleRate: number) {
+  #open(streamId: number, codec: AudioCodec, sampleRate: number): void {
     this.#drop();
-    const decoder = createSampleDecoder(codec);
-    if (!decoder || !(sampleRate >= 3000 && sampleRate <= 768_000)) {
+    const graph = this.#ensureGraph(streamId);
+    if (!graph) return;
+    const sink = this.#createSink(streamId, codec, sampleRate, graph);
+    if (!sink) {
       const message = `${codec} at ${sampleRate} Hz cannot be streamed by this player`;
       this.options.post({ type: 'error', streamId, code: 'unsupported_format', message });
       return;
     }
-    const graph = this.#ensureGraph(streamId);
-    if (!graph) return;
     // A new reading plays even if the previous one was left paused.
     this.#setPaused(false);
-    const schedule = new PlaybackSchedule(this.#lead, this.#leadS);
-    const stream: Stream = {
-      streamId,
-      sampleRate,
-      decoder,
-      schedule,
-      sources: new Set(),
-      ending: false,
-      lastReportedMs: -1,
-    };
-    this.#state = { kind: 'streaming', stream };
+    this.#state = { kind: 'streaming', stream: { streamId, sink, lastReportedMs: -1 } };
     this.#startTimer();
+  }
+
+  #createSink(streamId: number, codec: AudioCodec, sampleRate: number, graph: Graph): StreamSink | undefined {
+    const target: SinkTarget = {
+      context: graph.context,
+      output: graph.gain,
+      onProgress: () => this.#tick(),
+      onError: (message) => this.#fail(streamId, message),
+    };
+    if (codec === 'mp3') {
+      const supported = typeof MediaSource !== 'undefined' && MediaSource.isTypeSupported(MP3_MIME);
+      return supported ? new MediaSourceSink(target, MP3_MIME) : undefined;
+    }
+    const decoder = createSampleDecoder(codec);
+    if (!decoder || !(sampleRate >= 3000 && sampleRate <= 768_000)) return undefined;
+    return new ScheduledSink(target, decoder, sampleRate, this.#lead, this.#leadS);
   }
 
   #chunk(streamId: number, audio: ArrayBuffer): void {
     const stream = this.#current(streamId);
-    const graph = this.#graph;
-    if (!stream || !graph || stream.ending) return;
-    const samples = stream.decoder.decode(new Uint8Array(audio));
-    if (samples.length === 0) return;
-    const { context, gain } = graph;
-    const buffer = context.createBuffer(1, samples.length, stream.sampleRate);
-    buffer.getChannelData(0).set(samples);
-    const source = context.createBufferSource();
-    source.buffer = buffer;
-    source.connect(gain);
-    const { startAt } = stream.schedule.place(context.currentTime, buffer.duration);
-    this.#leadS = stream.schedule.leadS;
-    stream.sources.add(source);
-    source.onended = () => {
-      stream.sources.delete(source);
-      source.disconnect();
-      this.#tick();
-    };
-    source.start(startAt);
+    if (!stream) return;
+    stream.sink.write(new Uint8Array(audio));
+    if (stream.sink instanceof ScheduledSink) this.#leadS = stream.sink.leadS;
+  }
+
+  #fail(streamId: number, message: string): void {
+    if (!this.#current(streamId)) return;
+    this.#drop();
+    this.options.post({ type: 'error', streamId, code: 'decode_failed', message });
   }
 
   #end(streamId: number): void {
     const stream = this.#current(streamId);
     if (!stream) return;
-    stream.ending = true;
+    stream.sink.end();
     this.#tick();
   }
 
-  /** Reports progress, and `ended` once the last scheduled sample has played. */
+  /** Reports progress, and `ended` once the last sample has played. */
   #tick(): void {
-    const graph = this.#graph;
-    if (this.#state.kind !== 'streaming' || !graph) return;
+    if (this.#state.kind !== 'streaming') return;
     const { stream } = this.#state;
-    const now = graph.context.currentTime;
-    const playedMs = Math.round(stream.schedule.playedS(now) * 1000);
+    const playedMs = stream.sink.playedMs();
     if (playedMs !== stream.lastReportedMs) {
       stream.lastReportedMs = playedMs;
       this.options.post({ type: 'position', streamId: stream.streamId, playedMs });
     }
-    const nothingPlaced = stream.schedule.endsAt === undefined;
-    if (stream.ending && (nothingPlaced || stream.schedule.drained(now))) {
+    if (stream.sink.finished()) {
+      stream.sink.stop();
       this.#state = { kind: 'idle' };
       this.#stopTimer();
       this.options.post({ type: 'ended', streamId: stream.streamId });
@@ -161,13 +155,7 @@ export class StreamPlayer {
   }
 
   #drop(): void {
-    if (this.#state.kind === 'streaming') {
-      for (const source of this.#state.stream.sources) {
-        source.onended = null;
-        source.stop();
-        source.disconnect();
-      }
-    }
+    if (this.#state.kind === 'streaming') this.#state.stream.sink.stop();
     this.#state = { kind: 'idle' };
     this.#stopTimer();
   }
@@ -176,6 +164,11 @@ export class StreamPlayer {
     const context = this.#graph?.context;
     if (paused === this.#paused || !context) return;
     this.#paused = paused;
+    if (this.#state.kind === 'streaming') {
+      const { sink } = this.#state.stream;
+      if (paused) sink.pause();
+      else sink.resume();
+    }
     // Suspending the context freezes its clock, so the position stops with the sound.
     const change = paused ? context.suspend() : context.resume();
     void change.catch((error: unknown) => console.warn('The audio context did not switch:', error));
