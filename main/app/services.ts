@@ -32,24 +32,14 @@ import { getSubscription } from '../elevenlabs/subscription';
 import { listVoices } from '../elevenlabs/voices';
 import type { VoiceInfo } from '../elevenlabs/voices';
 import { parseOutputFormat } from '../speech/protocol';
-import type { HistoryEntry, HistoryStore } from '../store/history';
+import type { HistoryEntry } from '../store/history';
 import type { Logger } from '../store/redact';
 import { SecretStoreError } from '../store/secrets';
-import type { SecretStore } from '../store/secrets';
-import type { SettingsStore } from '../store/settings';
 import type { EngineKind } from '../store/settings-schema';
-import type { OfflineEndpoint } from './offline-engine';
 import { ReadingController } from './reading-controller';
-import type { ReadOptions, SessionTuning } from './reading-controller';
+import type { ReadingControllerDeps, ReadOptions } from './reading-controller';
 import { NO_KEY_MESSAGE } from './reading-plan';
-import type {
-  AppState,
-  PlayerPort,
-  ReadResult,
-  ReadingNotice,
-  ReadingSource,
-  WordEvent,
-} from './reading-types';
+import type { AppState, ReadResult, ReadingNotice, ReadingSource, WordEvent } from './reading-types';
 import { guarded } from './result';
 import { VoiceNames } from './voice-names';
 
@@ -69,23 +59,18 @@ export interface HotkeyControl {
   onFailures(listener: (failures: readonly HotkeyFailure[]) => void): () => void;
 }
 
-export interface ServicesDeps {
-  settings: SettingsStore;
-  secrets: SecretStore;
-  history: HistoryStore;
-  offlineServer: () => Promise<OfflineEndpoint>;
-  player: PlayerPort;
-  log: Logger;
+/** What the reading controller needs, plus the desktop's capture, clipboard and dialogs. */
+export interface ServicesDeps extends Pick<
+  ReadingControllerDeps,
+  'settings' | 'secrets' | 'history' | 'offlineServer' | 'player' | 'log' | 'now' | 'tuning'
+> {
   /** The desktop's selection capture, with its clipboard fallback when the settings say so. */
   captureSelection(): Promise<CapturedText>;
   readClipboard(): Promise<string>;
   /** Asks the user where to save an export (a save dialog in main); undefined when they cancel. */
   chooseExportPath(entry: HistoryEntry, format: ExportFormat): Promise<string | undefined>;
-  now?: () => number;
   /** For GET /v1/voices, /v1/models and /v1/user/subscription. */
   httpTimeoutMs?: number;
-  /** Stream knobs for tests. */
-  tuning?: SessionTuning;
   /** Absent without a desktop (dev:web, tests): no failures, and suspend/resume do nothing. */
   hotkeys?: HotkeyControl;
 }

@@ -128,7 +128,3 @@ export function errorFromNetwork(cause: unknown): SpeechError {
         : '';
   return new SpeechError('network', `${MESSAGES.network}${hint}`);
 }
-
-export function toSpeechError(cause: unknown): SpeechError {
-  return cause instanceof SpeechError ? cause : errorFromNetwork(cause);
-}
