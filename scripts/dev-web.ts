@@ -8,25 +8,17 @@
 // DIR holds settings.json and the history (default: a `hark-dev-web` folder in the temp directory,
 // or $HARK_DATA_DIR), so a dev session never touches the installed app's data. There is no selection
 // capture outside Electron: "read selection" reads the clipboard. Exports go to DIR/exports.
-import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BRIDGE_PATH } from '../preload/api';
-import type { ExportFormat } from '../preload/api';
 import { startBridgeServer } from '../main/app/bridge-server';
 import type { RunningBridge } from '../main/app/bridge-server';
-import { ChannelPlayer } from '../main/app/channel-player';
-import { createOfflineEngine } from '../main/app/offline-engine';
-import { createServices } from '../main/app/services';
-import type { AppServices } from '../main/app/services';
+import { startHeadlessApp } from '../main/app/headless';
 import { readClipboard } from '../main/cli/clipboard';
-import { HistoryStore } from '../main/store/history';
-import type { HistoryEntry } from '../main/store/history';
 import { createRedactingLogger } from '../main/store/redact';
 import type { Logger } from '../main/store/redact';
 import { createSecretStore } from '../main/store/secrets';
-import { SettingsStore } from '../main/store/settings';
 
 const ROOT = resolve(__dirname, '..');
 const DEFAULT_VITE_PORT = 5173;
@@ -80,13 +72,6 @@ async function startVite(port: number, bridge: RunningBridge): Promise<ViteHandl
   return { origin: `http://127.0.0.1:${address.port}`, close: () => server.close() };
 }
 
-function exportPathIn(dir: string): (entry: HistoryEntry, format: ExportFormat) => Promise<string> {
-  return async (entry, format) => {
-    await mkdir(dir, { recursive: true });
-    return join(dir, `${entry.id}.${format}`);
-  };
-}
-
 function consoleLogger(secrets: () => readonly string[]): Logger {
   return createRedactingLogger((level, line) => {
     if (level === 'error' || level === 'warn') console.error(`[${level}] ${line}`);
@@ -98,25 +83,9 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2), process.env);
   const secrets = createSecretStore();
   const log = consoleLogger(() => secrets.knownSecrets());
-  const settings = await SettingsStore.open(options.dataDir);
-  for (const notice of settings.notices) log.warn(notice.message);
-  const history = await HistoryStore.open(join(options.dataDir, 'history'), {
-    retention: settings.get().history,
-  });
-  const engine = createOfflineEngine();
-  const player = new ChannelPlayer(log);
   const clipboard = (): Promise<string> => readClipboard(process.env, AbortSignal.timeout(10_000));
-  const services: AppServices = createServices({
-    settings,
-    secrets,
-    history,
-    offlineServer: () => engine.endpoint(),
-    player,
-    log,
-    captureSelection: async () => ({ text: await clipboard(), source: 'clipboard' }),
-    readClipboard: clipboard,
-    chooseExportPath: exportPathIn(join(options.dataDir, 'exports')),
-  });
+  const app = await startHeadlessApp({ dataDir: options.dataDir, log, secrets, readClipboard: clipboard });
+  const { services, player } = app;
   const bridge = await startBridgeServer({
     services,
     log,
@@ -134,10 +103,7 @@ async function main(): Promise<void> {
     stopping = true;
     await vite.close();
     await bridge.close();
-    player.close();
-    await services.dispose();
-    await history.close();
-    await engine.close();
+    await app.close();
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

@@ -1,0 +1,82 @@
+// Hark's services without a desktop: the stores, the keychain, the offline voice, a player channel
+// and the reading controller, wired the way Electron's boot wires them. `npm run dev:web`, the
+// renderer's component tests and the end-to-end tests all start the app through this, so they
+// exercise the same parts the tray app runs. Plain Node.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ExportFormat } from '../../preload/api';
+import { HistoryStore } from '../store/history';
+import type { HistoryEntry } from '../store/history';
+import type { Logger } from '../store/redact';
+import { createSecretStore } from '../store/secrets';
+import type { SecretStore } from '../store/secrets';
+import { SettingsStore } from '../store/settings';
+import { ChannelPlayer } from './channel-player';
+import { createOfflineEngine } from './offline-engine';
+import type { OfflineEngine } from './offline-engine';
+import { createServices } from './services';
+import type { AppServices, CapturedText } from './services';
+
+export interface HeadlessOptions {
+  /** Holds settings.json, history/ and exports/. */
+  dataDir: string;
+  log: Logger;
+  /** Defaults to the OS keychain (keytar). */
+  secrets?: SecretStore;
+  /** Without a desktop there is no selection: the default reads what readClipboard gives. */
+  readClipboard?: () => Promise<string>;
+}
+
+export interface HeadlessApp {
+  services: AppServices;
+  /** Plays through whichever page attaches (bridge player page, test harness). */
+  player: ChannelPlayer;
+  secrets: SecretStore;
+  settings: SettingsStore;
+  history: HistoryStore;
+  engine: OfflineEngine;
+  close(): Promise<void>;
+}
+
+/** Exports land in DATA/exports/<id>.<format>: there is no save dialog without a desktop. */
+function exportPathIn(dir: string): (entry: HistoryEntry, format: ExportFormat) => Promise<string> {
+  return async (entry, format) => {
+    await mkdir(dir, { recursive: true });
+    return join(dir, `${entry.id}.${format}`);
+  };
+}
+
+export async function startHeadlessApp(options: HeadlessOptions): Promise<HeadlessApp> {
+  const { dataDir, log } = options;
+  const secrets = options.secrets ?? createSecretStore();
+  const settings = await SettingsStore.open(dataDir);
+  for (const notice of settings.notices) log.warn(notice.message);
+  const history = await HistoryStore.open(join(dataDir, 'history'), { retention: settings.get().history });
+  const engine = createOfflineEngine();
+  const player = new ChannelPlayer(log);
+  const readClipboard = options.readClipboard ?? (() => Promise.resolve(''));
+  const services = createServices({
+    settings,
+    secrets,
+    history,
+    offlineServer: () => engine.endpoint(),
+    player,
+    log,
+    captureSelection: async (): Promise<CapturedText> => ({
+      text: await readClipboard(),
+      source: 'clipboard',
+    }),
+    readClipboard,
+    chooseExportPath: exportPathIn(join(dataDir, 'exports')),
+  });
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      player.close();
+      await services.dispose();
+      await history.close();
+      await engine.close();
+    })());
+  return { services, player, secrets, settings, history, engine, close };
+}

@@ -1,0 +1,33 @@
+// What Hark is doing, in words, for the status line every window shows.
+import type { AppState, ReadingSource } from '../../../preload/api';
+
+const SOURCE_WORDS: Record<ReadingSource, string> = {
+  selection: 'the selection',
+  clipboard: 'the clipboard',
+  typed: 'your text',
+  history: 'a history entry',
+};
+
+function queued(count: number): string {
+  return count > 0 ? `, ${count} more queued` : '';
+}
+
+export function describeAppState(state: AppState): string {
+  switch (state.kind) {
+    case 'idle':
+      return 'Ready';
+    case 'connecting':
+      return `Starting to read ${SOURCE_WORDS[state.source]}…`;
+    case 'speaking':
+      return `Reading ${SOURCE_WORDS[state.source]}${queued(state.queued)}`;
+    case 'paused':
+      return `Paused${queued(state.queued)}`;
+    case 'error':
+      return state.message;
+  }
+}
+
+/** A reading is under way (pause and stop make sense). */
+export function isReading(state: AppState): boolean {
+  return state.kind === 'connecting' || state.kind === 'speaking' || state.kind === 'paused';
+}
