@@ -161,6 +161,16 @@ export interface WordProgress {
   sentence: { text: string; offset: number };
 }
 
+/**
+ * How far the current reading has been heard, each time the player reports (at least every 250 ms
+ * while playing). `playedMs` is on the same timeline as WordProgress.startMs, so a page can put the
+ * highlight on the word being heard and move it on by its own clock between reports.
+ */
+export interface PlaybackProgress {
+  readingId: number;
+  playedMs: number;
+}
+
 /** The key's state, never the key (see main/store/secrets.ts SecretStatus). */
 export type KeyStatus =
   | { state: 'stored' }
@@ -284,6 +294,7 @@ export type ValueOf<V extends Verb> = VerbMap[V]['value'];
 export interface EventMap {
   state: AppState;
   word: WordProgress;
+  playback: PlaybackProgress;
   historyChanged: HistoryChange;
   /** The new failure list, after every (re-)registration of the hotkeys. */
   hotkeysChanged: HotkeyFailure[];
@@ -324,6 +335,7 @@ export const VERBS = [
 export const EVENTS = [
   'state',
   'word',
+  'playback',
   'historyChanged',
   'hotkeysChanged',
 ] as const satisfies readonly EventName[];
@@ -351,6 +363,7 @@ export type Unsubscribe = () => void;
 export interface HarkEvents {
   onState(listener: (state: AppState) => void): Unsubscribe;
   onWord(listener: (word: WordProgress) => void): Unsubscribe;
+  onPlayback(listener: (progress: PlaybackProgress) => void): Unsubscribe;
   onHistoryChanged(listener: (change: HistoryChange) => void): Unsubscribe;
   onHotkeysChanged(listener: (failures: HotkeyFailure[]) => void): Unsubscribe;
 }
@@ -362,6 +375,7 @@ export type HarkApi = HarkVerbs & HarkEvents & { player: PlayerApi };
 export const EVENT_SUBSCRIBERS = {
   state: 'onState',
   word: 'onWord',
+  playback: 'onPlayback',
   historyChanged: 'onHistoryChanged',
   hotkeysChanged: 'onHotkeysChanged',
 } as const satisfies Record<EventName, keyof HarkEvents>;
