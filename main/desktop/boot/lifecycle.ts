@@ -1,5 +1,5 @@
 // How Hark starts, is started again, launches at login and shuts down.
-import { homedir } from 'node:os';
+import type { ChannelPlayer } from '../../app/channel-player';
 import type { AppServices } from '../../app/services';
 import type { OfflineEngine } from '../../app/offline-engine';
 import { createAutostart, launchCommand } from '../autostart';
@@ -10,6 +10,7 @@ import type { TrayHandle } from '../tray';
 import type { Logger } from '../../store/redact';
 import type { SettingsStore } from '../../store/settings';
 import type { ElectronMain } from './electron';
+import type { Host } from './paths-and-logging';
 import type { Stores } from './services';
 import type { Actions } from './tray-and-hotkeys';
 import type { Windows } from './windows-and-player';
@@ -31,17 +32,18 @@ export function setupAutostart(
   electron: Pick<ElectronMain, 'app'>,
   settings: SettingsStore,
   log: Logger,
+  host: Pick<Host, 'env' | 'homeDir'>,
 ): void {
   const { app } = electron;
   const autostart = createAutostart({
     platform: process.platform,
-    env: process.env,
-    homeDir: homedir(),
+    env: host.env,
+    homeDir: host.homeDir,
     command: launchCommand({
       isPackaged: app.isPackaged,
       execPath: process.execPath,
       appPath: app.getAppPath(),
-      env: process.env,
+      env: host.env,
     }),
     loginItems: app,
   });
@@ -73,8 +75,10 @@ export function setupShutdown(electron: Pick<ElectronMain, 'app'>, cleanUp: () =
     event.preventDefault();
     if (state === 'cleaning') return;
     state = 'cleaning';
-    const limit = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_LIMIT_MS).unref());
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_LIMIT_MS)));
     void Promise.race([cleanUp(), limit]).finally(() => {
+      clearTimeout(timer);
       state = 'done';
       app.exit(0);
     });
@@ -86,6 +90,7 @@ export interface RunningParts {
   hotkeys: HotkeyManager;
   tray: TrayHandle;
   windows: Windows;
+  player: ChannelPlayer;
   offline: OfflineEngine;
   stores: Stores;
   log: Logger;
@@ -96,6 +101,8 @@ export async function shutdown(parts: RunningParts): Promise<void> {
   parts.tray.destroy();
   const steps: [string, () => Promise<unknown>][] = [
     ['services', () => parts.services.dispose()],
+    // Once nothing reads any more: lets go of the player page's port.
+    ['audio player', async () => parts.player.close()],
     ['offline voice', () => parts.offline.close()],
     ['history', () => parts.stores.history.close()],
   ];

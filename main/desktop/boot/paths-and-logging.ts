@@ -6,7 +6,7 @@ import { rendererBaseUrl } from '../ipc';
 import { createNotifier } from '../notifications';
 import type { Notifier } from '../notifications';
 import { createRedactingLogger, redactSecrets } from '../../store/redact';
-import type { Logger } from '../../store/redact';
+import type { Logger, LogSink } from '../../store/redact';
 import type { SecretStore } from '../../store/secrets';
 import type { ElectronMain } from './electron';
 
@@ -18,11 +18,19 @@ export interface Paths {
   resources: string;
 }
 
-/** `mainDir` is the folder of the bundled main process (out/main); preload and renderer sit beside it. */
-export function setupPaths(electron: Pick<ElectronMain, 'app'>, mainDir: string): Paths {
+/** What the boot reads from the machine besides Electron's app (a test points it elsewhere). */
+export interface Host {
+  /** The folder of the bundled main process (out/main); preload and renderer sit beside it. */
+  mainDir: string;
+  env: NodeJS.ProcessEnv;
+  homeDir: string;
+}
+
+export function setupPaths(electron: Pick<ElectronMain, 'app'>, host: Pick<Host, 'mainDir' | 'env'>): Paths {
   const { app } = electron;
+  const { mainDir } = host;
   const userData = app.getPath('userData');
-  const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
+  const devServerUrl = app.isPackaged ? undefined : host.env.ELECTRON_RENDERER_URL;
   return {
     userData,
     history: join(userData, 'history'),
@@ -32,14 +40,16 @@ export function setupPaths(electron: Pick<ElectronMain, 'app'>, mainDir: string)
   };
 }
 
-export function setupLogging(secrets: SecretStore): Logger {
+/** Warnings and errors go to stderr (everything with HARK_LOG=debug), secrets redacted first. */
+export function setupLogging(secrets: SecretStore, write: LogSink = consoleSink()): Logger {
+  return createRedactingLogger(write, () => secrets.knownSecrets());
+}
+
+function consoleSink(): LogSink {
   const verbose = process.env.HARK_LOG === 'debug';
-  return createRedactingLogger(
-    (level, line) => {
-      if (verbose || level === 'warn' || level === 'error') console.error(`[${level}] ${line}`);
-    },
-    () => secrets.knownSecrets(),
-  );
+  return (level, line) => {
+    if (verbose || level === 'warn' || level === 'error') console.error(`[${level}] ${line}`);
+  };
 }
 
 export function setupNotifications(
