@@ -136,6 +136,39 @@ describe('ChannelPlayer', () => {
     expect(reloaded.posted).toEqual([{ type: 'volume', value: 1 }]);
   });
 
+  it('announces the current stream’s position as it moves, never an older or stopped one', () => {
+    const { player: p, page } = player();
+    const heard: number[] = [];
+    const unsubscribe = p.onProgress((playedMs) => heard.push(playedMs));
+    p.open(PCM);
+    page.say({ type: 'position', streamId: 1, playedMs: 40 });
+    page.say({ type: 'position', streamId: 1, playedMs: 40 }); // repeated: nothing new
+    page.say({ type: 'position', streamId: 1, playedMs: 30 }); // late: never goes back
+    page.say({ type: 'position', streamId: 1, playedMs: 90 });
+    p.open(PCM);
+    page.say({ type: 'position', streamId: 1, playedMs: 500 }); // the replaced stream
+    page.say({ type: 'position', streamId: 2, playedMs: 20 });
+    p.stop();
+    page.say({ type: 'position', streamId: 2, playedMs: 60 }); // after stop
+    unsubscribe();
+    p.open(PCM);
+    page.say({ type: 'position', streamId: 3, playedMs: 10 });
+    expect(heard).toEqual([40, 90, 20]);
+  });
+
+  it('a throwing progress listener is logged and the others still hear', () => {
+    const { player: p, page, warnings } = player();
+    const heard: number[] = [];
+    p.onProgress(() => {
+      throw new Error('broken caption');
+    });
+    p.onProgress((playedMs) => heard.push(playedMs));
+    p.open(PCM);
+    page.say({ type: 'position', streamId: 1, playedMs: 25 });
+    expect(heard).toEqual([25]);
+    expect(warnings).toEqual(['A playback progress listener failed:']);
+  });
+
   it('fails the reading when the page reports an error or goes away mid-stream', async () => {
     const { player: p, page, warnings } = player();
     const sink = p.open(PCM);

@@ -4,9 +4,10 @@
 // of preload/api.ts.
 //
 // One reading is one stream (open, chunks, end). The page reports how far it has played; that is the
-// sink's playedMs(), which paces the text sent to the server. end() resolves when the page says the
-// last sample was heard, or when the stream is stopped or replaced; it rejects when the page fails
-// or goes away mid-stream, so a reading never waits forever on a player that is gone.
+// sink's playedMs(), which paces the text sent to the server, and what onProgress announces (for
+// captions on the audio clock). end() resolves when the page says the last sample was heard, or
+// when the stream is stopped or replaced; it rejects when the page fails or goes away mid-stream,
+// so a reading never waits forever on a player that is gone.
 import type { MainToPlayer, PlayerChannel, PlayerToMain, Unsubscribe } from '../../preload/api';
 import type { AudioSink } from '../speech/narration';
 import { SpeechError } from '../speech/errors';
@@ -71,8 +72,11 @@ class ChannelStream implements AudioSink {
     return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
   }
 
-  heard(playedMs: number): void {
-    if (this.#state.kind === 'playing') this.#playedMs = Math.max(this.#playedMs, playedMs);
+  /** True when the position moved on (a late or repeated report does not). */
+  heard(playedMs: number): boolean {
+    if (this.#state.kind !== 'playing' || playedMs <= this.#playedMs) return false;
+    this.#playedMs = playedMs;
+    return true;
   }
 
   finish(): void {
@@ -94,6 +98,7 @@ export class ChannelPlayer implements PlayerPort {
   #stream: ChannelStream | undefined;
   #nextStreamId = 1;
   #volume: number | undefined;
+  readonly #progressListeners = new Set<(playedMs: number) => void>();
 
   constructor(private readonly log: PlayerLogger) {}
 
@@ -146,6 +151,11 @@ export class ChannelPlayer implements PlayerPort {
     this.#post({ type: 'volume', value: this.#volume });
   }
 
+  onProgress(listener: (playedMs: number) => void): Unsubscribe {
+    this.#progressListeners.add(listener);
+    return () => void this.#progressListeners.delete(listener);
+  }
+
   /** Lets the page go (app shutdown); a stream under way fails. */
   close(): void {
     this.#release('The audio player was shut down.');
@@ -161,7 +171,8 @@ export class ChannelPlayer implements PlayerPort {
     if (!stream || message.streamId !== stream.streamId) return; // about an older stream
     switch (message.type) {
       case 'position':
-        return stream.heard(message.playedMs);
+        if (stream.heard(message.playedMs)) this.#progressed(stream.playedMs());
+        return;
       case 'ended':
         return stream.finish();
       case 'error':
@@ -169,6 +180,16 @@ export class ChannelPlayer implements PlayerPort {
         return stream.fail(
           new SpeechError('io_failed', `The audio could not be played (${message.message}).`),
         );
+    }
+  }
+
+  #progressed(playedMs: number): void {
+    for (const listener of [...this.#progressListeners]) {
+      try {
+        listener(playedMs);
+      } catch (error) {
+        this.log.warn('A playback progress listener failed:', error);
+      }
     }
   }
 

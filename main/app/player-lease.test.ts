@@ -59,6 +59,7 @@ describe('PlayerLease', () => {
       stop: () => {
         throw new Error('stop failed');
       },
+      onProgress: () => () => undefined,
     };
     const lease = new PlayerLease(broken, (error) => errors.push(error));
     lease.open(PCM);

@@ -30,6 +30,7 @@ import type { JobListener, JobOutcome, JobPhase, ReadingJob, Recording, SessionT
 import { MAX_READ_CHARS, prepareText } from './reading-text';
 import type {
   AppState,
+  PlaybackEvent,
   PlayerPort,
   ReadOutcome,
   ReadResult,
@@ -40,6 +41,7 @@ import type {
 
 export type {
   AppState,
+  PlaybackEvent,
   PlayerPort,
   ReadOutcome,
   ReadResult,
@@ -145,6 +147,18 @@ export class ReadingController {
 
   onWord(listener: (word: WordEvent) => void): () => void {
     return this.#events.subscribe('word', listener);
+  }
+
+  /**
+   * How far the current reading has been heard, each time the player reports. The player reports
+   * only for the playback it has open, and a replaced reading's playback is stopped before the next
+   * one opens, so the position always belongs to the current reading.
+   */
+  onPlayback(listener: (progress: PlaybackEvent) => void): () => void {
+    return this.#deps.player.onProgress((playedMs) => {
+      const current = this.#current;
+      if (current) listener({ readingId: current.id, playedMs });
+    });
   }
 
   onNotice(listener: (notice: ReadingNotice) => void): () => void {

@@ -23,6 +23,17 @@ export interface PlayerPort {
   pause(): void;
   resume(): void;
   stop(): void;
+  /**
+   * Hears how far the current playback has been heard (ms from its start), each time the player
+   * reports it. Only the open playback reports: once stopped or replaced, it is silent.
+   */
+  onProgress(listener: (playedMs: number) => void): () => void;
+}
+
+/** How far a reading has been heard, on the timeline of its words' startMs (the contract's PlaybackProgress). */
+export interface PlaybackEvent {
+  readingId: number;
+  playedMs: number;
 }
 
 /** A word whose audio has arrived, for the caption overlay. */

@@ -166,6 +166,7 @@ export function createServices(deps: ServicesDeps): AppServices {
   const detach = [
     controller.onState((state) => events.fire('state', state)),
     controller.onWord((word) => events.fire('word', word)),
+    controller.onPlayback((progress) => events.fire('playback', progress)),
     controller.onHistoryAdded((entry) => events.fire('historyChanged', { kind: 'added', entry })),
     // A smaller retention limit applies at once, not only after the next reading.
     settings.onChange((current, changed) => {

@@ -1,12 +1,16 @@
 // A PlayerPort that stands in for the renderer's Web Audio player: it keeps every chunk it is given
 // and "plays" them on the wall clock (optionally faster than real time), so the heard position moves
 // with time, stops while paused, and never runs ahead of the audio received (an underrun waits).
+// Like the player page, it reports the current playback's position to onProgress listeners every
+// REPORT_EVERY_MS while it moves.
 import type { PlayerPort } from '../../main/app/reading-types';
 import type { AudioSink } from '../../main/speech/narration';
 import type { FormatInfo } from '../../main/speech/protocol';
 import type { AudioChunk } from '../../main/speech/session';
 
 export type PlayerCall = 'open' | 'pause' | 'resume' | 'stop';
+
+const REPORT_EVERY_MS = 50;
 
 export class Playback implements AudioSink {
   readonly chunks: AudioChunk[] = [];
@@ -96,6 +100,9 @@ export class Playback implements AudioSink {
 export class RecordingPlayer implements PlayerPort {
   readonly playbacks: Playback[] = [];
   readonly calls: PlayerCall[] = [];
+  readonly #progressListeners = new Set<(playedMs: number) => void>();
+  #reporter: NodeJS.Timeout | undefined;
+  #lastReport: { playback: Playback; playedMs: number } | undefined;
 
   /** `rate` 4 plays four times faster than real time (tests need not sit through every reading). */
   constructor(public rate = 1) {}
@@ -124,5 +131,28 @@ export class RecordingPlayer implements PlayerPort {
   stop(): void {
     this.calls.push('stop');
     this.current?.stop();
+  }
+
+  onProgress(listener: (playedMs: number) => void): () => void {
+    this.#progressListeners.add(listener);
+    // Unref'd: a test that forgets to unsubscribe does not keep the process alive.
+    this.#reporter ??= setInterval(() => this.#report(), REPORT_EVERY_MS).unref();
+    return () => {
+      this.#progressListeners.delete(listener);
+      if (this.#progressListeners.size > 0) return;
+      clearInterval(this.#reporter);
+      this.#reporter = undefined;
+    };
+  }
+
+  /** Only the open playback reports, and only when its position moved. */
+  #report(): void {
+    const playback = this.current;
+    if (!playback || playback.stopped) return;
+    const playedMs = playback.playedMs();
+    const last = this.#lastReport;
+    if (last?.playback === playback && last.playedMs === playedMs) return;
+    this.#lastReport = { playback, playedMs };
+    for (const listener of [...this.#progressListeners]) listener(playedMs);
   }
 }
