@@ -5,6 +5,7 @@ import {
   acceptPlayback,
   acceptWord,
   arrivedAudioEndMs,
+  bringUpTo,
   estimatePlayedMs,
   insertWord,
   msUntilNextWord,
@@ -73,6 +74,17 @@ describe('setClockRunning', () => {
   it('freezes at the end of the arrived audio, not beyond', () => {
     const anchor: ClockAnchor = { playedMs: 0, at: 0, running: true };
     expect(setClockRunning(anchor, false, 5000, 700).playedMs).toBe(700);
+  });
+});
+
+describe('bringUpTo', () => {
+  it('moves a running anchor to now at the position reached', () => {
+    expect(bringUpTo({ playedMs: 100, at: 0, running: true }, 300, 10_000)).toEqual({
+      playedMs: 400,
+      at: 300,
+      running: true,
+    });
+    expect(bringUpTo({ playedMs: 100, at: 0, running: true }, 300, 250).playedMs).toBe(250);
   });
 });
 
@@ -156,11 +168,25 @@ describe('readings', () => {
     });
   });
 
-  it('adds words of the same reading and keeps its clock', () => {
+  it('adds words of the same reading and keeps its position', () => {
     const first = acceptWord(undefined, word(0, 0), 100, true);
-    const second = acceptWord(first, word(1, 300), 500, true);
+    const second = acceptWord(first, word(1, 300), 250, true);
     expect(second.words).toHaveLength(2);
-    expect(second.anchor).toBe(first.anchor);
+    expect(second.anchor).toEqual({ playedMs: 150, at: 250, running: true });
+    expect(estimatePlayedMs(second.anchor, 400, arrivedAudioEndMs(second.words))).toBe(300);
+  });
+
+  it('does not count a wait for more audio as heard once the audio arrives', () => {
+    // The first word's audio ends at 200 ms; nothing more arrives for 5 s, then the next word.
+    const first = acceptWord(undefined, word(0, 0), 0, true);
+    const second = acceptWord(first, word(1, 200), 5000, true);
+    expect(estimatePlayedMs(second.anchor, 5000, arrivedAudioEndMs(second.words))).toBe(200);
+    expect(estimatePlayedMs(second.anchor, 5100, arrivedAudioEndMs(second.words))).toBe(300);
+  });
+
+  it('leaves a stopped clock where it is when a word arrives', () => {
+    const first = acceptWord(undefined, word(0, 0), 0, false);
+    expect(acceptWord(first, word(1, 300), 5000, false).anchor).toBe(first.anchor);
   });
 
   it('replaces the old reading when a word of a new one arrives', () => {

@@ -89,7 +89,9 @@ function newReading(id: number, now: number, running: boolean): CaptionReading {
  * The reading after a word arrived. Reading ids count up in main, so a higher id is a new reading
  * (which replaces the old one) and a lower one is a late word of a reading already gone (ignored).
  * A new reading starts at 0 from the moment it is first heard of: that is when its audio starts
- * playing, should no playback report ever come.
+ * playing, should no playback report ever come. The clock is first brought up to `now` under the old
+ * limit: if it was held at the end of the audio received (the player waiting for more), that wait was
+ * not heard, and must not turn into a jump once the new audio extends the limit.
  */
 export function acceptWord(
   reading: CaptionReading | undefined,
@@ -99,8 +101,16 @@ export function acceptWord(
 ): CaptionReading {
   if (reading && word.readingId < reading.id) return reading;
   const current =
-    reading && reading.id === word.readingId ? reading : newReading(word.readingId, now, running);
+    reading && reading.id === word.readingId
+      ? { ...reading, anchor: bringUpTo(reading.anchor, now, arrivedAudioEndMs(reading.words)) }
+      : newReading(word.readingId, now, running);
   return { ...current, words: insertWord(current.words, word) };
+}
+
+/** The same position, anchored at `now`. */
+export function bringUpTo(anchor: ClockAnchor, now: number, limitMs: number): ClockAnchor {
+  if (!anchor.running) return anchor;
+  return { playedMs: estimatePlayedMs(anchor, now, limitMs), at: now, running: true };
 }
 
 /** The reading after a playback report: the report becomes the new anchor. Same id rules as words. */
