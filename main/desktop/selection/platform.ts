@@ -1,5 +1,6 @@
 // Picks the capture strategy for the platform and adapts Electron's clipboard to ClipboardLike.
-// Linux (and other X11/Wayland systems): PRIMARY selection. Windows and macOS: simulated copy.
+// Linux (and other X11/Wayland systems): PRIMARY selection, on Wayland through wl-paste when the
+// compositor offers data-control (see wayland-reader.ts). Windows and macOS: simulated copy.
 import type { Clipboard as ElectronClipboard, ClipboardItem as ElectronClipboardItem } from 'electron';
 import type { ClipboardLike, ClipboardRecord } from './clipboard-snapshot';
 import { createCopyKeystroke } from './keystroke';
@@ -8,12 +9,18 @@ import type { PrimarySelectionOptions } from './primary';
 import { AccessibilityGate, SimulatedCopyStrategy } from './simulated-copy';
 import type { AccessibilityTrustLike, SimulatedCopyOptions } from './simulated-copy';
 import type { SelectionStrategy } from './types';
+import type { WaylandPrimaryOptions } from './wayland';
+import { isWaylandSession, WaylandPrimaryReader } from './wayland-reader';
 
 export interface PlatformCaptureDeps {
   platform: NodeJS.Platform;
   clipboard: ClipboardLike;
   /** Linux: resolves with PRIMARY's text (Electron 45: `clipboard.selection.readText()`). */
   readPrimary?: () => Promise<string>;
+  /** Linux: tells Wayland (WAYLAND_DISPLAY) from X11 and runs wl-paste. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Linux on Wayland: wl-paste's timeout and size cap. */
+  wlPaste?: Omit<WaylandPrimaryOptions, 'env'>;
   /** macOS: `systemPreferences`, for the Accessibility check. */
   systemPreferences?: AccessibilityTrustLike;
   /** Overrides the platform's copy keystroke (tests, or a native module). */
@@ -31,9 +38,22 @@ const NO_PRIMARY: SelectionStrategy = {
   read: () => Promise.resolve({ kind: 'empty', detail: 'no PRIMARY selection reader on this system' }),
 };
 
+/** X11: `readPrimary` as given. Wayland: wl-paste where it works, else `readPrimary`. */
+function linuxPrimaryReader(deps: PlatformCaptureDeps): (() => Promise<string>) | undefined {
+  const env = deps.env ?? process.env;
+  if (!isWaylandSession(env)) return deps.readPrimary;
+  return new WaylandPrimaryReader({
+    env,
+    ...(deps.readPrimary ? { fallback: deps.readPrimary } : {}),
+    ...(deps.onWarning ? { onWarning: deps.onWarning } : {}),
+    ...(deps.wlPaste ? { wlPaste: deps.wlPaste } : {}),
+  }).read;
+}
+
 export function createSelectionStrategy(deps: PlatformCaptureDeps): SelectionStrategy {
   if (!usesSimulatedCopy(deps.platform)) {
-    return deps.readPrimary ? new PrimarySelectionStrategy(deps.readPrimary, deps.primary) : NO_PRIMARY;
+    const readPrimary = linuxPrimaryReader(deps);
+    return readPrimary ? new PrimarySelectionStrategy(readPrimary, deps.primary) : NO_PRIMARY;
   }
   const sendCopyKeystroke = deps.sendCopyKeystroke ?? createCopyKeystroke(deps.platform);
   if (!sendCopyKeystroke) throw new Error(`No copy keystroke for ${deps.platform}`);
