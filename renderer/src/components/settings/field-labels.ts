@@ -1,0 +1,48 @@
+// What each setting is called on screen: used by the controls and by the save status, so a problem
+// always names the field the way the form does.
+import type { HotkeyAction } from '../../../../main/store/settings-schema';
+
+export const HOTKEY_LABELS: Record<HotkeyAction, string> = {
+  readSelection: 'Read selection',
+  readClipboard: 'Read clipboard',
+  pauseResume: 'Pause or resume',
+  stop: 'Stop',
+};
+
+export const FIELD_LABELS: Record<string, string> = {
+  engine: 'Engine',
+  baseUrl: 'Server address',
+  'voiceIds.offline': 'Offline voice',
+  'voiceIds.elevenlabs': 'ElevenLabs voice',
+  modelId: 'Model',
+  outputFormat: 'Audio format',
+  'voiceSettings.stability': 'Stability',
+  'voiceSettings.similarity_boost': 'Similarity',
+  'voiceSettings.style': 'Style',
+  'voiceSettings.use_speaker_boost': 'Speaker boost',
+  'voiceSettings.speed': 'Speed',
+  latencyPreset: 'Latency and quality',
+  busyPolicy: 'When Hark is already reading',
+  clipboardFallback: 'Read the clipboard when nothing is selected',
+  fallbackToOffline: 'Fall back to the offline voice',
+  launchAtLogin: 'Start Hark when I log in',
+  'overlay.enabled': 'Show captions while reading',
+  'overlay.highlightColor': 'Highlight colour',
+  'overlay.dimRest': 'Dim the rest of the text',
+  'overlay.fontScale': 'Caption text size',
+  'history.maxEntries': 'Readings to keep',
+  'history.maxMegabytes': 'Audio to keep (MB)',
+  ...Object.fromEntries(Object.entries(HOTKEY_LABELS).map(([action, label]) => [`hotkeys.${action}`, label])),
+};
+
+export function fieldLabel(path: string): string {
+  return FIELD_LABELS[path] ?? path;
+}
+
+/** The schema names hotkey actions by id ("same combination as readSelection"): use their labels. */
+export function readableReason(reason: string): string {
+  return reason.replace(
+    /\b(readSelection|readClipboard|pauseResume|stop)\b/g,
+    (id) => HOTKEY_LABELS[id as HotkeyAction] ?? id,
+  );
+}
