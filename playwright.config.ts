@@ -1,5 +1,8 @@
-// End-to-end tests in Debian's Chromium (no Playwright browser download): the player test page is
-// served by Vite from tests/e2e/pages. A real-time AudioContext runs headless on a fake output.
+// End-to-end tests in Debian's Chromium (no Playwright browser download). Two projects:
+// - player: the streaming player on a test page served by Vite from tests/e2e/pages;
+// - app: the real renderer against the real services (`npm run dev:web`, started per test by
+//   tests/e2e/app/processes.ts). bypassCSP lets the audio meter load its worklet from a blob: URL.
+// A real-time AudioContext runs headless on a fake output.
 import { defineConfig } from '@playwright/test';
 
 const PORT = 4179;
@@ -7,9 +10,12 @@ const CHROMIUM = process.env.HARK_CHROMIUM ?? '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: 'tests/e2e',
-  testMatch: '**/*.spec.ts',
+  projects: [
+    { name: 'player', testMatch: 'player*.spec.ts' },
+    { name: 'app', testMatch: 'app/**/*.spec.ts', use: { bypassCSP: true } },
+  ],
   outputDir: 'out/playwright',
-  timeout: 60_000,
+  timeout: 90_000,
   workers: 1,
   reporter: 'list',
   webServer: {

@@ -1,0 +1,74 @@
+// An AudioWorklet tap for the app's real player page, installed from outside before the page loads
+// (the app itself has no test hooks): every AudioContext's destination becomes a gain node that feeds
+// both the speakers and a meter worklet counting 128-frame blocks with speech-level energy.
+// Needs the browser context's `bypassCSP`, since the worklet module comes from a blob: URL.
+import type { Page } from '@playwright/test';
+
+export interface MeterReading {
+  /** Blocks whose RMS was above the speech threshold. */
+  loudBlocks: number;
+  totalBlocks: number;
+  peakRms: number;
+}
+
+const METER_WORKLET = `
+class HarkMeter extends AudioWorkletProcessor {
+  constructor() { super(); this.loud = 0; this.total = 0; this.peak = 0; this.sinceReport = 0; }
+  process(inputs) {
+    const channel = inputs[0] && inputs[0][0];
+    if (channel) {
+      let sum = 0;
+      for (let i = 0; i < channel.length; i++) sum += channel[i] * channel[i];
+      const rms = Math.sqrt(sum / channel.length);
+      this.total += 1;
+      if (rms > 0.01) this.loud += 1;
+      if (rms > this.peak) this.peak = rms;
+    }
+    if (++this.sinceReport >= 40) {
+      this.sinceReport = 0;
+      this.port.postMessage({ loudBlocks: this.loud, totalBlocks: this.total, peakRms: this.peak });
+    }
+    return true;
+  }
+}
+registerProcessor('hark-meter', HarkMeter);
+`;
+
+/** Runs in the page before any of its scripts. */
+function installMeter(source: string): void {
+  const reading = { loudBlocks: 0, totalBlocks: 0, peakRms: 0 };
+  (globalThis as unknown as { harkMeter: typeof reading }).harkMeter = reading;
+  const moduleUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  const realDestination = Object.getOwnPropertyDescriptor(BaseAudioContext.prototype, 'destination')?.get;
+  if (!realDestination) return;
+  const taps = new WeakMap<BaseAudioContext, GainNode>();
+  Object.defineProperty(BaseAudioContext.prototype, 'destination', {
+    configurable: true,
+    get(this: BaseAudioContext) {
+      const speakers = realDestination.call(this) as AudioDestinationNode;
+      let tap = taps.get(this);
+      if (!tap) {
+        const created = new GainNode(this);
+        created.connect(speakers);
+        taps.set(this, created);
+        tap = created;
+        void this.audioWorklet.addModule(moduleUrl).then(() => {
+          const meter = new AudioWorkletNode(this, 'hark-meter');
+          meter.port.onmessage = (event: MessageEvent<typeof reading>) => Object.assign(reading, event.data);
+          // A silent path to the speakers keeps the meter in the rendered graph.
+          const mute = new GainNode(this, { gain: 0 });
+          created.connect(meter).connect(mute).connect(speakers);
+        });
+      }
+      return tap as unknown as AudioDestinationNode;
+    },
+  });
+}
+
+export async function addAudioMeter(page: Page): Promise<void> {
+  await page.addInitScript(installMeter, METER_WORKLET);
+}
+
+export function readMeter(page: Page): Promise<MeterReading> {
+  return page.evaluate(() => ({ ...(globalThis as unknown as { harkMeter: MeterReading }).harkMeter }));
+}
