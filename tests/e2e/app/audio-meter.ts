@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // An AudioWorklet tap for the app's real player page, installed from outside before the page loads
 // (the app itself has no test hooks): every AudioContext's destination becomes a gain node that feeds
 // both the speakers and a meter worklet counting 128-frame blocks with speech-level energy.
