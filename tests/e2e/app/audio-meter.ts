@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // An AudioWorklet tap for the app's real player page, installed from outside before the page loads
 // (the app itself has no test hooks): every AudioContext's destination becomes a gain node that feeds
 // both the speakers and a meter worklet counting 128-frame blocks with speech-level energy.
@@ -35,39 +34,39 @@ class HarkMeter extends AudioWorkletProcessor {
 registerProcessor('hark-meter', HarkMeter);
 `;
 
-/** Runs in the page before any of its scripts. */
-function installMeter(source: string): void {
+/** Runs in the page before any of its scripts (plain JS: it is page code, not Node code). */
+const INSTALL_METER = `
+(() => {
   const reading = { loudBlocks: 0, totalBlocks: 0, peakRms: 0 };
-  (globalThis as unknown as { harkMeter: typeof reading }).harkMeter = reading;
-  const moduleUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-  const realDestination = Object.getOwnPropertyDescriptor(BaseAudioContext.prototype, 'destination')?.get;
-  if (!realDestination) return;
-  const taps = new WeakMap<BaseAudioContext, GainNode>();
+  globalThis.harkMeter = reading;
+  const moduleUrl = URL.createObjectURL(new Blob([${JSON.stringify(METER_WORKLET)}], { type: 'text/javascript' }));
+  const realDestination = Object.getOwnPropertyDescriptor(BaseAudioContext.prototype, 'destination').get;
+  const taps = new WeakMap();
   Object.defineProperty(BaseAudioContext.prototype, 'destination', {
     configurable: true,
-    get(this: BaseAudioContext) {
-      const speakers = realDestination.call(this) as AudioDestinationNode;
+    get() {
+      const speakers = realDestination.call(this);
       let tap = taps.get(this);
       if (!tap) {
-        const created = new GainNode(this);
-        created.connect(speakers);
-        taps.set(this, created);
-        tap = created;
-        void this.audioWorklet.addModule(moduleUrl).then(() => {
+        tap = new GainNode(this);
+        tap.connect(speakers);
+        taps.set(this, tap);
+        const input = tap;
+        this.audioWorklet.addModule(moduleUrl).then(() => {
           const meter = new AudioWorkletNode(this, 'hark-meter');
-          meter.port.onmessage = (event: MessageEvent<typeof reading>) => Object.assign(reading, event.data);
+          meter.port.onmessage = (event) => Object.assign(reading, event.data);
           // A silent path to the speakers keeps the meter in the rendered graph.
-          const mute = new GainNode(this, { gain: 0 });
-          created.connect(meter).connect(mute).connect(speakers);
+          input.connect(meter).connect(new GainNode(this, { gain: 0 })).connect(speakers);
         });
       }
-      return tap as unknown as AudioDestinationNode;
+      return tap;
     },
   });
-}
+})();
+`;
 
 export async function addAudioMeter(page: Page): Promise<void> {
-  await page.addInitScript(installMeter, METER_WORKLET);
+  await page.addInitScript({ content: INSTALL_METER });
 }
 
 export function readMeter(page: Page): Promise<MeterReading> {
