@@ -116,6 +116,54 @@ function startsWithAscii(bytes: Uint8Array, offset: number, text: string): boole
   return true;
 }
 
+/** One step through an MP3 stream: a frame or tag (with its duration), or one stray byte (0 ms). */
+interface Mp3Unit {
+  length: number;
+  durationMs: number;
+}
+
+/**
+ * What starts at `offset`: a frame, an ID3v2 tag, or a stray byte; 'need-more' when the bytes so far
+ * cannot tell. Xing/Info frames (encoder metadata, no audio) and tags last 0 ms.
+ */
+function mp3UnitAt(bytes: Uint8Array, offset: number): Mp3Unit | 'need-more' {
+  const available = bytes.length - offset;
+  if (bytes[offset] === 0x49) {
+    if (available < ID3_HEADER_BYTES) return 'need-more';
+    const tagLength = id3TagLength(bytes, offset);
+    return tagLength !== undefined ? { length: tagLength, durationMs: 0 } : { length: 1, durationMs: 0 };
+  }
+  if (bytes[offset] !== 0xff) return { length: 1, durationMs: 0 };
+  if (available < 4) return 'need-more';
+  const header = parseMp3FrameHeader(bytes, offset);
+  if (!header) return { length: 1, durationMs: 0 };
+  const tagAt = infoTagOffset(header);
+  const canHoldTag = header.frameBytes >= tagAt + 4;
+  if (canHoldTag && available < tagAt + 4) return 'need-more';
+  const isInfoFrame =
+    canHoldTag &&
+    (startsWithAscii(bytes, offset + tagAt, 'Xing') || startsWithAscii(bytes, offset + tagAt, 'Info'));
+  const durationMs = isInfoFrame ? 0 : (header.samplesPerFrame / header.sampleRate) * 1000;
+  return { length: header.frameBytes, durationMs };
+}
+
+/**
+ * The longest run of whole frames and tags at the start of `bytes` that lasts at most `maxMs` (a
+ * decoder can play it on its own). `bytes` must start at a frame or tag boundary.
+ */
+export function mp3Prefix(bytes: Uint8Array, maxMs: number): { bytes: number; ms: number } {
+  let offset = 0;
+  let ms = 0;
+  while (offset < bytes.length) {
+    const unit = mp3UnitAt(bytes, offset);
+    if (unit === 'need-more' || offset + unit.length > bytes.length) break;
+    if (ms + unit.durationMs > maxMs + 1e-6) break;
+    offset += unit.length;
+    ms += unit.durationMs;
+  }
+  return { bytes: offset, ms };
+}
+
 /**
  * Sums MPEG layer III frame durations from their headers. Frames (and headers) may be split across
  * chunks at any byte; a frame's duration counts when its last byte arrives, because that is when a
@@ -146,9 +194,11 @@ export class Mp3FrameMeter implements DurationMeter {
         if (this.remaining === 0) completedMs += this.remainingMs;
         continue;
       }
-      const step = this.readUnitAt(bytes, offset);
-      if (step === 'need-more') break;
-      offset += step;
+      const unit = mp3UnitAt(bytes, offset);
+      if (unit === 'need-more') break;
+      // Skipped as its bytes arrive; its duration counts with its last byte.
+      this.remaining = unit.length;
+      this.remainingMs = unit.durationMs;
     }
     this.carry = bytes.slice(offset);
     this.total += completedMs;
@@ -161,37 +211,5 @@ export class Mp3FrameMeter implements DurationMeter {
     joined.set(this.carry);
     joined.set(chunk, this.carry.length);
     return joined;
-  }
-
-  /**
-   * Looks at the byte at `offset`: starts skipping a frame or tag (returns 0, `remaining` is set),
-   * skips one garbage byte (returns 1), or asks for more bytes.
-   */
-  private readUnitAt(bytes: Uint8Array, offset: number): number | 'need-more' {
-    const available = bytes.length - offset;
-    if (bytes[offset] === 0x49) {
-      if (available < ID3_HEADER_BYTES) return 'need-more';
-      const tagLength = id3TagLength(bytes, offset);
-      if (tagLength !== undefined) return this.startUnit(tagLength, 0);
-      return 1;
-    }
-    if (bytes[offset] !== 0xff) return 1;
-    if (available < 4) return 'need-more';
-    const header = parseMp3FrameHeader(bytes, offset);
-    if (!header) return 1;
-    const tagAt = infoTagOffset(header);
-    const canHoldTag = header.frameBytes >= tagAt + 4;
-    if (canHoldTag && available < tagAt + 4) return 'need-more';
-    const isInfoFrame =
-      canHoldTag &&
-      (startsWithAscii(bytes, offset + tagAt, 'Xing') || startsWithAscii(bytes, offset + tagAt, 'Info'));
-    const durationMs = isInfoFrame ? 0 : (header.samplesPerFrame / header.sampleRate) * 1000;
-    return this.startUnit(header.frameBytes, durationMs);
-  }
-
-  private startUnit(length: number, durationMs: number): number {
-    this.remaining = length;
-    this.remainingMs = durationMs;
-    return 0;
   }
 }

@@ -70,6 +70,8 @@ const KNOWN_SERVER_CODES: ReadonlySet<string> = new Set<SpeechErrorCode>([
   'authentication_required',
   'voice_not_found',
   'unsupported_format',
+  // Hark's own offline server, when its engine fails while speaking.
+  'engine_failed',
 ]);
 
 /** Maps an in-band `{message, error, code}` frame to a SpeechError, keeping the server's own words. */

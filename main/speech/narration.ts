@@ -1,25 +1,34 @@
 // One reading, start to finish: a speech session, a feeder for the text (paced for a whole text,
 // word by word for a stream), a sink that plays or stores the audio, and word timings for highlighting.
+// With `resume` set, a connection that fails part-way is replaced by a new one that carries on from
+// the first word whose audio the sink has not got (resume.ts says when, reading-leg.ts where from).
 //
 // Outcome (the CLI and the desktop rely on it):
 // - run() resolves with a NarrationResult once the session has finished AND sink.end() has resolved.
 // - run() rejects with a SpeechError, always: a speech failure keeps its code; cancel() (or an abort of
 //   session.signal) rejects with code 'aborted'; a failure of the text source or of the sink rejects
-//   with code 'io_failed', the original error kept as `cause`.
+//   with code 'io_failed', the original error kept as `cause`. After a rejection, resumePoint says
+//   where another voice could carry on.
 // - cancel() closes the socket at once and stops feeding. It does not end the sink: stopping playback
 //   is up to the sink's owner. The sink gets no more audio after cancel().
 
+import { audioCutter } from './audio-hold';
 import { SpeechError, defaultMessage } from './errors';
+import { DEFAULT_OUTPUT_FORMAT, parseOutputFormat } from './protocol';
+import { ReadingLeg } from './reading-leg';
+import type { Handover } from './reading-leg';
+import { READING_START, gaveUp, isTransient, pause } from './resume';
+import type { ResumeOptions, ResumePoint } from './resume';
 import { StreamSession } from './session';
 import type { AudioChunk, SessionConfig } from './session';
 import { feedStream } from './stream-chunker';
 import { DEFAULT_LEAD_MS, PacedTextFeeder, TextPacer } from './text-pacer';
 import type { FeedTarget, PlaybackProgress } from './text-pacer';
 import { TypedEmitter } from './typed-emitter';
-import { WordTracker } from './word-tracker';
 import type { WordBoundary } from './word-tracker';
 
 export type { WordBoundary } from './word-tracker';
+export type { ResumeOptions, ResumePoint } from './resume';
 
 export interface AudioSink {
   /** Plays or stores audio. */
@@ -36,6 +45,8 @@ export type NarrationSource =
 export type NarrationState =
   | { kind: 'connecting' }
   | { kind: 'speaking' }
+  /** The connection failed part-way; attempt `attempt` to carry on starts after a short wait. */
+  | { kind: 'reconnecting'; attempt: number; error: SpeechError }
   | { kind: 'finishing' }
   | { kind: 'done' }
   | { kind: 'cancelled' }
@@ -61,6 +72,13 @@ export interface NarrationOptions {
   leadMs?: number;
   /** How often the pacing is re-checked while the listener catches up. Default 200. */
   pollMs?: number;
+  /** Carry on over a new connection after a transient failure. Off when absent. */
+  resume?: ResumeOptions;
+  /**
+   * Text sources: start at this word, with audio and words placed after `audioMs` (a reading that
+   * another voice began). The sink's earlier audio is left alone.
+   */
+  startAt?: ResumePoint;
 }
 
 export interface NarrationEvents {
@@ -68,6 +86,15 @@ export interface NarrationEvents {
   audio: (chunk: AudioChunk) => void;
   word: (word: WordBoundary) => void;
   progress: (progress: NarrationProgress) => void;
+}
+
+/** One connection of the reading: its session, its share of text and audio, its text feeder. */
+interface Leg {
+  session: StreamSession;
+  timeline: ReadingLeg;
+  feeder?: PacedTextFeeder;
+  /** Streamed text: what was sent before the connection opened has gone out. */
+  caughtUp: boolean;
 }
 
 /** A promise rejected from outside; marked handled so that nobody waiting on it is no failure. */
@@ -85,33 +112,58 @@ function ioFailure(cause: unknown): SpeechError {
   return error;
 }
 
+function hasWords(text: string): boolean {
+  return /\S/.test(text);
+}
+
 export class Narration extends TypedEmitter<NarrationEvents> {
   readonly #options: NarrationOptions;
-  readonly #tracker: WordTracker;
   readonly #words: WordBoundary[] = [];
   readonly #interrupt = interruption();
   readonly #stopReading = new AbortController();
   #state: NarrationState | { kind: 'idle' } = { kind: 'idle' };
-  #session: StreamSession | undefined;
-  #feeder: PacedTextFeeder | undefined;
+  #leg: Leg | undefined;
+  #lastTimeline: ReadingLeg | undefined;
   #running: Promise<NarrationResult> | undefined;
   #interruptedBy: SpeechError | undefined;
+  #cancelWait: (() => void) | undefined;
+  /** End of the audio handed to the sink, on the reading's timeline. */
   #audioMs = 0;
-  #timedChars = 0;
+  /** Billed characters of the connections that have ended. */
+  #charactersBefore = 0;
+  #opened = false;
+  /** Streamed text: everything the source gave so far, and whether it has ended. */
+  #streamed = '';
+  #streamEnded = false;
+  #feeding: Promise<void> | undefined;
 
   constructor(options: NarrationOptions) {
     super();
     this.#options = options;
-    this.#tracker = new WordTracker(options.source.kind === 'text' ? options.source.text : '');
+    this.#audioMs = options.startAt?.audioMs ?? 0;
   }
 
   get state(): NarrationState | { kind: 'idle' } {
     return this.#state;
   }
 
-  /** Billed characters sent so far. */
+  /** Billed characters sent so far, over every connection. */
   get charactersSent(): number {
-    return this.#session?.charactersSent ?? 0;
+    return this.#charactersBefore + (this.#leg?.session.charactersSent ?? 0);
+  }
+
+  /** Words whose audio went to the sink, in order. */
+  get words(): readonly WordBoundary[] {
+    return this.#words;
+  }
+
+  /**
+   * Where the text not yet handed to the sink begins: after a failure, the word to carry on from
+   * (with another voice); undefined when the position is unknown (audio without timing).
+   */
+  get resumePoint(): ResumePoint | undefined {
+    if (!this.#lastTimeline) return this.#options.startAt ?? READING_START;
+    return this.#lastTimeline.resumePoint();
   }
 
   /** Runs the reading; calling it again returns the same promise. See the notes at the top. */
@@ -127,17 +179,15 @@ export class Narration extends TypedEmitter<NarrationEvents> {
   }
 
   async #execute(): Promise<NarrationResult> {
+    const signal = this.#options.session.signal;
+    const onAbort = (): void => this.cancel();
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
       if (this.#interruptedBy) throw this.#interruptedBy;
-      const session = this.#createSession();
-      // Prepared before connecting, so the first text follows the handshake without delay.
-      const startFeeding = this.#prepareFeeding(session);
       this.#setState({ kind: 'connecting' });
-      await this.#race(session.connect());
-      this.#setState({ kind: 'speaking' });
-      await this.#race(Promise.all([startFeeding(), session.finished()]));
-      for (const word of this.#tracker.finish()) this.#addWord(word);
+      await this.#readFrom(this.#options.startAt ?? READING_START);
       if (this.#state.kind !== 'finishing') this.#setState({ kind: 'finishing' });
+      this.#emitProgress();
       await this.#race(this.#options.sink.end());
       this.#setState({ kind: 'done' });
       return { charactersSent: this.charactersSent, audioMs: this.#audioMs, words: [...this.#words] };
@@ -147,76 +197,164 @@ export class Narration extends TypedEmitter<NarrationEvents> {
       this.#setState(error.code === 'aborted' ? { kind: 'cancelled' } : { kind: 'failed', error });
       throw error;
     } finally {
+      signal?.removeEventListener('abort', onAbort);
       this.#stopEverything();
     }
   }
 
+  /** Reads from `start` to the end, over as many connections as it takes (see resume.ts). */
+  async #readFrom(start: ResumePoint): Promise<void> {
+    const delays = this.#options.resume?.delaysMs ?? [];
+    let point = start;
+    let failures = 0;
+    for (;;) {
+      const leg = this.#beginLeg(point);
+      try {
+        await this.#runLeg(leg);
+        this.#handOver(leg.timeline.finish());
+        this.#endLeg(leg);
+        return;
+      } catch (cause) {
+        this.#endLeg(leg);
+        if (this.#interruptedBy) throw this.#interruptedBy;
+        const error = cause instanceof SpeechError ? cause : ioFailure(cause);
+        const next = delays.length > 0 ? leg.timeline.resumePoint() : undefined;
+        if (next && this.#isComplete(next)) return; // every word was handed over: nothing is lost
+        if (!next || !this.#opened || !isTransient(error)) throw error;
+        failures = next.wordIndex > point.wordIndex ? 1 : failures + 1;
+        if (failures > delays.length) throw gaveUp(error, delays.length);
+        this.#setState({ kind: 'reconnecting', attempt: failures, error });
+        await this.#race(this.#wait(delays[failures - 1] ?? 0));
+        point = next;
+      }
+    }
+  }
+
+  #beginLeg(point: ResumePoint): Leg {
+    const session = this.#createSession();
+    const source = this.#options.source;
+    const text = source.kind === 'text' ? source.text : this.#streamed;
+    const timeline = new ReadingLeg(point, text.slice(point.textOffset), this.#cutter());
+    const leg: Leg = { session, timeline, caughtUp: false };
+    // Prepared before connecting, so the first text follows the handshake without delay.
+    if (source.kind === 'text') leg.feeder = this.#textFeeder(leg, text.slice(point.textOffset));
+    session.on('audio', (chunk) => this.#onAudio(leg, chunk));
+    this.#leg = leg;
+    this.#lastTimeline = timeline;
+    return leg;
+  }
+
+  async #runLeg(leg: Leg): Promise<void> {
+    await this.#race(leg.session.connect());
+    this.#opened = true;
+    this.#setState({ kind: 'speaking' });
+    if (leg.feeder) leg.feeder.start();
+    else this.#catchUpStream(leg);
+    await this.#race(leg.session.finished());
+  }
+
+  #endLeg(leg: Leg): void {
+    leg.feeder?.stop();
+    leg.session.cancel();
+    if (this.#leg !== leg) return;
+    this.#charactersBefore += leg.session.charactersSent;
+    this.#leg = undefined;
+  }
+
+  /** Without resuming, or for opus, audio is passed on as it comes (nothing held back). */
+  #cutter(): ReturnType<typeof audioCutter> {
+    if (!this.#options.resume) return undefined;
+    const format = parseOutputFormat(this.#options.session.query?.output_format ?? DEFAULT_OUTPUT_FORMAT);
+    return format ? audioCutter(format) : undefined;
+  }
+
+  #isComplete(point: ResumePoint): boolean {
+    const source = this.#options.source;
+    if (source.kind === 'text') return !hasWords(source.text.slice(point.textOffset));
+    return this.#streamEnded && !hasWords(this.#streamed.slice(point.textOffset));
+  }
+
   #createSession(): StreamSession {
-    let session: StreamSession;
     try {
-      session = new StreamSession(this.#options.session);
+      return new StreamSession(this.#options.session);
     } catch (error) {
       // The only thing the constructor rejects is an unknown output format.
       const detail = error instanceof Error ? ` (${error.message})` : '';
       throw new SpeechError('unsupported_format', `${defaultMessage('unsupported_format')}${detail}`);
     }
-    this.#session = session;
-    session.on('audio', (chunk) => this.#onAudio(chunk));
-    return session;
   }
 
-  /** Returns a start function that resolves once all the text is handed to the session (and end() sent). */
-  #prepareFeeding(session: StreamSession): () => Promise<void> {
-    const target = this.#feedTarget(session);
-    const source = this.#options.source;
-    if (source.kind === 'stream') return () => feedStream(source.chunks, target, this.#stopReading.signal);
-    const pacer = new TextPacer(source.text, { leadMs: this.#options.leadMs ?? DEFAULT_LEAD_MS });
-    const feeder = new PacedTextFeeder(pacer, target, () => this.#playback(), this.#options.pollMs);
-    return () => {
-      this.#feeder = feeder;
-      feeder.start();
-      return Promise.resolve();
+  #textFeeder(leg: Leg, text: string): PacedTextFeeder {
+    const pacer = new TextPacer(text, { leadMs: this.#options.leadMs ?? DEFAULT_LEAD_MS });
+    const target: FeedTarget = {
+      send: (batch, options) => this.#send(leg, batch, options),
+      end: () => this.#end(leg),
     };
+    return new PacedTextFeeder(pacer, target, () => this.#playback(leg), this.#options.pollMs);
   }
 
-  #feedTarget(session: StreamSession): FeedTarget {
-    const streamed = this.#options.source.kind === 'stream';
+  /** Streamed text: what arrived before (or during) the connect goes out now, then the rest as it comes. */
+  #catchUpStream(leg: Leg): void {
+    const backlog = this.#streamed.slice(leg.timeline.start.textOffset);
+    if (hasWords(backlog)) this.#send(leg, backlog, { flush: true });
+    leg.caughtUp = true;
+    if (this.#streamEnded) this.#end(leg);
+    if (this.#feeding || this.#options.source.kind !== 'stream') return;
+    this.#feeding = feedStream(this.#options.source.chunks, this.#streamTarget(), this.#stopReading.signal);
+    this.#feeding.catch((error: unknown) => this.#interruptWith(ioFailure(error)));
+  }
+
+  #streamTarget(): FeedTarget {
     return {
       send: (text, options) => {
         if (this.#interruptedBy) return;
-        if (streamed) this.#tracker.append(text);
-        // send() only throws on misuse (not open); a failed session ignores it and reports via finished().
-        this.#guard(() => session.send(text, options));
-        this.#emitProgress();
+        this.#streamed += text;
+        const leg = this.#leg;
+        leg?.timeline.append(text);
+        if (leg?.caughtUp) this.#send(leg, text, options);
       },
       end: () => {
         if (this.#interruptedBy) return;
-        this.#guard(() => session.end());
-        this.#setState({ kind: 'finishing' });
+        this.#streamEnded = true;
+        const leg = this.#leg;
+        if (leg?.caughtUp) this.#end(leg);
       },
     };
   }
 
-  #onAudio(chunk: AudioChunk): void {
+  #send(leg: Leg, text: string, options: { flush: boolean }): void {
     if (this.#interruptedBy) return;
-    if (!this.#guard(() => this.#options.sink.write(chunk), ioFailure)) return;
-    this.#audioMs = Math.max(this.#audioMs, chunk.startMs + chunk.durationMs);
-    this.#timedChars += chunk.chars.length;
-    this.emit('audio', chunk);
-    for (const word of this.#tracker.push(chunk.chars)) this.#addWord(word);
+    // send() only throws on misuse (not open); a failed session ignores it and reports via finished().
+    this.#guard(() => leg.session.send(text, options));
     this.#emitProgress();
-    this.#feeder?.pump();
   }
 
-  #playback(): PlaybackProgress {
-    return {
-      playedMs: this.#playedMs(),
-      receivedAudioMs: this.#audioMs,
-      // The tracker skips whitespace the server dropped; the raw count keeps pacing going when the
-      // timed text cannot be matched to the source (normalised, transliterated): never stall on either.
-      voicedChars: Math.max(this.#tracker.voicedChars, this.#timedChars),
-      voicedAudioMs: this.#tracker.voicedAudioMs,
-    };
+  #end(leg: Leg): void {
+    if (this.#interruptedBy) return;
+    this.#guard(() => leg.session.end());
+    this.#setState({ kind: 'finishing' });
+  }
+
+  #onAudio(leg: Leg, chunk: AudioChunk): void {
+    if (this.#interruptedBy || this.#leg !== leg) return;
+    this.#handOver(leg.timeline.take(chunk));
+    this.#emitProgress();
+    leg.feeder?.pump();
+  }
+
+  #handOver(handover: Handover): void {
+    for (const chunk of handover.audio) {
+      if (this.#interruptedBy) return;
+      if (!this.#guard(() => this.#options.sink.write(chunk), ioFailure)) return;
+      this.#audioMs = Math.max(this.#audioMs, chunk.startMs + chunk.durationMs);
+      this.emit('audio', chunk);
+    }
+    for (const word of handover.words) this.#addWord(word);
+  }
+
+  /** Pacing works in the connection's own time: the listener is `audioMs` behind its start. */
+  #playback(leg: Leg): PlaybackProgress {
+    return { playedMs: this.#playedMs() - leg.timeline.start.audioMs, ...leg.timeline.progress };
   }
 
   #playedMs(): number {
@@ -240,6 +378,12 @@ export class Narration extends TypedEmitter<NarrationEvents> {
     });
   }
 
+  #wait(ms: number): Promise<void> {
+    const timer = pause(ms);
+    this.#cancelWait = timer.cancel;
+    return timer.done.finally(() => (this.#cancelWait = undefined));
+  }
+
   /** Runs `action`; a throw interrupts the reading instead of escaping into a socket callback. */
   #guard(action: () => void, wrap: (error: unknown) => SpeechError = ioFailure): boolean {
     try {
@@ -259,9 +403,10 @@ export class Narration extends TypedEmitter<NarrationEvents> {
   }
 
   #stopEverything(): void {
-    this.#feeder?.stop();
+    this.#leg?.feeder?.stop();
     this.#stopReading.abort();
-    this.#session?.cancel();
+    this.#leg?.session.cancel();
+    this.#cancelWait?.();
   }
 
   #race<T>(promise: Promise<T>): Promise<T> {

@@ -5,8 +5,8 @@
 // - A close with code 1000 before the final frame counts as a normal end only if we had already
 //   sent the end of input (some compatible servers close instead of sending `isFinal`); before
 //   that it is the server hanging up early (`server_closed`).
-// - One malformed frame (not JSON, not a known shape, bad base64, a binary frame) ends the session
-//   with `malformed_frame`: audio or timing data after a bad frame can no longer be trusted.
+// - One malformed frame (not JSON, not a known shape, bad base64, a binary frame, one over
+//   maxFrameBytes) ends the session with `malformed_frame`: later audio or timing cannot be trusted.
 // - Timeouts only run while audio is expected, i.e. after text that the server must answer: a
 //   flushed text, any text in auto_mode, unflushed text beyond the longest chunk-schedule step, or
 //   the end of input. Before the first audio the first-audio timeout applies, afterwards the
@@ -77,6 +77,8 @@ export interface SessionConfig {
   voiceSettings?: VoiceSettings;
   generationConfig?: GenerationConfig;
   timeouts?: Partial<SessionTimeouts>;
+  /** A larger frame from the server fails the session with `malformed_frame`. Default 16 MiB. */
+  maxFrameBytes?: number;
   /** Aborting is the same as cancel(). */
   signal?: AbortSignal;
 }
@@ -105,6 +107,9 @@ export interface SessionEvents {
   state: (state: SessionState) => void;
   audio: (chunk: AudioChunk) => void;
 }
+
+/** No audio frame comes near this (servers send a fraction of a second each); a bigger one is refused. */
+export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
 /** After the final frame, how long the server may take to close before we drop the socket. */
 const CLOSE_GRACE_MS = 2000;
@@ -288,7 +293,11 @@ export class StreamSession extends TypedEmitter<SessionEvents> {
     if (this.config.apiKey) headers['xi-api-key'] = this.config.apiKey;
     let socket: WebSocket;
     try {
-      socket = new WebSocket(url, { headers, perMessageDeflate: false });
+      socket = new WebSocket(url, {
+        headers,
+        perMessageDeflate: false,
+        maxPayload: this.config.maxFrameBytes ?? MAX_FRAME_BYTES,
+      });
     } catch (error) {
       this.fail(errorFromNetwork(error));
       return;

@@ -131,4 +131,20 @@ describe('WordTracker', () => {
       { numRuns: 300 },
     );
   });
+
+  it('says which word comes next and where its audio may start, for resuming', () => {
+    const tracker = new WordTracker('Call Dr. Who now');
+    expect(tracker.nextWord).toEqual({ index: 0, textOffset: 0 });
+    expect(tracker.sourceLength).toBe(16);
+    tracker.push(timeAll('Call Do', 0));
+    // "Do" began "Dr." (the "o" matched nothing): the word is in progress from its "D".
+    expect(tracker.nextWord).toEqual({ index: 1, textOffset: 5, startMs: 250 });
+    tracker.push(timeAll('ctor Who ', 350));
+    expect(tracker.nextWord).toEqual({ index: 3, textOffset: 13 });
+    // Speech that matches nothing (a number read out, say) counts as begun, too.
+    tracker.push([{ char: '#', startMs: 900, durationMs: 50 }]);
+    expect(tracker.nextWord).toEqual({ index: 3, textOffset: 13, startMs: 900 });
+    tracker.push(timeAll('now', 950));
+    expect(tracker.nextWord).toBeUndefined();
+  });
 });

@@ -58,6 +58,8 @@ export class WordTracker {
   #nextWord = 0;
   #position = 0;
   #timing: WordTiming | undefined;
+  /** Start of timed characters that matched nothing since the last word began (normalised text). */
+  #unmatchedStartMs: number | undefined;
   #voicedAudioMs = 0;
 
   /** `source` is the text sent so far; for streamed text, add each send with append(). */
@@ -72,6 +74,11 @@ export class WordTracker {
     this.#source += text;
   }
 
+  /** Length of the source text so far. */
+  get sourceLength(): number {
+    return this.#source.length;
+  }
+
   /** Source characters (from the start) that timed characters have reached. */
   get voicedChars(): number {
     return this.#position;
@@ -82,6 +89,19 @@ export class WordTracker {
     return this.#voicedAudioMs;
   }
 
+  /**
+   * The first word not completed yet: its place among the source's words and in the source text,
+   * and where its audio may start: at its first timed character, or earlier at a timed character
+   * that matched no word (it may be this word, spelled differently). Undefined once all are done.
+   */
+  get nextWord(): { index: number; textOffset: number; startMs?: number } | undefined {
+    const word = this.#words[this.#nextWord];
+    if (!word) return undefined;
+    const starts = [this.#timing?.startMs, this.#unmatchedStartMs].filter((ms) => ms !== undefined);
+    const place = { index: this.#nextWord, textOffset: word.offset };
+    return starts.length > 0 ? { ...place, startMs: Math.min(...starts) } : place;
+  }
+
   /** Matches newly timed characters and returns the words they complete, in order. */
   push(chars: readonly TimedChar[]): WordBoundary[] {
     const completed: WordBoundary[] = [];
@@ -89,7 +109,11 @@ export class WordTracker {
       this.#voicedAudioMs = Math.max(this.#voicedAudioMs, timed.startMs + timed.durationMs);
       if (!timed.char || WHITESPACE.test(timed.char)) continue;
       const at = this.#find(timed.char);
-      if (at === undefined) continue; // Not in the source (normalised text): no word to time.
+      if (at === undefined) {
+        // Not in the source (normalised text): no word to time, but speech all the same.
+        this.#unmatchedStartMs ??= timed.startMs;
+        continue;
+      }
       this.#completeWordsBefore(at, timed.startMs, completed);
       this.#addTiming(timed);
       this.#position = at + timed.char.length;
@@ -133,8 +157,10 @@ export class WordTracker {
 
   #addTiming(timed: TimedChar): void {
     const endMs = timed.startMs + timed.durationMs;
-    if (!this.#timing) this.#timing = { startMs: timed.startMs, endMs };
-    else this.#timing.endMs = Math.max(this.#timing.endMs, endMs);
+    if (!this.#timing) {
+      this.#timing = { startMs: timed.startMs, endMs };
+      this.#unmatchedStartMs = undefined;
+    } else this.#timing.endMs = Math.max(this.#timing.endMs, endMs);
   }
 
   #completeWord(completed: WordBoundary[]): void {
@@ -150,5 +176,6 @@ export class WordTracker {
     });
     this.#nextWord++;
     this.#timing = undefined;
+    this.#unmatchedStartMs = undefined;
   }
 }
