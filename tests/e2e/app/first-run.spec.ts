@@ -1,0 +1,33 @@
+// First run, no key: the offline voice reads typed text aloud and the caption follows it.
+import { expect, test } from '@playwright/test';
+import { expectHighlightAdvances, expectSpeechHeard, openApp } from './pages';
+import { newDataDir, startHarkWeb } from './processes';
+import type { HarkWeb } from './processes';
+
+const TEXT =
+  'Hark reads this sentence aloud with its own voice. Then it reads a second sentence, word by word.';
+
+let web: HarkWeb;
+test.beforeEach(async () => {
+  web = await startHarkWeb(await newDataDir(), 4181);
+});
+test.afterEach(async () => {
+  await web.stop();
+});
+
+test('typed text is spoken by the offline voice and the highlighted word advances', async ({ context }) => {
+  const { player, page } = await openApp(context, web);
+  await page.getByRole('textbox', { name: 'Text to read' }).fill(TEXT);
+  await page.getByRole('button', { name: 'Speak' }).click();
+
+  const words = await expectHighlightAdvances(page, 4);
+  // The highlighted words are words of the text, in reading order.
+  let from = 0;
+  for (const word of words) {
+    const at = TEXT.indexOf(word, from);
+    expect(at, `"${word}" after position ${from}`).toBeGreaterThanOrEqual(0);
+    from = at + word.length;
+  }
+  await expectSpeechHeard(player);
+  await expect(page.getByRole('status')).toHaveText('Ready', { timeout: 30_000 });
+});
