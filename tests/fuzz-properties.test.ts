@@ -15,6 +15,7 @@ import { StreamSession } from '../main/speech/session';
 import type { AudioChunk, TimedChar } from '../main/speech/session';
 import { TextPacer } from '../main/speech/text-pacer';
 import type { PlaybackProgress } from '../main/speech/text-pacer';
+import { base64Audio, serverFrameLike } from './helpers/fuzz-frames';
 import { startScriptedServer } from './helpers/scripted-server';
 import type { ScriptedServer } from './helpers/scripted-server';
 
@@ -39,36 +40,8 @@ function alignmentOf(length: fc.Arbitrary<number>): fc.Arbitrary<Alignment> {
 }
 const validAlignment = alignmentOf(fc.nat(8));
 
-/** Values that look like parts of a frame, valid or almost: they reach the validator's deeper checks. */
-const almostAlignment = fc.oneof(
-  validAlignment,
-  fc.record(
-    {
-      chars: fc.oneof(fc.array(fc.string()), fc.array(fc.jsonValue()), fc.jsonValue()),
-      charStartTimesMs: fc.oneof(fc.array(fc.double()), fc.jsonValue()),
-      char_start_times_ms: fc.array(fc.double()),
-      charDurationsMs: fc.oneof(fc.array(fc.double()), fc.jsonValue()),
-      chars_durations_ms: fc.array(fc.integer()),
-      charsDurationsMs: fc.array(fc.integer({ min: -5, max: 5 })),
-    },
-    { requiredKeys: [] },
-  ),
-  fc.jsonValue(),
-);
-const base64Audio = fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes).toString('base64'));
-const frameLike = fc.record(
-  {
-    audio: fc.oneof(base64Audio, fc.string(), fc.constant(null), fc.jsonValue()),
-    isFinal: fc.oneof(fc.boolean(), fc.constant(null), fc.jsonValue()),
-    alignment: almostAlignment,
-    normalizedAlignment: almostAlignment,
-    normalized_alignment: almostAlignment,
-    error: fc.oneof(fc.string(), fc.jsonValue()),
-    message: fc.oneof(fc.string(), fc.jsonValue()),
-    code: fc.oneof(fc.integer(), fc.double(), fc.jsonValue()),
-  },
-  { requiredKeys: [] },
-);
+const frameLike = serverFrameLike;
+
 /** Anything at all: JSON, and also values JSON never produces (maps, boxed values, sparse arrays...). */
 const anyValue = fc.oneof(
   fc.jsonValue(),
@@ -127,7 +100,7 @@ describe('server frame validation', () => {
         if (parsed.ok) expectWellTyped(parsed.value);
         else expect(parsed.reason).toMatch(/\S/);
       }),
-      { numRuns: 3000 },
+      { numRuns: 2000 },
     );
   });
 
@@ -148,7 +121,7 @@ describe('server frame validation', () => {
         if (parsed.ok) expectWellTyped(parsed.value);
         else expect(parsed.reason).toMatch(/\S/);
       }),
-      { numRuns: 3000 },
+      { numRuns: 2000 },
     );
   });
 
@@ -250,7 +223,7 @@ describe('client message validation (the offline server)', () => {
           expect(typeof n === 'boolean' || Number.isFinite(n)).toBe(true);
         }
       }),
-      { numRuns: 3000 },
+      { numRuns: 2000 },
     );
   });
 
