@@ -16,6 +16,8 @@ export interface StreamSink {
   resume(): void;
   /** Silences it now and lets go of its nodes. */
   stop(): void;
+  /** Times the audio ran dry while more was still to come (a stutter the listener heard). */
+  readonly underruns: number;
 }
 
 export interface SinkTarget {
@@ -43,6 +45,10 @@ export class ScheduledSink implements StreamSink {
 
   get leadS(): number {
     return this.#schedule.leadS;
+  }
+
+  get underruns(): number {
+    return this.#schedule.underruns;
   }
 
   write(bytes: Uint8Array): void {
@@ -103,6 +109,7 @@ export class MediaSourceSink implements StreamSink {
   #started = false;
   #paused = false;
   #stopped = false;
+  #underruns = 0;
 
   constructor(
     private readonly target: SinkTarget,
@@ -113,6 +120,10 @@ export class MediaSourceSink implements StreamSink {
     this.#node = target.context.createMediaElementSource(this.#audio);
     this.#node.connect(target.output);
     this.#audio.onended = () => target.onProgress();
+    // After it started playing, the element waits only when it has played all it was given.
+    this.#audio.onwaiting = () => {
+      if (this.#audio.currentTime > 0 && !this.#stopped) this.#underruns += 1;
+    };
     this.#audio.onerror = () => target.onError(this.#audio.error?.message || 'the audio element failed');
     this.#mediaSource.addEventListener('sourceopen', () => {
       try {
@@ -124,6 +135,10 @@ export class MediaSourceSink implements StreamSink {
         target.onError(error instanceof Error ? error.message : String(error));
       }
     });
+  }
+
+  get underruns(): number {
+    return this.#underruns;
   }
 
   write(bytes: Uint8Array): void {
@@ -161,6 +176,7 @@ export class MediaSourceSink implements StreamSink {
     this.#audio.pause();
     this.#audio.onended = null;
     this.#audio.onerror = null;
+    this.#audio.onwaiting = null;
     this.#node.disconnect();
     URL.revokeObjectURL(this.#url);
   }

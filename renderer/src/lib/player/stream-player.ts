@@ -46,6 +46,7 @@ export class StreamPlayer {
   #paused = false;
   #leadS: number;
   #timer: ReturnType<typeof setInterval> | undefined;
+  #underruns = 0;
   readonly #lead: LeadPolicy;
 
   constructor(private readonly options: StreamPlayerOptions) {
@@ -58,6 +59,17 @@ export class StreamPlayer {
     return this.#leadS;
   }
 
+  /** True while main has the playback paused (the context is suspended on purpose). */
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  /** Times a stream ran dry before its end, over the player's life (for the benchmark). */
+  get underruns(): number {
+    const current = this.#state.kind === 'streaming' ? this.#state.stream.sink.underruns : 0;
+    return this.#underruns + current;
+  }
+
   handle(message: MainToPlayer): void {
     switch (message.type) {
       case 'open':
@@ -66,12 +78,14 @@ export class StreamPlayer {
         return this.#chunk(message.streamId, message.audio);
       case 'end':
         return this.#end(message.streamId);
+      // Only a stream is paused: a paused idle player would hold the context (and its keep-alive) still.
       case 'pause':
-        return this.#setPaused(true);
+        return this.#setPaused(this.#state.kind === 'streaming');
       case 'resume':
         return this.#setPaused(false);
       case 'stop':
-        return this.#drop();
+        this.#drop();
+        return this.#setPaused(false);
       case 'volume':
         return this.#setVolume(message.value);
     }
@@ -148,6 +162,7 @@ export class StreamPlayer {
     }
     if (stream.sink.finished()) {
       stream.sink.stop();
+      this.#underruns += stream.sink.underruns;
       this.#state = { kind: 'idle' };
       this.#stopTimer();
       this.options.post({ type: 'ended', streamId: stream.streamId });
@@ -155,7 +170,10 @@ export class StreamPlayer {
   }
 
   #drop(): void {
-    if (this.#state.kind === 'streaming') this.#state.stream.sink.stop();
+    if (this.#state.kind === 'streaming') {
+      this.#state.stream.sink.stop();
+      this.#underruns += this.#state.stream.sink.underruns;
+    }
     this.#state = { kind: 'idle' };
     this.#stopTimer();
   }
