@@ -160,8 +160,8 @@ export class SettingsStore {
   }
 
   /**
-   * The person left a field (or pressed Enter): a waiting edit goes now, and if the field's value
-   * was refused it goes back to the stored one (the problem stays, saying what was refused).
+   * The person left a field (or pressed Enter): a waiting edit goes now, and once answered the field
+   * shows the stored value (main's spelling, or the old value when refused; the problem stays).
    */
   commit(path: SettingPath): void {
     this.#typing.delete(path);
@@ -169,7 +169,7 @@ export class SettingsStore {
     if (this.#timers.has(path) && edit !== undefined) {
       this.#cancelTimer(path);
       void this.#send(path, edit);
-    } else if (edit === undefined && this.problems[path] !== undefined) {
+    } else if (edit === undefined) {
       this.#revert(path);
     }
   }
@@ -265,7 +265,7 @@ export class SettingsStore {
     this.#clearProblemsFrom(path);
     // Fields nobody is editing follow what main stored.
     for (const path of leafPaths(settings)) {
-      if (!this.#pending.has(path)) this.#revert(path);
+      if (!this.#pending.has(path) && !this.#typing.has(path)) this.#revert(path);
     }
     this.#afterChange(changed);
   }
