@@ -5,10 +5,11 @@ import type { WordBoundary } from '../speech/word-tracker';
 /** Longer texts are read up to a sentence end before this many characters (about 2 hours of speech). */
 export const MAX_READ_CHARS = 100_000;
 /**
- * Longer texts are refused outright: nobody means to have that read aloud (a whole log or database
- * dump on the clipboard), and it is too big to even pass around comfortably.
+ * Longer texts are refused outright: nobody means to have that read aloud (a database dump on the
+ * clipboard), and it is too big to even pass around comfortably. Anything shorter, a 10 MB log
+ * included, is cut to MAX_READ_CHARS and read with a notice: the start of it may be what was wanted.
  */
-export const MAX_ACCEPTED_CHARS = 5_000_000;
+export const MAX_ACCEPTED_CHARS = 20_000_000;
 
 export type PreparedText =
   | { ok: true; text: string; truncated: boolean }

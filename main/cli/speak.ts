@@ -1,4 +1,5 @@
 // `hark speak`: text (argument, stdin stream or clipboard) → Narration over StreamSession → player or file.
+import { prepareText } from '../app/reading-text';
 import { DEFAULT_OFFLINE_VOICE_ID } from '../engine/offline-voice';
 import { SpeechError } from '../speech/errors';
 import { Narration } from '../speech/narration';
@@ -46,6 +47,22 @@ function planOutput(options: SpeakOptions, engine: EngineName, ctx: CliContext):
   return plan;
 }
 
+/** A whole text is read up to MAX_READ_CHARS, like in the app; stdin is streamed and has no limit. */
+function wholeText(text: string, ctx: CliContext): NarrationSource {
+  const prepared = prepareText(text);
+  if (!prepared.ok) {
+    throw new CliError(
+      prepared.code === 'empty_text' ? 'nothing to read: the text is empty' : prepared.message,
+    );
+  }
+  if (prepared.truncated) {
+    ctx.stderr.write(
+      `hark: note: the text is very long (${text.length.toLocaleString('en')} characters), so only its first ${prepared.text.length.toLocaleString('en')} are read\n`,
+    );
+  }
+  return { kind: 'text', text: prepared.text };
+}
+
 async function narrationSource(
   source: TextSource,
   ctx: CliContext,
@@ -53,10 +70,9 @@ async function narrationSource(
 ): Promise<NarrationSource> {
   switch (source.kind) {
     case 'text':
-      if (source.text.trim() === '') throw new CliError('nothing to read: the text is empty');
-      return { kind: 'text', text: source.text };
+      return wholeText(source.text, ctx);
     case 'clipboard':
-      return { kind: 'text', text: await readClipboard(ctx.env, signal, ctx.platform) };
+      return wholeText(await readClipboard(ctx.env, signal, ctx.platform), ctx);
     case 'stdin':
       if (ctx.stdin.isTTY) ctx.stderr.write('(reading from the terminal: type the text, then Ctrl-D)\n');
       return { kind: 'stream', chunks: requireText(readTextChunks(ctx.stdin, signal), 'stdin') };
