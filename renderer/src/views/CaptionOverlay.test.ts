@@ -3,6 +3,7 @@
 // says what was heard) the real offline voice reads and its real word events drive the caption.
 // The overlay is hidden from assistive technology on purpose, so it is inspected through the DOM.
 import { render, waitFor } from '@testing-library/svelte';
+import axe from 'axe-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppState, WordProgress } from '../../../preload/api';
 import { startLiveApi } from '../../../tests/helpers/live-api';
@@ -68,6 +69,9 @@ describe('CaptionOverlay', () => {
     expect(overlay.hasAttribute('inert')).toBe(true);
     expect(container.querySelectorAll(FOCUSABLE)).toHaveLength(0);
     expect(container.querySelector('[aria-live], [role="alert"], [role="status"]')).toBeNull();
+    // jsdom has no layout, so contrast is checked in Chromium; the rest of axe-core runs here.
+    const audit = await axe.run(container, { rules: { 'color-contrast': { enabled: false } } });
+    expect(audit.violations).toEqual([]);
 
     // The second sentence, once its audio has been heard.
     await waitFor(() => expect(words.map((word) => word.text)).toContain('now.'), SLOW);

@@ -4,6 +4,7 @@
 // heard) the real offline voice reads and its real word events drive the caption.
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
+import axe from 'axe-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WordProgress } from '../../../preload/api';
 import { startLiveApi } from '../../../tests/helpers/live-api';
@@ -13,6 +14,12 @@ import { ScriptedPlayer } from './scripted-player.testing';
 
 // The offline voice starts its engine on the first reading: slow on a busy machine.
 const SLOW = { timeout: 60_000 };
+
+/** axe-core's rules that jsdom can run (it has no layout, so contrast is checked in Chromium). */
+async function expectNoAxeViolations(container: HTMLElement): Promise<void> {
+  const result = await axe.run(container, { rules: { 'color-contrast': { enabled: false } } });
+  expect(result.violations).toEqual([]);
+}
 
 describe('Read tab', () => {
   let live: LiveApi;
@@ -33,6 +40,7 @@ describe('Read tab', () => {
     await user.click(screen.getByRole('button', { name: 'Speak' }));
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('There is no text to read.');
+    await expectNoAxeViolations(screen.getByRole('tabpanel', { name: 'Read' }));
     await user.click(within(alert).getByRole('button', { name: 'Dismiss' }));
     expect(screen.queryByRole('alert')).toBeNull();
     expect(document.activeElement).toBe(textBox());
@@ -56,10 +64,7 @@ describe('Read tab', () => {
     expect(alert.textContent).toContain('The audio player is not running.');
     await user.click(within(alert).getByRole('button', { name: 'Dismiss' }));
     await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
-    expect((await live.api.getState()).ok && (await live.api.getState())).toEqual({
-      ok: true,
-      value: { kind: 'idle' },
-    });
+    expect(await live.api.getState()).toEqual({ ok: true, value: { kind: 'idle' } });
     expect(document.activeElement).toBe(textBox());
   });
 
@@ -86,6 +91,7 @@ describe('Read tab', () => {
     await waitFor(() => expect(caption.textContent).toContain('Good morning.'), SLOW);
     await waitFor(() => expect(caption.querySelector('mark')?.textContent).toBe('Good'), SLOW);
     expect(caption.querySelector('mark')?.style.getPropertyValue('--highlight')).toBe('#1d4ed8');
+    await expectNoAxeViolations(screen.getByRole('tabpanel', { name: 'Read' }));
 
     // Once the audio of the second sentence has been heard, the caption shows it.
     // A word's text is as written in the source, punctuation included.
