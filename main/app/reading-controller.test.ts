@@ -20,9 +20,13 @@ import { createRedactingLogger } from '../store/redact';
 import { createSecretStore } from '../store/secrets';
 import { SettingsStore } from '../store/settings';
 import type { Settings } from '../store/settings-schema';
+import { heardWords } from '../../tests/helpers/coded-sink';
+import { CODED_OUTPUT_FORMAT, startFaultServer } from '../../tests/helpers/fault-server';
+import type { ConnectionPlan, FaultServer } from '../../tests/helpers/fault-server';
 import { liveHandles, pcmSilence, startScriptedServer } from '../../tests/helpers/scripted-server';
 import type { ScriptedConnection, ScriptedServer } from '../../tests/helpers/scripted-server';
 import { RecordingPlayer } from '../../tests/helpers/recording-player';
+import type { Playback } from '../../tests/helpers/recording-player';
 import { ReadingController } from './reading-controller';
 import type { AppState, ReadingNotice, SessionTuning, WordEvent } from './reading-controller';
 import { MAX_ACCEPTED_CHARS, MAX_READ_CHARS } from './reading-text';
@@ -183,6 +187,22 @@ async function speaker(connection: ScriptedConnection): Promise<void> {
   connection.sendFinal();
   connection.close(1000);
 }
+
+async function faulty(plans: ConnectionPlan[]): Promise<FaultServer> {
+  const server = await startFaultServer(plans);
+  cleanups.push(() => server.close());
+  return server;
+}
+
+function audioOf(playback: Playback): Uint8Array {
+  return Buffer.concat(playback.chunks.map((chunk) => chunk.audio));
+}
+
+/** Short waits between reconnection attempts, and a server silent for a second is given up on. */
+const FAST_RESUME: SessionTuning = {
+  resumeDelaysMs: [20, 50, 100],
+  timeouts: { firstAudioMs: 2000, silenceMs: 2000 },
+};
 
 async function scripted(script: (connection: ScriptedConnection) => unknown): Promise<ScriptedServer> {
   const server = await startScriptedServer(script);
@@ -545,33 +565,133 @@ describe('ReadingController: errors and the offline fallback', () => {
     expect(f.words.map((w) => w.text)).toEqual(text.split(' '));
   });
 
-  it('a failure after some audio keeps the error and stores what arrived', async () => {
-    const server = await scripted(async (c) => {
-      await c.accept();
-      await c.nextMessage(); // BOS
-      const message = (await c.nextMessage()) as TextMessage;
-      const chars = Array.from(message.text.slice(0, 10));
-      c.sendAudio(pcmSilence(chars.length * MS_PER_CHAR, 16000), {
-        alignment: {
-          chars,
-          charStartTimesMs: chars.map((_, i) => i * MS_PER_CHAR),
-          charDurationsMs: chars.map(() => MS_PER_CHAR),
-        },
-      });
-      await c.sleep(50);
-      c.drop();
+  it('a failure part-way that reconnecting cannot mend keeps the error and what was heard', async () => {
+    // The first connection voices two words and a bit, then drops; every reconnection fails at once.
+    const server = await faulty([
+      { after: 10, then: { kind: 'drop' } },
+      { after: 0, then: { kind: 'drop' } },
+      { after: 0, then: { kind: 'close', code: 1011 } },
+      { after: 0, then: { kind: 'drop' } },
+    ]);
+    const f = await setup({
+      key: KEY,
+      settings: { engine: 'elevenlabs', baseUrl: server.url, outputFormat: CODED_OUTPUT_FORMAT },
+      tuning: FAST_RESUME,
     });
-    const f = await setup({ key: KEY, settings: { engine: 'elevenlabs', baseUrl: server.url } });
-    f.controller.read('Cut off half way through this sentence.', 'selection');
+    const text = 'Cut off half way through this sentence.';
+    f.controller.read(text, 'selection');
     await until(() => f.controller.state.kind === 'error', 20_000, 'error');
     await f.controller.settled();
+    expect(server.connections).toHaveLength(4);
     expect(f.controller.state).toMatchObject({ kind: 'error', code: 'network' });
-    // No fallback after audio was heard: the offline voice would start over.
+    const { message } = f.controller.state as { message: string };
+    expect(message).toMatch(/^Could not reach the speech server\./);
+    expect(message).toMatch(/tried to reconnect 3 times without success\. Reading stopped after 2 words\.$/);
+    expect(f.states.filter((s) => s.kind === 'reconnecting')).toEqual([
+      { kind: 'reconnecting', source: 'selection', attempt: 1 },
+      { kind: 'reconnecting', source: 'selection', attempt: 2 },
+      { kind: 'reconnecting', source: 'selection', attempt: 3 },
+    ]);
+    // No fallback: the key and quota were fine.
     expect(f.notices).toEqual([]);
     expect(f.offlineStarts()).toBe(0);
+    // The player got whole words only, and finished them before the error was shown.
+    const playback = f.player.current!;
+    expect(heardWords(audioOf(playback))).toEqual(['Cut', 'off']);
+    expect(playback.endCalled).toBe(true);
     const entry = f.history.list().entries[0]!;
     expect(entry.text).toBe('Cut off');
     expect(entry.engine).toBe('elevenlabs');
+  });
+
+  it('a dropped connection reconnects, says so, and carries on from the first word not heard', async () => {
+    const server = await faulty([{ after: 17, then: { kind: 'drop' } }]);
+    const f = await setup({
+      key: KEY,
+      settings: { engine: 'elevenlabs', baseUrl: server.url, outputFormat: CODED_OUTPUT_FORMAT },
+      tuning: FAST_RESUME,
+    });
+    const text = 'The connection drops in the middle of this reading, and it goes on.';
+    f.controller.read(text, 'clipboard');
+    await until(() => f.controller.state.kind === 'idle', 20_000, 'idle');
+    await f.controller.settled();
+    expect(server.connections).toHaveLength(2);
+    expect(kinds(f.states)).toEqual(['connecting', 'speaking', 'reconnecting', 'speaking', 'idle']);
+    expect(f.states[2]).toEqual({ kind: 'reconnecting', source: 'clipboard', attempt: 1 });
+    expect(f.words.map((w) => w.text)).toEqual(text.split(' '));
+    expect(new Set(f.words.map((w) => w.readingId)).size).toBe(1);
+    const playback = f.player.current!;
+    expect(heardWords(audioOf(playback))).toEqual(text.split(' '));
+    expect(f.player.calls).toEqual(['open']);
+    const entry = f.history.list().entries[0]!;
+    expect(entry.text).toBe(text);
+    expect(Buffer.from(await f.history.readAudio(entry.id)).equals(Buffer.from(audioOf(playback)))).toBe(
+      true,
+    );
+  });
+
+  it('a quota used up part-way stops at a word, says what to do, and keeps what was heard', async () => {
+    const server = await faulty([
+      { after: 16, then: { kind: 'error', error: 'quota_exceeded', message: 'Quota exceeded.', code: 1008 } },
+    ]);
+    const f = await setup({
+      key: KEY,
+      settings: {
+        engine: 'elevenlabs',
+        baseUrl: server.url,
+        outputFormat: CODED_OUTPUT_FORMAT,
+        fallbackToOffline: false,
+      },
+      tuning: FAST_RESUME,
+    });
+    f.controller.read('Four words fit here, and then the quota is gone.', 'selection');
+    await until(() => f.controller.state.kind === 'error', 20_000, 'error');
+    await f.controller.settled();
+    expect(server.connections).toHaveLength(1);
+    expect(f.controller.state).toEqual({
+      kind: 'error',
+      code: 'quota_exceeded',
+      message:
+        'Your ElevenLabs quota is used up. Reading stopped after 3 words. Switch to the offline voice in Settings or add characters.',
+    });
+    expect(heardWords(audioOf(f.player.current!))).toEqual(['Four', 'words', 'fit']);
+    expect(f.history.list().entries[0]).toMatchObject({ text: 'Four words fit', engine: 'elevenlabs' });
+  });
+
+  it('with the fallback on, a quota used up part-way hands the rest to the offline voice', async () => {
+    const server = await faulty([
+      { after: 16, then: { kind: 'error', error: 'quota_exceeded', message: 'Quota exceeded.', code: 1008 } },
+    ]);
+    const f = await setup({
+      key: KEY,
+      settings: { engine: 'elevenlabs', baseUrl: server.url, outputFormat: CODED_OUTPUT_FORMAT },
+      tuning: FAST_RESUME,
+    });
+    const text = 'Four words fit here, and then the offline voice reads the rest.';
+    f.controller.read(text, 'selection');
+    await until(() => f.controller.state.kind === 'idle', 30_000, 'idle');
+    await f.controller.settled();
+    expect(f.notices).toEqual([
+      {
+        code: 'offline_fallback',
+        message: 'Your ElevenLabs character quota is used up, so the offline voice reads the rest.',
+      },
+    ]);
+    expect(f.offlineStarts()).toBe(1);
+    // One playback, every word once: three from ElevenLabs, the rest from the offline voice.
+    expect(f.player.calls).toEqual(['open']);
+    expect(f.words.map((w) => w.text)).toEqual(text.split(' '));
+    const playback = f.player.current!;
+    expect(heardWords(audioOf(playback)).slice(0, 3)).toEqual(['Four', 'words', 'fit']);
+    const starts = f.words.map((w) => w.startMs);
+    expect([...starts].sort((a, b) => a - b)).toEqual(starts);
+    expect(f.words[3]!.startMs).toBeGreaterThanOrEqual(f.words[2]!.startMs + f.words[2]!.durationMs);
+    // One history entry for the whole reading, under the engine that began it.
+    const entry = f.history.list().entries[0]!;
+    expect(entry).toMatchObject({ text, engine: 'elevenlabs' });
+    expect(entry.charactersBilled).toBeGreaterThan(0);
+    expect(entry.audioBytes).toBe(playback.audioBytes);
+    expect(kinds(f.states)).not.toContain('error');
   });
 
   it('a new request after an error clears it', async () => {

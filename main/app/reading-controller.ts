@@ -1,6 +1,6 @@
 // The one place that turns "read this text" into a reading: it applies the busy policy, owns the
-// app's state (idle / connecting / speaking / paused / error), forwards word timings for the caption
-// overlay and stores finished readings in the history.
+// app's state (idle / connecting / reconnecting / speaking / paused / error), forwards word timings
+// for the caption overlay and stores finished readings in the history.
 //
 // Decisions:
 // - Busy policy (settings.busyPolicy, or a per-request override): replace cancels the current reading
@@ -8,6 +8,8 @@
 //   drops it (outcome 'ignored'). stop() cancels the current reading AND clears the queue.
 // - A failed reading shows its error and clears the queue: the next queued text would most likely
 //   hit the same problem (no key, no network), and the error must stay visible.
+// - A dropped connection shows 'reconnecting' (with the attempt) while the job carries on; a pause
+//   takes precedence in the state, as it does over 'connecting'.
 // - Pause pauses the player; the narration's pacing then stops sending text by itself, because the
 //   heard position stops moving. An open session stays alive meanwhile through its keep-alives, so
 //   a pause may last as long as the user likes.
@@ -94,6 +96,8 @@ interface ActiveReading {
   readonly id: number;
   readonly job: ReadingJob;
   phase: JobPhase;
+  /** Reconnection attempts in a row (while the phase is 'reconnecting'). */
+  attempt: number;
   paused: boolean;
 }
 
@@ -274,6 +278,7 @@ export class ReadingController {
         this.#listenerFor(() => active),
       ),
       phase: request.kind === 'replay' ? 'speaking' : 'connecting',
+      attempt: 0,
       paused: false,
     };
     this.#current = active;
@@ -313,9 +318,10 @@ export class ReadingController {
   #listenerFor(active: () => ActiveReading): JobListener {
     const isCurrent = () => this.#current === active();
     return {
-      phase: (phase) => {
+      phase: (phase, attempt = 0) => {
         if (!isCurrent()) return;
         active().phase = phase;
+        active().attempt = attempt;
         this.#publish();
       },
       word: (word) => {
@@ -403,6 +409,9 @@ export class ReadingController {
       const queued = this.#queue.length;
       if (current.paused) return { kind: 'paused', source, queued };
       if (current.phase === 'connecting') return { kind: 'connecting', source };
+      if (current.phase === 'reconnecting') {
+        return { kind: 'reconnecting', source, attempt: current.attempt };
+      }
       return { kind: 'speaking', source, queued };
     }
     if (this.#error) return { kind: 'error', code: this.#error.code, message: this.#error.message };

@@ -1,15 +1,26 @@
 // One reading from start to end, as the controller runs it: a speech job (plan, narration, offline
 // fallback, what to keep for the history) or a replay job (stored audio, no server involved). A job's
 // run() never rejects: every ending is an outcome.
+//
+// Decisions for the speech job:
+// - A connection that drops part-way is resumed by the narration itself (speech/resume.ts): the
+//   job shows "reconnecting" meanwhile, and audio already with the player keeps playing.
+// - A refused key or a used-up quota part-way, with settings.fallbackToOffline on (and not for a
+//   voice preview), hands the rest over to the offline voice: it carries on from the first word whose
+//   audio the player had not got, in the same playback, and a notice says so. The history keeps one
+//   entry for the whole reading, under the engine that began it (its characters are the ones billed).
+// - Any other failure part-way lets the player finish the whole words it already has, then reports
+//   the error with how far the reading got; the history keeps what was heard.
 import { SpeechError, defaultMessage } from '../speech/errors';
 import { Narration } from '../speech/narration';
-import type { AudioSink, WordBoundary } from '../speech/narration';
+import type { AudioSink, ResumePoint, WordBoundary } from '../speech/narration';
 import type { FormatInfo } from '../speech/protocol';
+import { DEFAULT_RESUME_DELAYS_MS } from '../speech/resume';
 import type { AudioChunk, SessionTimeouts } from '../speech/session';
 import type { EngineKind, Settings } from '../store/settings-schema';
 import { audioPieces } from './audio-pieces';
 import type { PlayerLease } from './player-lease';
-import { canFallBackAfter, fallbackNotice, offlinePlan, planReading } from './reading-plan';
+import { canFallBackAfter, fallbackNotice, offlinePlan, planReading, stoppedMessage } from './reading-plan';
 import type { PlanDeps, ReadingPlan } from './reading-plan';
 import { SentenceLocator, spokenText } from './reading-text';
 import type { ReadingNotice, ReadingSource, WordEvent } from './reading-types';
@@ -31,10 +42,11 @@ export type JobOutcome =
   | { kind: 'stopped'; recording?: Recording }
   | { kind: 'failed'; code: string; message: string; recording?: Recording };
 
-export type JobPhase = 'connecting' | 'speaking';
+export type JobPhase = 'connecting' | 'speaking' | 'reconnecting';
 
 export interface JobListener {
-  phase(phase: JobPhase): void;
+  /** `attempt` counts the reconnection attempts in a row (reconnecting only). */
+  phase(phase: JobPhase, attempt?: number): void;
   word(word: WordEvent): void;
   notice(notice: ReadingNotice): void;
 }
@@ -55,6 +67,8 @@ export interface SessionTuning {
   inactivityTimeoutS?: number;
   /** Audio generated ahead of what has been heard. */
   leadMs?: number;
+  /** Waits before each reconnection attempt after a drop (default 250 ms, 1 s, 2.5 s). */
+  resumeDelaysMs?: readonly number[];
 }
 
 function concatChunks(chunks: readonly AudioChunk[]): Uint8Array {
@@ -100,10 +114,6 @@ function asSpeechError(cause: unknown): SpeechError {
   return new SpeechError('io_failed', `${defaultMessage('io_failed')}${detail}`);
 }
 
-function failedWith(error: SpeechError): JobOutcome {
-  return { kind: 'failed', code: error.code, message: error.message };
-}
-
 export interface SpeakJobOptions {
   text: string;
   source: ReadingSource;
@@ -120,7 +130,13 @@ export interface SpeakJobOptions {
   tuning?: SessionTuning;
 }
 
-/** Reads text through a narration; on a refused key or quota, may start over with the offline voice. */
+/** How one narration ended. */
+type Narrated =
+  | { kind: 'done' }
+  | { kind: 'stopped' }
+  | { kind: 'failed'; error: SpeechError; resumeFrom: ResumePoint | undefined };
+
+/** Reads text through a narration; on a refused key or quota, may carry on with the offline voice. */
 export class SpeakJob implements ReadingJob {
   readonly source: ReadingSource;
   readonly lease: PlayerLease;
@@ -128,9 +144,13 @@ export class SpeakJob implements ReadingJob {
   readonly #sentences: SentenceLocator;
   #narration: Narration | undefined;
   #sink: RecordingSink | undefined;
-  /** Words of the current attempt whose audio has arrived. */
-  #words: WordBoundary[] = [];
+  /** Words whose audio went to the player, over every narration of this reading. */
+  readonly #words: WordBoundary[] = [];
+  /** The plan whose audio the reading begins with: the history entry's engine and voice. */
+  #recordedPlan: ReadingPlan | undefined;
+  #billedCharacters = 0;
   #cancelled = false;
+  #onCancel: (() => void) | undefined;
 
   constructor(options: SpeakJobOptions) {
     this.#options = options;
@@ -144,6 +164,7 @@ export class SpeakJob implements ReadingJob {
     this.#cancelled = true;
     this.#narration?.cancel();
     this.lease.release(true);
+    this.#onCancel?.();
   }
 
   async run(): Promise<JobOutcome> {
@@ -161,54 +182,83 @@ export class SpeakJob implements ReadingJob {
     if (!planned.ok) return { kind: 'failed', code: planned.code, message: planned.message };
     if (planned.notice) listener.notice(planned.notice);
     const first = await this.#narrate(planned.plan);
-    if (!this.#shouldFallBack(planned.plan, first.error)) return first.outcome;
-    listener.notice(fallbackNotice(first.error));
+    if (!this.#shouldFallBack(planned.plan, first)) return this.#outcome(first);
+    listener.notice(fallbackNotice(first.error, this.#words.length));
     let plan: ReadingPlan;
     try {
       plan = await offlinePlan(settings, planDeps);
     } catch (cause) {
-      return failedWith(asSpeechError(cause));
+      return this.#outcome({ kind: 'failed', error: asSpeechError(cause), resumeFrom: first.resumeFrom });
     }
-    if (this.#cancelled) return { kind: 'stopped' };
-    return (await this.#narrate(plan)).outcome;
+    if (this.#cancelled) return this.#outcome({ kind: 'stopped' });
+    return this.#outcome(await this.#narrate(plan, first.resumeFrom));
   }
 
-  #shouldFallBack(plan: ReadingPlan, error: SpeechError | undefined): error is SpeechError {
-    // After some audio, starting over would repeat what was heard: the error is shown instead.
+  #shouldFallBack(
+    plan: ReadingPlan,
+    narrated: Narrated,
+  ): narrated is Extract<Narrated, { kind: 'failed' }> & { resumeFrom: ResumePoint } {
     return (
-      error !== undefined &&
+      narrated.kind === 'failed' &&
+      // Without a known position the offline voice could only start over, repeating what was heard.
+      narrated.resumeFrom !== undefined &&
       !this.#cancelled &&
       plan.engine === 'elevenlabs' &&
       this.#options.allowFallback &&
       this.#options.settings.fallbackToOffline &&
-      canFallBackAfter(error) &&
-      !(this.#sink?.hasAudio ?? false)
+      canFallBackAfter(narrated.error)
     );
   }
 
-  async #narrate(plan: ReadingPlan): Promise<{ outcome: JobOutcome; error?: SpeechError }> {
-    if (this.#cancelled) return { outcome: { kind: 'stopped' } };
+  async #narrate(plan: ReadingPlan, startAt?: ResumePoint): Promise<Narrated> {
+    if (this.#cancelled) return { kind: 'stopped' };
     let narration: Narration;
     try {
-      narration = this.#createNarration(plan);
+      narration = this.#createNarration(plan, startAt);
     } catch (cause) {
-      const error = asSpeechError(cause);
-      return { outcome: failedWith(error), error };
+      return { kind: 'failed', error: asSpeechError(cause), resumeFrom: startAt };
     }
     try {
-      const result = await narration.run();
-      return { outcome: { kind: 'done', recording: this.#recording(plan, narration, result.words, true) } };
+      await narration.run();
+      return { kind: 'done' };
     } catch (cause) {
       const error = asSpeechError(cause);
-      const recording = this.#recording(plan, narration, this.#words, false);
-      if (error.code === 'aborted' || this.#cancelled) return { outcome: { kind: 'stopped', recording } };
-      return { outcome: { kind: 'failed', code: error.code, message: error.message, recording }, error };
+      if (error.code === 'aborted' || this.#cancelled) return { kind: 'stopped' };
+      return { kind: 'failed', error, resumeFrom: narration.resumePoint };
+    } finally {
+      if (plan.engine === 'elevenlabs') this.#billedCharacters += narration.charactersSent;
+      if (this.#sink?.hasAudio) this.#recordedPlan ??= plan;
     }
   }
 
-  #createNarration(plan: ReadingPlan): Narration {
+  async #outcome(narrated: Narrated): Promise<JobOutcome> {
+    if (narrated.kind === 'done') return { kind: 'done', recording: this.#recording(true) };
+    if (narrated.kind === 'stopped') return { kind: 'stopped', recording: this.#recording(false) };
+    await this.#playOut();
+    const recording = this.#recording(false);
+    if (this.#cancelled) return { kind: 'stopped', recording };
+    const { error } = narrated;
+    return {
+      kind: 'failed',
+      code: error.code,
+      message: stoppedMessage(error, this.#words.length),
+      recording,
+    };
+  }
+
+  /** After a failure part-way, the player finishes the whole words it has (a stop cuts this short). */
+  async #playOut(): Promise<void> {
+    const sink = this.#sink;
+    if (!sink?.hasAudio || this.#cancelled) return;
+    this.#options.listener.phase('speaking');
+    const cancelled = new Promise<void>((resolve) => (this.#onCancel = resolve));
+    await Promise.race([sink.end().catch(() => undefined), cancelled]);
+    this.#onCancel = undefined;
+  }
+
+  #createNarration(plan: ReadingPlan, startAt: ResumePoint | undefined): Narration {
     const tuning = this.#options.tuning ?? {};
-    // Opened once: an offline retry plays into the same (still silent) playback.
+    // Opened once: the offline voice carries on in the same playback.
     this.#sink ??= new RecordingSink(this.lease.open(plan.format));
     const { voiceId, query, voiceSettings, generationConfig } = plan.parameters;
     const narration = new Narration({
@@ -229,11 +279,14 @@ export class SpeakJob implements ReadingJob {
       source: { kind: 'text', text: this.#options.text },
       sink: this.#sink,
       ...(tuning.leadMs !== undefined ? { leadMs: tuning.leadMs } : {}),
+      resume: { delaysMs: tuning.resumeDelaysMs ?? DEFAULT_RESUME_DELAYS_MS },
+      ...(startAt ? { startAt } : {}),
     });
-    this.#words = [];
     narration.on('state', (state) => {
-      if (state.kind === 'connecting') this.#options.listener.phase('connecting');
-      if (state.kind === 'speaking') this.#options.listener.phase('speaking');
+      const { listener } = this.#options;
+      if (state.kind === 'connecting') listener.phase('connecting');
+      if (state.kind === 'speaking') listener.phase('speaking');
+      if (state.kind === 'reconnecting') listener.phase('reconnecting', state.attempt);
     });
     narration.on('word', (word) => this.#onWord(word));
     this.#narration = narration;
@@ -251,16 +304,12 @@ export class SpeakJob implements ReadingJob {
     });
   }
 
-  #recording(
-    plan: ReadingPlan,
-    narration: Narration,
-    words: readonly WordBoundary[],
-    completed: boolean,
-  ): Recording | undefined {
+  #recording(completed: boolean): Recording | undefined {
     const sink = this.#sink;
-    if (!sink?.hasAudio) return undefined;
+    const plan = this.#recordedPlan;
+    if (!sink?.hasAudio || !plan) return undefined;
     return {
-      text: spokenText(this.#options.text, words, completed),
+      text: spokenText(this.#options.text, this.#words, completed),
       audio: concatChunks(sink.chunks),
       engine: plan.engine,
       voiceId: plan.parameters.voiceId,
@@ -268,7 +317,7 @@ export class SpeakJob implements ReadingJob {
       format: plan.format,
       durationMs: Math.round(sink.audioMs),
       // The offline voice costs nothing; ElevenLabs bills every character sent.
-      charactersBilled: plan.engine === 'elevenlabs' ? narration.charactersSent : 0,
+      charactersBilled: this.#billedCharacters,
     };
   }
 }

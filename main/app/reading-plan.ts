@@ -130,10 +130,32 @@ export function canFallBackAfter(error: SpeechError): boolean {
   return error.code === 'invalid_api_key' || error.code === 'quota_exceeded';
 }
 
-export function fallbackNotice(error: SpeechError): ReadingNotice {
+/** Says that the offline voice takes over: the whole text, or the rest after `wordsHeard` words. */
+export function fallbackNotice(error: SpeechError, wordsHeard = 0): ReadingNotice {
   const reason =
     error.code === 'quota_exceeded'
       ? 'Your ElevenLabs character quota is used up'
       : 'ElevenLabs rejected the API key';
-  return { code: 'offline_fallback', message: `${reason}, so the offline voice reads this instead.` };
+  const what = wordsHeard > 0 ? 'the rest' : 'this instead';
+  return { code: 'offline_fallback', message: `${reason}, so the offline voice reads ${what}.` };
+}
+
+function words(count: number): string {
+  return count === 1 ? '1 word' : `${count.toLocaleString('en')} words`;
+}
+
+/**
+ * The message for a reading that failed after `wordsHeard` words: how far it got and, for a key or
+ * quota, what to do. Before any word, the error's own message.
+ */
+export function stoppedMessage(error: SpeechError, wordsHeard: number): string {
+  if (wordsHeard === 0) return error.message;
+  const stopped = `Reading stopped after ${words(wordsHeard)}.`;
+  if (error.code === 'quota_exceeded') {
+    return `Your ElevenLabs quota is used up. ${stopped} Switch to the offline voice in Settings or add characters.`;
+  }
+  if (error.code === 'invalid_api_key') {
+    return `ElevenLabs rejected the API key. ${stopped} Check the key in Settings or switch to the offline voice.`;
+  }
+  return `${error.message} ${stopped}`;
 }

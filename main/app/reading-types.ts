@@ -8,6 +8,8 @@ export type ReadingSource = 'selection' | 'clipboard' | 'typed' | 'history';
 export type AppState =
   | { kind: 'idle' }
   | { kind: 'connecting'; source: ReadingSource }
+  /** The connection dropped part-way; `attempt` (1, 2, 3) of carrying on from the word reached. */
+  | { kind: 'reconnecting'; source: ReadingSource; attempt: number }
   | { kind: 'speaking'; source: ReadingSource; queued: number }
   | { kind: 'paused'; source: ReadingSource; queued: number }
   /** Stays until the next request, stop() or dismissError(). */

@@ -5,7 +5,14 @@ import { describe, expect, it } from 'vitest';
 import type { AppState } from '../app/reading-controller';
 import { DEFAULT_HOTKEYS } from '../store/settings-schema';
 import type { Hotkeys } from '../store/settings-schema';
-import { buildTrayMenu, describeState, formatAccelerator, trayIconFile, trayView } from './tray-menu';
+import {
+  buildTrayMenu,
+  describeState,
+  formatAccelerator,
+  trayIconFile,
+  trayIconState,
+  trayView,
+} from './tray-menu';
 import type { MenuItemSpec, TrayAction } from './tray-menu';
 
 const HOTKEYS: Hotkeys = { ...DEFAULT_HOTKEYS };
@@ -22,6 +29,7 @@ const STATES: AppState[] = [
   { kind: 'speaking', source: 'clipboard', queued: 0 },
   { kind: 'paused', source: 'selection', queued: 2 },
   { kind: 'error', code: 'auth_failed', message: 'The API key was refused.' },
+  { kind: 'reconnecting', source: 'clipboard', attempt: 2 },
 ];
 
 describe('formatAccelerator', () => {
@@ -85,6 +93,16 @@ describe('buildTrayMenu', () => {
 
     const connecting = buildTrayMenu({ kind: 'connecting', source: 'typed' }, HOTKEYS, [], 'linux');
     expect(action(connecting, 'stop').enabled).toBe(true);
+
+    // While reconnecting, stop ends the reading; there is nothing to pause until audio flows again.
+    const reconnecting = buildTrayMenu(
+      { kind: 'reconnecting', source: 'typed', attempt: 1 },
+      HOTKEYS,
+      [],
+      'linux',
+    );
+    expect(action(reconnecting, 'stop').enabled).toBe(true);
+    expect(action(reconnecting, 'pauseResume').enabled).toBe(false);
   });
 
   it('marks a hotkey that could not be registered and points to Settings', () => {
@@ -134,6 +152,9 @@ describe('describeState and icons', () => {
       'Speaking (3 more queued)',
     );
     expect(describeState({ kind: 'paused', source: 'selection', queued: 0 })).toBe('Paused');
+    expect(describeState({ kind: 'reconnecting', source: 'selection', attempt: 2 })).toBe(
+      'Connection lost, reconnecting (attempt 2)…',
+    );
     const long = describeState({
       kind: 'error',
       code: 'x',
@@ -145,13 +166,15 @@ describe('describeState and icons', () => {
   });
 
   it('has one icon per state, from the drawn files in resources/', () => {
-    const files = STATES.map((state) => trayIconFile(state.kind, 'linux'));
+    const files = STATES.map((state) => trayIconFile(trayIconState(state.kind), 'linux'));
     expect(files).toEqual([
       'tray/idle-32.png',
       'tray/connecting-32.png',
       'tray/speaking-32.png',
       'tray/paused-32.png',
       'tray/error-32.png',
+      // Reconnecting shows the connecting icon; the tooltip says which.
+      'tray/connecting-32.png',
     ]);
     expect(trayIconFile('speaking', 'darwin')).toBe('tray/speakingTemplate.png');
     expect(trayIconFile('speaking', 'win32')).toBe('tray/speaking.png');
@@ -161,7 +184,7 @@ describe('describeState and icons', () => {
     const resources = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'resources');
     for (const platform of ['linux', 'darwin', 'win32'] as const) {
       for (const state of STATES) {
-        const file = trayIconFile(state.kind, platform);
+        const file = trayIconFile(trayIconState(state.kind), platform);
         expect(existsSync(join(resources, file)), file).toBe(true);
         expect(existsSync(join(resources, file.replace(/\.png$/, '@2x.png'))), file).toBe(true);
       }
@@ -175,5 +198,11 @@ describe('describeState and icons', () => {
     expect(view.menu).toEqual(
       buildTrayMenu({ kind: 'speaking', source: 'selection', queued: 0 }, HOTKEYS, [], 'linux'),
     );
+  });
+
+  it('while reconnecting, shows the connecting icon and says what is going on', () => {
+    const view = trayView({ kind: 'reconnecting', source: 'selection', attempt: 1 }, HOTKEYS, [], 'darwin');
+    expect(view.icon).toBe('tray/connectingTemplate.png');
+    expect(view.tooltip).toBe('Hark: Connection lost, reconnecting (attempt 1)…');
   });
 });

@@ -25,7 +25,12 @@ export interface TrayView {
   menu: MenuItemSpec[];
 }
 
-export type TrayIconState = AppState['kind'];
+/** The states that have an icon of their own (resources/tray); reconnecting shows the connecting one. */
+export type TrayIconState = Exclude<AppState['kind'], 'reconnecting'>;
+
+export function trayIconState(kind: AppState['kind']): TrayIconState {
+  return kind === 'reconnecting' ? 'connecting' : kind;
+}
 
 export const ACTION_LABELS: Readonly<Record<HotkeyAction, string>> = {
   readSelection: 'Read selection',
@@ -109,6 +114,8 @@ export function describeState(state: AppState): string {
       return 'Ready';
     case 'connecting':
       return 'Connecting…';
+    case 'reconnecting':
+      return `Connection lost, reconnecting (attempt ${state.attempt})…`;
     case 'speaking':
       return `Speaking${queuedSuffix(state.queued)}`;
     case 'paused':
@@ -165,7 +172,11 @@ export function buildTrayMenu(
   const failed = new Set(failures.map((failure) => failure.action));
   const label = (action: HotkeyAction): string =>
     hotkeyLabel(action, ACTION_LABELS[action], hotkeys, failed, platform);
-  const reading = state.kind === 'connecting' || state.kind === 'speaking' || state.kind === 'paused';
+  const reading =
+    state.kind === 'connecting' ||
+    state.kind === 'reconnecting' ||
+    state.kind === 'speaking' ||
+    state.kind === 'paused';
   return [
     { type: 'status', label: `Hark: ${describeState(state)}` },
     ...(state.kind === 'error'
@@ -193,7 +204,7 @@ export function trayView(
   platform: NodeJS.Platform = process.platform,
 ): TrayView {
   return {
-    icon: trayIconFile(state.kind, platform),
+    icon: trayIconFile(trayIconState(state.kind), platform),
     tooltip: `Hark: ${describeState(state)}`,
     menu: buildTrayMenu(state, hotkeys, failures, platform),
   };

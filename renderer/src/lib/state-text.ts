@@ -18,6 +18,8 @@ export function describeAppState(state: AppState): string {
       return 'Ready';
     case 'connecting':
       return `Starting to read ${SOURCE_WORDS[state.source]}…`;
+    case 'reconnecting':
+      return `Connection lost, reconnecting to go on reading ${SOURCE_WORDS[state.source]} (attempt ${state.attempt})…`;
     case 'speaking':
       return `Reading ${SOURCE_WORDS[state.source]}${queued(state.queued)}`;
     case 'paused':
@@ -29,5 +31,10 @@ export function describeAppState(state: AppState): string {
 
 /** A reading is under way (pause and stop make sense). */
 export function isReading(state: AppState): boolean {
-  return state.kind === 'connecting' || state.kind === 'speaking' || state.kind === 'paused';
+  return (
+    state.kind === 'connecting' ||
+    state.kind === 'reconnecting' ||
+    state.kind === 'speaking' ||
+    state.kind === 'paused'
+  );
 }
