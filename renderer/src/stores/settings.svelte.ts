@@ -174,11 +174,6 @@ export class SettingsStore {
     }
   }
 
-  /** The stored value of a field (what a refused edit returns to). */
-  stored<P extends SettingPath>(path: P): SettingValue<P> | undefined {
-    return this.settings ? (readSetting(this.settings, path) as SettingValue<P>) : undefined;
-  }
-
   async refreshVoices(): Promise<void> {
     const engine = this.settings?.engine;
     if (!engine) return;

@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
 // The Settings tab against the real services: every change goes through the contract's dispatch()
 // to the real settings store on disk, and is read back the way the app would read it.
-import { screen, waitFor } from '@testing-library/svelte';
+import { screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
+import axe from 'axe-core';
 import type { UserEvent } from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startLiveApi } from '../../../tests/helpers/live-api';
@@ -177,5 +178,28 @@ describe('SettingsView', { timeout: 60_000 }, () => {
     );
     await user.keyboard(' ');
     await waitFor(async () => expect((await storedSettings(live.api)).overlay.dimRest).toBe(true));
+  });
+
+  it('passes axe-core’s structure and naming rules, with problems and a recording on screen', async () => {
+    const user = userEvent.setup();
+    const { container } = renderSettings(live.api);
+    await within(await screen.findByRole('group', { name: 'Voice' })).findByRole(
+      'radiogroup',
+      { name: 'Voices' },
+      { timeout: 20_000 },
+    );
+    const field = screen.getByRole('textbox', { name: 'Server address' });
+    await user.clear(field);
+    await user.type(field, 'nonsense');
+    await waitFor(() => expect(field.getAttribute('aria-invalid')).toBe('true'));
+    await user.click(screen.getByRole('button', { name: /^Stop / }));
+    await user.keyboard('r');
+    // jsdom has no layout, so contrast is left to a real browser; structure and names are checked here.
+    const result = await axe.run(container, { rules: { 'color-contrast': { enabled: false } } });
+    expect(result.violations).toEqual([]);
+    expect(result.incomplete.map((rule) => rule.id)).toEqual([]);
+    expect(result.passes.map((rule) => rule.id)).toEqual(
+      expect.arrayContaining(['label', 'aria-valid-attr-value', 'duplicate-id-aria', 'nested-interactive']),
+    );
   });
 });

@@ -17,7 +17,7 @@ if (typeof window.CSS?.escape !== 'function') {
   Object.defineProperty(window, 'CSS', { value: { ...window.CSS, escape }, configurable: true });
 }
 
-export function renderSettings(api: HarkApi): { unmount: () => void } {
+export function renderSettings(api: HarkApi): { container: HTMLElement; unmount: () => void } {
   return render(SettingsView, { context: harkApiContext(api) });
 }
 
