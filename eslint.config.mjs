@@ -43,4 +43,33 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Renderer code runs in a sandboxed page: no Node modules, no Electron. (Its tests run in Node and
+    // may start the real services, so they are exempt.)
+    files: ['renderer/src/**/*.ts', 'renderer/src/**/*.svelte'],
+    ignores: ['renderer/src/**/*.test.ts', 'renderer/src/**/*.testing.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'Renderers reach main only through the HarkApi.' }],
+          patterns: [
+            { group: ['node:*'], message: 'Renderer code runs in a page, not in Node.' },
+            {
+              group: [
+                '**/main/*/*',
+                '!**/main/speech/protocol',
+                '!**/main/store/settings-schema',
+                '!**/main/store/accelerator',
+                '!**/main/store/history-index',
+                '!**/main/app/reading-types',
+                '!**/main/speech/errors',
+              ],
+              message: 'Renderers import only the pure modules the contract names.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

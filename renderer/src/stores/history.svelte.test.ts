@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HarkApi, HistoryEntry, PageQuery } from '../../../preload/api';
-import { addReadings, attachInstantPlayer, reading } from '../components/history/test-history';
+import { addReadings, attachInstantPlayer, reading } from '../components/history/history-fixtures.testing';
 import { startLiveApi } from '../../../tests/helpers/live-api';
 import type { LiveApi } from '../../../tests/helpers/live-api';
 import { HistoryListStore, matchesQuery } from './history.svelte';

@@ -14,7 +14,7 @@ import {
   largeHistoryText,
   reading,
   startLiveApiWithLargeHistory,
-} from '../components/history/test-history';
+} from '../components/history/history-fixtures.testing';
 import { startBridgeServer } from '../../../main/app/bridge-server';
 import { harkApiContext } from '../lib/api-context';
 import { connectBridge } from '../lib/bridge-client';
