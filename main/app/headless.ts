@@ -52,6 +52,7 @@ export async function startHeadlessApp(options: HeadlessOptions): Promise<Headle
   const settings = await SettingsStore.open(dataDir);
   for (const notice of settings.notices) log.warn(notice.message);
   const history = await HistoryStore.open(join(dataDir, 'history'), { retention: settings.get().history });
+  for (const notice of history.notices) log.warn(notice.message);
   const engine = createOfflineEngine();
   const player = new ChannelPlayer(log);
   const readClipboard = options.readClipboard ?? (() => Promise.resolve(''));

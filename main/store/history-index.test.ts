@@ -107,7 +107,14 @@ describe('replayIndex', () => {
   });
 
   it('reads an empty index and writes one back for a set of entries', () => {
-    expect(replayIndex('')).toEqual({ entries: new Map(), deadLines: 0, badLines: 0, partialTail: false });
+    expect(replayIndex('')).toEqual({
+      entries: new Map(),
+      deadLines: 0,
+      badLines: 0,
+      partialTail: false,
+      version: 1,
+      foreignLines: 0,
+    });
     const entries = [entry('a1'), entry('b2')];
     expect([...replayIndex(encodeIndex(entries)).entries.values()]).toEqual(entries);
   });

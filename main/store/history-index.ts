@@ -1,6 +1,9 @@
 // The history index format: JSON Lines, one operation per line, appended and never edited in place.
+//   {"op":"format","version":1}     first line of a file written whole; none means version 1
 //   {"op":"add","entry":{...}}      a reading was stored (its audio file was written before this line)
 //   {"op":"delete","id":"..."}      a tombstone: the entry is gone (its audio file is removed after)
+// A newer Hark that changes the format raises the version, and must still read the older lines: an
+// older Hark that opens its folder keeps appending lines of its own version (see history.ts).
 // Appending one short line is the cheapest crash-safe write there is: a process killed mid-write
 // leaves at most one partial last line, which replay ignores (the owner then compacts it away).
 // Clearing and compaction instead rewrite the whole file atomically (temp + fsync + rename).
@@ -10,6 +13,8 @@ import { parseOutputFormat } from '../speech/protocol';
 import type { AudioCodec, OutputFormat } from '../speech/protocol';
 
 export const INDEX_FILE_NAME = 'index.jsonl';
+/** The index format this code writes. */
+export const HISTORY_VERSION = 1;
 export const AUDIO_DIR_NAME = 'audio';
 
 export interface HistoryEntry {
@@ -29,7 +34,8 @@ export interface HistoryEntry {
   audioBytes: number;
 }
 
-export type IndexLine = { op: 'add'; entry: HistoryEntry } | { op: 'delete'; id: string };
+export type IndexLine =
+  { op: 'format'; version: number } | { op: 'add'; entry: HistoryEntry } | { op: 'delete'; id: string };
 
 /** Ids become file names: keep them to characters that are safe on every file system. */
 const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -100,6 +106,11 @@ function parseLine(text: string): IndexLine | undefined {
     return undefined;
   }
   if (!isRecord(value)) return undefined;
+  if (value.op === 'format') {
+    return Number.isSafeInteger(value.version) && (value.version as number) >= 1
+      ? { op: 'format', version: value.version as number }
+      : undefined;
+  }
   if (value.op === 'delete') return isValidEntryId(value.id) ? { op: 'delete', id: value.id } : undefined;
   if (value.op !== 'add') return undefined;
   const entry = parseEntry(value.entry);
@@ -115,34 +126,57 @@ export interface ReplayResult {
   badLines: number;
   /** The file ends in the middle of a line: an append was interrupted. */
   partialTail: boolean;
+  /** From the first line; 1 when the file has none (files written before versions existed). */
+  version: number;
+  /**
+   * Lines of a newer version's file that this version does not understand (a new kind of line, an
+   * entry with a new engine): not damage, so they are counted here and never in badLines.
+   */
+  foreignLines: number;
 }
 
 /** Rebuilds the live entries from the index text in one linear pass. */
 export function replayIndex(text: string): ReplayResult {
   const entries = new Map<string, HistoryEntry>();
-  let deadLines = 0;
-  let badLines = 0;
+  const result: ReplayResult = {
+    entries,
+    deadLines: 0,
+    badLines: 0,
+    partialTail: false,
+    version: 1,
+    foreignLines: 0,
+  };
   const lastNewline = text.lastIndexOf('\n');
-  const partialTail = lastNewline < text.length - 1;
+  result.partialTail = lastNewline < text.length - 1;
   const complete = text.slice(0, lastNewline + 1);
+  let first = true;
   for (const raw of complete.split('\n')) {
     if (raw.trim() === '') continue;
     const line = parseLine(raw);
-    if (line === undefined || (line.op === 'add' && entries.has(line.entry.id))) {
-      badLines++;
-      deadLines++;
+    const isHeader = first && line?.op === 'format';
+    first = false;
+    if (isHeader) {
+      result.version = line.version;
+    } else if (
+      line === undefined ||
+      line.op === 'format' ||
+      (line.op === 'add' && entries.has(line.entry.id))
+    ) {
+      if (result.version > HISTORY_VERSION) result.foreignLines++;
+      else result.badLines++;
+      result.deadLines++;
     } else if (line.op === 'add') {
       entries.set(line.entry.id, line.entry);
     } else {
-      deadLines += entries.delete(line.id) ? 2 : 1;
+      result.deadLines += entries.delete(line.id) ? 2 : 1;
     }
   }
-  return { entries, deadLines, badLines, partialTail };
+  return result;
 }
 
 /** The whole index for a set of live entries, as written by a compaction. */
 export function encodeIndex(entries: Iterable<HistoryEntry>): string {
-  let text = '';
+  let text = encodeLine({ op: 'format', version: HISTORY_VERSION });
   for (const entry of entries) text += encodeLine({ op: 'add', entry });
   return text;
 }

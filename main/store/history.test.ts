@@ -39,8 +39,10 @@ async function audioFiles(): Promise<string[]> {
   return (await fs.readdir(join(dir, AUDIO_DIR_NAME))).sort();
 }
 
+/** The index's operations (its format header, when it has one, left out). */
 async function indexLines(): Promise<string[]> {
-  return (await fs.readFile(join(dir, INDEX_FILE_NAME), 'utf8')).split('\n').filter(Boolean);
+  const lines = (await fs.readFile(join(dir, INDEX_FILE_NAME), 'utf8')).split('\n').filter(Boolean);
+  return lines.filter((line, i) => i > 0 || !line.startsWith('{"op":"format"'));
 }
 
 async function addTexts(store: HistoryStore, texts: string[]): Promise<void> {

@@ -13,12 +13,29 @@
 //
 // One process owns a history folder at a time (the app holds the single-instance lock): open()
 // sweeps files it does not know about, which would race with a second writer.
+//
+// Nothing that can be kept is thrown away on open:
+// - lines that cannot be read (damage from outside, a disk error) and entries whose audio has gone
+//   are dropped from the index, but the original index and every audio file no readable entry
+//   refers to are moved into `recovered-<time>/` first, and the user is told (notices);
+// - an index written by a newer Hark (a higher format version) is used as far as it is understood
+//   and never rewritten or swept: its other lines and their audio stay for the newer version, and a
+//   copy of it is kept as `index.v<N>.backup.jsonl`. New readings are appended in this version's
+//   format, which a newer Hark reads.
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { isNotFound, readFileAtomic, syncDirectory, writeFileAtomic } from './atomic-file';
+import {
+  fileTimestamp,
+  isNotFound,
+  isTempFileName,
+  readFileAtomic,
+  syncDirectory,
+  writeFileAtomic,
+} from './atomic-file';
 import {
   AUDIO_DIR_NAME,
+  HISTORY_VERSION,
   INDEX_FILE_NAME,
   audioFileName,
   encodeIndex,
@@ -26,7 +43,7 @@ import {
   parseEntry,
   replayIndex,
 } from './history-index';
-import type { HistoryEntry } from './history-index';
+import type { HistoryEntry, ReplayResult } from './history-index';
 import { HistoryError } from './history-error';
 import { exportAudioFile } from './history-export';
 import type { ExportFormat } from './history-export';
@@ -71,7 +88,14 @@ export interface OpenReport {
   /** Audio or temporary files no entry refers to, left by an interrupted add, delete or clear. */
   removedOrphans: number;
   compacted: boolean;
+  /** Where the original index (and unlisted audio) went before a repair or alongside a newer version's file. */
+  backupPath?: string;
 }
+
+/** Something about opening the history the user should hear about (shown once, after start-up). */
+export type HistoryNotice =
+  | { kind: 'repaired'; message: string; backupPath: string }
+  | { kind: 'future-version'; message: string; backupPath: string; fileVersion: number };
 
 const DEFAULT_PAGE_SIZE = 50;
 const DEFAULT_COMPACT_AFTER = 1000;
@@ -117,6 +141,10 @@ export class HistoryStore {
   /** Mutations run one at a time, in call order. */
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** The index belongs to a newer Hark: append to it, never rewrite it on our own. */
+  private newerFormat = false;
+  /** What open() had to do that the user should know; empty after a clean shutdown. */
+  readonly notices: HistoryNotice[] = [];
 
   private constructor(
     readonly dir: string,
@@ -140,7 +168,9 @@ export class HistoryStore {
     const audioDir = join(dir, AUDIO_DIR_NAME);
     await fs.mkdir(audioDir, { recursive: true });
     const indexPath = join(dir, INDEX_FILE_NAME);
-    const replayed = replayIndex((await readFileAtomic(indexPath))?.toString('utf8') ?? '');
+    // Backups keep the bytes as they were, whatever their encoding.
+    const original = (await readFileAtomic(indexPath)) ?? Buffer.alloc(0);
+    const replayed = replayIndex(original.toString('utf8'));
     const audioFiles = new Set(await fs.readdir(audioDir));
     let missingAudio = 0;
     for (const [id, entry] of replayed.entries) {
@@ -156,15 +186,73 @@ export class HistoryStore {
       compacted: false,
     };
     const store = new HistoryStore(dir, replayed, options, report);
-    // An index ending mid-line must be rewritten before the next append, or that append would be
-    // glued to the fragment and lost with it.
-    if (replayed.partialTail || replayed.badLines > 0 || missingAudio > 0 || store.shouldCompact()) {
-      await store.writeIndex();
-      report.compacted = true;
-    }
-    report.removedOrphans = await store.removeOrphans(audioFiles);
+    if (replayed.version > HISTORY_VERSION) await store.keepNewerFormat(original, replayed.version);
+    else await store.repair(original, replayed, audioFiles);
     if (store.retention) await store.enforceRetention();
     return store;
+  }
+
+  /** A newer Hark's index: keep a copy, and leave the file and the audio folder as they are. */
+  private async keepNewerFormat(original: Buffer, fileVersion: number): Promise<void> {
+    this.newerFormat = true;
+    const backupPath = join(this.dir, `index.v${fileVersion}.backup.jsonl`);
+    await writeFileAtomic(backupPath, original);
+    this.openReport.backupPath = backupPath;
+    this.notices.push({
+      kind: 'future-version',
+      fileVersion,
+      backupPath,
+      message:
+        `The reading history was saved by a newer version of Hark. This version lists the readings it ` +
+        `understands and leaves the others as they are. A copy of the history index was kept as ${backupPath}.`,
+    });
+  }
+
+  /** After a crash or damage: set aside what would be lost, rewrite the index, sweep leftovers. */
+  private async repair(original: Buffer, replayed: ReplayResult, audioFiles: Set<string>): Promise<void> {
+    const report = this.openReport;
+    const damaged = replayed.badLines > 0 || report.missingAudio > 0;
+    if (damaged) await this.setAside(original, audioFiles);
+    // An index ending mid-line must be rewritten before the next append, or that append would be
+    // glued to the fragment and lost with it.
+    if (replayed.partialTail || damaged || this.shouldCompact() || original.length === 0) {
+      await this.writeIndex();
+      report.compacted = original.length > 0;
+    }
+    report.removedOrphans = await this.removeOrphans(audioFiles);
+  }
+
+  /**
+   * Moves the original index and every audio file no readable entry refers to into a
+   * `recovered-<time>` folder: the damaged lines may be repaired by hand, and their audio with them.
+   */
+  private async setAside(original: Buffer, audioFiles: Set<string>): Promise<void> {
+    const backupPath = join(this.dir, `recovered-${fileTimestamp(this.now())}`);
+    const recoveredAudio = join(backupPath, AUDIO_DIR_NAME);
+    await fs.mkdir(recoveredAudio, { recursive: true });
+    await writeFileAtomic(join(backupPath, INDEX_FILE_NAME), original);
+    const listed = new Set([...this.entries.values()].map((entry) => entry.audioFile));
+    const unlisted = [...audioFiles].filter((name) => !listed.has(name) && !isTempFileName(name));
+    for (const name of unlisted) {
+      await fs.rename(join(this.audioDir, name), join(recoveredAudio, name));
+      audioFiles.delete(name);
+    }
+    const { skippedLines, missingAudio } = this.openReport;
+    const problems = [
+      skippedLines > 0 ? `${skippedLines} damaged ${skippedLines === 1 ? 'line' : 'lines'}` : '',
+      missingAudio > 0
+        ? `${missingAudio} ${missingAudio === 1 ? 'reading whose audio is' : 'readings whose audio is'} missing`
+        : '',
+    ].filter(Boolean);
+    this.openReport.backupPath = backupPath;
+    this.notices.push({
+      kind: 'repaired',
+      backupPath,
+      message:
+        `The reading history was damaged (${problems.join(', ')}); Hark lists the ${this.entries.size} ` +
+        `readings it could still read. The original index and ${unlisted.length} unlisted audio ` +
+        `${unlisted.length === 1 ? 'file were' : 'files were'} kept in ${backupPath}.`,
+    });
   }
 
   /** Number of entries. */
@@ -272,7 +360,9 @@ export class HistoryStore {
   clear(): Promise<void> {
     return this.enqueue(async () => {
       const files = [...this.entries.values()].map((entry) => entry.audioFile);
-      await writeFileAtomic(this.indexPath, '');
+      // Clearing is the user's own decision, so even a newer version's index starts over.
+      await writeFileAtomic(this.indexPath, encodeIndex([]));
+      this.newerFormat = false;
       this.entries = new Map();
       this.bytes = 0;
       this.deadLines = 0;
@@ -289,9 +379,11 @@ export class HistoryStore {
     });
   }
 
-  /** Rewrites the index with live entries only (also done automatically). */
+  /** Rewrites the index with live entries only (also done automatically; never for a newer version's index). */
   compact(): Promise<void> {
-    return this.enqueue(() => this.writeIndex());
+    return this.enqueue(async () => {
+      if (!this.newerFormat) await this.writeIndex();
+    });
   }
 
   /** Waits for pending writes; later calls that write are refused. */
@@ -347,6 +439,7 @@ export class HistoryStore {
   }
 
   private shouldCompact(): boolean {
+    if (this.newerFormat) return false;
     return this.deadLines >= this.compactAfter && this.deadLines > this.entries.size;
   }
 

@@ -5,6 +5,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { fileTimestamp, readFileAtomic, writeFileAtomic } from './atomic-file';
+import { salvageJsonObject } from './json-salvage';
 import { SETTINGS_VERSION, defaultSettings, migrate, validateSettings } from './settings-schema';
 import type { Settings, SettingsProblem } from './settings-schema';
 
@@ -181,9 +182,13 @@ class SettingsLoader {
       });
     }
     if (bytes === undefined) return { settings: defaultSettings(), notices: [] };
-    const parsed = this.parse(bytes);
+    // An editor may have saved it with a byte order mark; that is no damage.
+    const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+    const parsed = this.parse(text);
     try {
-      return parsed === undefined ? await this.recoverCorrupt() : await this.fromObject(parsed);
+      if (parsed !== undefined) return await this.fromObject(parsed);
+      const salvaged = salvageJsonObject(text);
+      return salvaged ? await this.recoverPart(salvaged) : await this.recoverCorrupt();
     } catch (error) {
       // Keeping a backup failed (read-only folder, full disk): start anyway, and say so.
       const reason = error instanceof Error ? error.message : String(error);
@@ -194,9 +199,9 @@ class SettingsLoader {
     }
   }
 
-  private parse(bytes: Buffer): Record<string, unknown> | undefined {
+  private parse(text: string): Record<string, unknown> | undefined {
     try {
-      const value: unknown = JSON.parse(bytes.toString('utf8'));
+      const value: unknown = JSON.parse(text);
       return isRecord(value) ? value : undefined;
     } catch {
       return undefined;
@@ -235,6 +240,36 @@ class SettingsLoader {
         `The settings file was damaged, so Hark started with the default settings. ` +
         `The damaged file was kept as ${backupPath}.`,
     });
+  }
+
+  /**
+   * Damaged JSON whose first settings could still be read (cut off, garbage at the end): keep those,
+   * default the rest, move the damaged file aside and save the repaired one.
+   */
+  private async recoverPart(salvaged: Record<string, unknown>): Promise<Loaded> {
+    const migration = migrate(salvaged);
+    const value = migration.kind === 'migrated' || migration.kind === 'current' ? migration.value : salvaged;
+    const { settings, problems } = validateSettings({ ...value, version: SETTINGS_VERSION });
+    const kept = Object.keys(value).filter(
+      (key) => key !== 'version' && !problems.some((p) => p.path === key || p.path.startsWith(`${key}.`)),
+    );
+    if (kept.length === 0) return this.recoverCorrupt();
+    const backupPath = await this.uniquePath(`settings.corrupt-${fileTimestamp(this.now())}.json`);
+    await fs.rename(this.filePath, backupPath);
+    await writeFileAtomic(this.filePath, serialize(settings));
+    const what = kept.length === 1 ? `the setting "${kept[0]}"` : `the ${kept.length} settings`;
+    return {
+      settings,
+      notices: [
+        {
+          kind: 'corrupt',
+          backupPath,
+          message:
+            `The settings file was damaged. Hark kept ${what} it could still read and uses the defaults ` +
+            `for the rest. The damaged file was kept as ${backupPath}.`,
+        },
+      ],
+    };
   }
 
   /**

@@ -25,6 +25,7 @@ export async function setupStores(paths: Paths, secrets: SecretStore, notifier: 
   const settings = await SettingsStore.open(paths.userData);
   for (const notice of settings.notices) notifier.info(notice.message);
   const history = await HistoryStore.open(paths.history, { retention: settings.get().history });
+  for (const notice of history.notices) notifier.info(notice.message);
   return { settings, history, secrets };
 }
 
