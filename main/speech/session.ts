@@ -363,7 +363,7 @@ export class StreamSession extends TypedEmitter<SessionEvents> {
   private onAudio(frame: AudioFrame): void {
     const audio = frame.audio ? new Uint8Array(Buffer.from(frame.audio, 'base64')) : new Uint8Array(0);
     const startMs = this.audioMs;
-    const chars = this.timeline.add(startMs, pickAlignment(frame));
+    const chars = this.timeline.add(startMs, pickAlignment(frame), audio.length > 0);
     const durationMs = this.measure(audio, startMs);
     this.audioMs += durationMs;
     if (audio.length > 0) this.audioReceived = true;

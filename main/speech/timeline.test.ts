@@ -34,8 +34,11 @@ describe('AlignmentTimeline', () => {
     const alignment = align('hi', [0, 50], [50, 50]);
     expect(timeline.add(0, alignment)).toHaveLength(2);
     expect(timeline.add(0, { ...alignment })).toEqual([]);
-    // The same characters at a later position are new speech, not a repeat.
+    // The same characters at a later position are new speech, not a repeat...
     expect(timeline.add(100, alignment)).toHaveLength(2);
+    expect(timeline.charCount).toBe(4);
+    // ...unless they come without audio: a frame repeating the alignment after its audio.
+    expect(timeline.add(200, { ...alignment }, false)).toEqual([]);
     expect(timeline.charCount).toBe(4);
   });
 

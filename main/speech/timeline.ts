@@ -51,13 +51,14 @@ export class AlignmentTimeline {
 
   /**
    * Places one frame's alignment at `frameStartMs` and returns the newly timed characters.
-   * An exact repeat of the previous alignment at the same position (a frame delivered twice, or an
-   * audio-less frame repeating it) is dropped. Starts never go backwards: a character that would
+   * An exact repeat of the previous alignment is dropped when it comes at the same position (a
+   * frame delivered twice) or without audio of its own (an audio-less frame repeating it, before
+   * or after the audio): it times no new speech. Starts never go backwards: a character that would
    * start before the previous one is moved to the previous start, keeping its end where possible.
    */
-  add(frameStartMs: number, alignment: Alignment | null): TimedChar[] {
+  add(frameStartMs: number, alignment: Alignment | null, hasAudio = true): TimedChar[] {
     if (!alignment || alignment.chars.length === 0) return [];
-    if (this.isRepeat(frameStartMs, alignment)) return [];
+    if (this.isRepeat(frameStartMs, alignment, hasAudio)) return [];
     this.previous = { frameStartMs, alignment };
     return alignment.chars.map((char, i) =>
       this.place(
@@ -68,11 +69,11 @@ export class AlignmentTimeline {
     );
   }
 
-  private isRepeat(frameStartMs: number, alignment: Alignment): boolean {
+  private isRepeat(frameStartMs: number, alignment: Alignment, hasAudio: boolean): boolean {
     const previous = this.previous;
     return (
       previous !== undefined &&
-      previous.frameStartMs === frameStartMs &&
+      (previous.frameStartMs === frameStartMs || !hasAudio) &&
       sameAlignment(previous.alignment, alignment)
     );
   }

@@ -37,9 +37,14 @@ function wordsOf(text: string): string[] {
   return tokenizeWords(text).map((word) => text.slice(word.offset, word.end));
 }
 
-/** What the audio says, as words. */
+/** What the audio says, as words (a resume may leave out the pause between two words). */
 export function heardWords(audio: Uint8Array): string[] {
   return wordsOf(decodeCodedAudio(audio));
+}
+
+/** What the audio says without the pauses: the letters of every word, in order. */
+export function heardLetters(audio: Uint8Array): string {
+  return decodeCodedAudio(audio).replace(/\s+/g, '');
 }
 
 /** Each chunk starts where the one before ended. */
@@ -73,9 +78,25 @@ export function expectWordsMatchAudio(
   }
 }
 
-/** The whole reading, exactly: no word heard twice, none missing, timings on the audio. */
+/**
+ * The whole reading, exactly: every letter of the text in the audio once and in order (no word
+ * heard twice, none missing), one continuous timeline, each word's timing on its own audio.
+ */
 export function expectHeardExactly(text: string, sink: CollectingSink, words: readonly WordBoundary[]): void {
-  expect(heardWords(sink.audio)).toEqual(wordsOf(text));
+  expect(heardLetters(sink.audio)).toBe(text.replace(/\s+/g, ''));
   expectContinuous(sink.chunks);
   expectWordsMatchAudio(text, words, sink.audio);
+}
+
+/** Part of a reading: whole words from the start of `text`, each once, as `words` says. */
+export function expectHeardStart(text: string, sink: CollectingSink, words: readonly WordBoundary[]): void {
+  const heard = words.map((word) => text.slice(word.textOffset, word.textOffset + word.length));
+  expect(heard).toEqual(wordsOf(text).slice(0, heard.length));
+  expect(heardLetters(sink.audio)).toBe(heard.join(''));
+  expectContinuous(sink.chunks);
+  expectWordsMatchAudio(
+    text.slice(0, words.at(-1) ? words.at(-1)!.textOffset + words.at(-1)!.length : 0),
+    words,
+    sink.audio,
+  );
 }
