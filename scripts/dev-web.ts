@@ -58,6 +58,9 @@ async function startVite(port: number, bridge: RunningBridge): Promise<ViteHandl
     root: join(ROOT, 'renderer'),
     plugins: [svelte({ configFile: join(ROOT, 'svelte.config.mjs') })],
     clearScreen: false,
+    // The renderer's only dependency is Svelte, which is plain ESM: serving it as it is avoids the
+    // dependency optimiser, whose first run reloads every open page (a player page mid-reading too).
+    optimizeDeps: { noDiscovery: true, include: [] },
     server: {
       host: '127.0.0.1',
       port,
