@@ -555,6 +555,20 @@ describe('faults at the app level', () => {
     expect(app.history.list().entries[0]).toMatchObject({ text: TEXT, engine: 'elevenlabs' });
   });
 
+  it('stop while reconnecting: idle at once, no further attempt, what was heard is kept', async () => {
+    const app = await elevenLabsStandIn([{ after: 60, then: { kind: 'drop' } }, { hang: true }]);
+    await app.services.speakText({ text: TEXT });
+    await until(() => server!.connections.length === 2, 20_000, 'reconnecting');
+    expect(app.states.at(-1)).toEqual({ kind: 'reconnecting', source: 'typed', attempt: 1 });
+    expect(await app.services.stop()).toEqual({ ok: true, value: null });
+    expect(app.states.at(-1)).toEqual({ kind: 'idle' });
+    await until(() => app.history.list().total > 0, 5000, 'history written');
+    const heard = app.history.list().entries[0]!.text;
+    expect(heard.split(' ')).toEqual(app.words);
+    expect(TEXT.startsWith(heard)).toBe(true);
+    expect(server!.connections).toHaveLength(2);
+  });
+
   it('the player page going away mid-reading is not retried: an error, and what was heard is kept', async () => {
     const app = await elevenLabsStandIn([{ dripMs: 20 }]);
     await app.services.speakText({ text: TEXT });

@@ -2,6 +2,9 @@
 // the first time something needs it and shared by every reading, voice list and preview after that.
 // Starting lazily keeps the app's start-up free of the engine's load time for people who only use
 // ElevenLabs; the server listens on loopback with a random token, like `hark serve`.
+// A crash of the engine's worker thread costs only the connection that was speaking (engine_failed,
+// close 1011): the voice starts a fresh worker for the next request, and the reading carries on over
+// a new connection from the first word not heard (speech/resume.ts; tests/faults.test.ts kills it).
 import { startStreamServer } from '../engine/stream-server';
 import type { RunningStreamServer, StreamServerOptions } from '../engine/stream-server';
 import { SpeechError } from '../speech/errors';

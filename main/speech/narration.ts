@@ -152,11 +152,6 @@ export class Narration extends TypedEmitter<NarrationEvents> {
     return this.#charactersBefore + (this.#leg?.session.charactersSent ?? 0);
   }
 
-  /** Words whose audio went to the sink, in order. */
-  get words(): readonly WordBoundary[] {
-    return this.#words;
-  }
-
   /**
    * Where the text not yet handed to the sink begins: after a failure, the word to carry on from
    * (with another voice); undefined when the position is unknown (audio without timing).

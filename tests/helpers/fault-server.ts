@@ -30,6 +30,8 @@ export type FaultAction =
 export interface ConnectionPlan {
   /** Answers the handshake with this HTTP status instead of accepting. */
   refuse?: number;
+  /** Never answers the handshake (the client's connect timeout ends it). */
+  hang?: boolean;
   /** After this many characters voiced on the connection, `then` happens. */
   after?: number;
   then?: FaultAction;
@@ -115,6 +117,7 @@ async function follow(
   voiced: (text: string) => void,
 ): Promise<void> {
   if (plan.refuse !== undefined) return c.refuse(plan.refuse);
+  if (plan.hang) return;
   await c.accept();
   await c.nextMessage(); // BOS
   const frameChars = plan.frameChars ?? 3;
