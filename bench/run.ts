@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { compareCharactersSent, compareFirstAudio } from './comparison';
 import { benchEngine } from './engine';
 import { startMeasuringProxy } from './measuring-proxy';
+import { benchPlayer } from './player';
 import { renderResults, writeResultsSection } from './report';
 import { now } from './stats';
 import { LONG_TEXT, SHORT_TEXT, textOfLength } from './texts';
@@ -107,6 +108,8 @@ async function main(): Promise<void> {
     await proxy.close();
     await stopServe(served);
   }
+  step('the player in Chromium: start latency and underruns');
+  await benchPlayer(resolve('bench/README.md'));
 }
 
 main().catch((error: unknown) => {

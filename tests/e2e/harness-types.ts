@@ -1,4 +1,5 @@
 // What the player test page (pages/harness.mts) exposes as `window.harness`; shared with the spec.
+import type { OutputFormat } from '../../main/speech/protocol';
 import type { MainToPlayer, PlayerToMain } from '../../preload/api';
 
 export interface Received {
@@ -12,8 +13,35 @@ export interface ToneFeed {
   sampleRate: number;
   chunks: number;
   chunkMs: number;
-  /** Each chunk arrives up to this much early or late (deterministic pseudo-random). */
+  /**
+   * Each chunk arrives up to this much early or late (deterministic pseudo-random, about uniform),
+   * but never before the one ahead of it, as over one connection.
+   */
   jitterMs: number;
+}
+
+/** An encoded stream (MP3) fed in pieces of about `chunkMs` of audio, timed like a ToneFeed. */
+export interface EncodedFeed {
+  streamId: number;
+  codec: 'mp3';
+  format: OutputFormat;
+  sampleRate: number;
+  /** The whole stream. */
+  base64: string;
+  durationMs: number;
+  chunkMs: number;
+  jitterMs: number;
+}
+
+/** What the tap heard since the first sound: its length, and the silences inside it. */
+export interface HeardStats {
+  activeSeconds: number;
+  /** Runs of silence at least `minGapMs` long between the first and the last sound. */
+  gaps: number;
+  longestGapMs: number;
+  /** Where the first few gaps start, in seconds after the first sound. */
+  gapsAtS: number[];
+  sampleRate: number;
 }
 
 export interface FeedTiming {
@@ -25,6 +53,18 @@ export interface Harness {
   ready: boolean;
   /** Opens a PCM stream and feeds it a 440 Hz tone; resolves when the first chunk was handed over. */
   playTone(feed: ToneFeed): Promise<FeedTiming>;
+  /** Opens an encoded stream and feeds it on the same kind of schedule. */
+  playEncoded(feed: EncodedFeed): Promise<FeedTiming>;
+  /** Forgets what was received and heard, for the next measurement on the same page. */
+  reset(): void;
+  /** Gaps of at least `minGapMs` that start within `untilS` of the first sound. */
+  analyse(minGapMs: number, untilS?: number): Promise<HeardStats>;
+  /** The player's underrun count so far. */
+  underruns(): number;
+  /** Its jitter-buffer lead now (seconds). */
+  leadS(): number;
+  /** The context's own latency figures (seconds). */
+  latency(): { base: number; output: number; sampleRate: number };
   /** Everything the tap recorded since the first non-zero sample. */
   dump(): Promise<{ samples: number[]; sampleRate: number }>;
   send(message: MainToPlayer): void;

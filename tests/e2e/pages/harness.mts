@@ -1,7 +1,8 @@
 // The test page: a StreamPlayer on a real-time AudioContext whose output goes through a recording
-// tap (tap-worklet.js) to the speakers. The Playwright test drives it through `window.harness`.
+// tap (tap-worklet.js) to the speakers. The Playwright test and the player benchmark (bench/player.ts)
+// drive it through `window.harness`.
 import type { OutputFormat } from '../../../main/speech/protocol';
-import type { FeedTiming, Harness, Received, ToneFeed } from '../harness-types';
+import type { EncodedFeed, FeedTiming, Harness, HeardStats, Received, ToneFeed } from '../harness-types';
 import { StreamPlayer } from '../../../renderer/src/lib/player/stream-player';
 
 const TONE_HZ = 440;
@@ -14,13 +15,13 @@ tap.connect(context.destination);
 
 const received: Received[] = [];
 let firstSound: { contextTime: number; wallMs: number } | undefined;
-let dumpWaiter: ((result: { samples: number[]; sampleRate: number }) => void) | undefined;
+let dumpWaiter: ((result: { samples: Float32Array; sampleRate: number }) => void) | undefined;
 
 tap.port.onmessage = (event: MessageEvent) => {
   const data = event.data as
     { type: 'first'; contextTime: number } | { type: 'dump'; samples: Float32Array; sampleRate: number };
   if (data.type === 'first') firstSound = { contextTime: data.contextTime, wallMs: performance.now() };
-  else dumpWaiter?.({ samples: Array.from(data.samples), sampleRate: data.sampleRate });
+  else dumpWaiter?.({ samples: data.samples, sampleRate: data.sampleRate });
 };
 
 const player = new StreamPlayer({
@@ -44,9 +45,46 @@ function jitterAt(index: number): number {
   return 2 * (x - Math.floor(x)) - 1;
 }
 
-/** Opens a PCM stream and feeds it a 440 Hz tone on timers, paced to absolute deadlines. */
-function playTone(feed: ToneFeed): Promise<FeedTiming> {
-  const { streamId, sampleRate, chunks, chunkMs, jitterMs } = feed;
+interface Schedule {
+  chunks: number;
+  chunkMs: number;
+  jitterMs: number;
+}
+
+/**
+ * Hands chunk after chunk to the player at its jittered time after the first (absolute deadlines,
+ * so timer lateness does not add up), each one only after the one before, as over one connection.
+ */
+function feed(
+  streamId: number,
+  schedule: Schedule,
+  chunkAt: (index: number) => ArrayBuffer,
+): Promise<FeedTiming> {
+  const { chunks, chunkMs, jitterMs } = schedule;
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    let due = 0;
+    const send = (c: number): void => {
+      if (c === 0)
+        resolve({ firstChunkContextTime: context.currentTime, firstChunkWallMs: performance.now() });
+      player.handle({
+        type: 'chunk',
+        streamId,
+        audio: chunkAt(c),
+        startMs: c * chunkMs,
+        durationMs: chunkMs,
+      });
+      if (c === chunks - 1) return player.handle({ type: 'end', streamId });
+      due = Math.max(due, (c + 1) * chunkMs + jitterMs * jitterAt(c + 1));
+      setTimeout(() => send(c + 1), Math.max(0, t0 + due - performance.now()));
+    };
+    send(0);
+  });
+}
+
+/** Opens a PCM stream and feeds it a 440 Hz tone. */
+function playTone(tone: ToneFeed): Promise<FeedTiming> {
+  const { streamId, sampleRate, chunkMs } = tone;
   const perChunk = Math.round((sampleRate * chunkMs) / 1000);
   player.handle({
     type: 'open',
@@ -55,35 +93,81 @@ function playTone(feed: ToneFeed): Promise<FeedTiming> {
     codec: 'pcm',
     sampleRate,
   });
-  const t0 = performance.now();
-  return new Promise((resolve) => {
-    for (let c = 0; c < chunks; c++) {
-      const deadline = c === 0 ? 0 : c * chunkMs + jitterMs * jitterAt(c);
-      setTimeout(
-        () => {
-          if (c === 0) {
-            resolve({ firstChunkContextTime: context.currentTime, firstChunkWallMs: performance.now() });
-          }
-          const audio = toneChunk(c * perChunk, perChunk, sampleRate);
-          player.handle({ type: 'chunk', streamId, audio, startMs: c * chunkMs, durationMs: chunkMs });
-          if (c === chunks - 1) player.handle({ type: 'end', streamId });
-        },
-        Math.max(0, t0 + deadline - performance.now()),
-      );
-    }
-  });
+  return feed(streamId, tone, (c) => toneChunk(c * perChunk, perChunk, sampleRate));
 }
 
-function dump(): Promise<{ samples: number[]; sampleRate: number }> {
+/** Opens an encoded stream and feeds its bytes in pieces of about `chunkMs` of audio each. */
+function playEncoded(encoded: EncodedFeed): Promise<FeedTiming> {
+  const { streamId, codec, format, sampleRate, durationMs, chunkMs, jitterMs } = encoded;
+  const bytes = Uint8Array.from(atob(encoded.base64), (char) => char.charCodeAt(0));
+  const perChunk = Math.max(1, Math.round((bytes.length * chunkMs) / durationMs));
+  const chunks = Math.ceil(bytes.length / perChunk);
+  player.handle({ type: 'open', streamId, format, codec, sampleRate });
+  return feed(
+    streamId,
+    { chunks, chunkMs, jitterMs },
+    (c) => bytes.slice(c * perChunk, (c + 1) * perChunk).buffer,
+  );
+}
+
+function record(): Promise<{ samples: Float32Array; sampleRate: number }> {
   return new Promise((resolve) => {
     dumpWaiter = resolve;
     tap.port.postMessage('dump');
   });
 }
 
+async function dump(): Promise<{ samples: number[]; sampleRate: number }> {
+  const { samples, sampleRate } = await record();
+  return { samples: Array.from(samples), sampleRate };
+}
+
+const QUIET = 1e-3;
+
+/**
+ * Gaps inside what was heard, measured here so 60 s of samples need not travel to the test. Only gaps
+ * that start within `untilS` of the first sound count (an MP3 decoder rings on past the stream's end).
+ */
+async function analyse(minGapMs: number, untilS = Infinity): Promise<HeardStats> {
+  const { samples, sampleRate } = await record();
+  const minGap = Math.max(1, Math.round((minGapMs * sampleRate) / 1000));
+  let first = samples.findIndex((sample) => Math.abs(sample) >= QUIET);
+  let last = samples.length - 1;
+  while (last > first && Math.abs(samples[last] ?? 0) < QUIET) last--;
+  if (first < 0) first = last = 0;
+  let gaps = 0;
+  let longest = 0;
+  let run = 0;
+  const gapsAtS: number[] = [];
+  for (let i = first; i <= last; i++) {
+    run = Math.abs(samples[i] ?? 0) < QUIET ? run + 1 : 0;
+    if (run === minGap && (i - first) / sampleRate < untilS) {
+      gaps++;
+      if (gapsAtS.length < 10) gapsAtS.push((i - minGap + 1 - first) / sampleRate);
+    }
+    longest = Math.max(longest, run);
+  }
+  return {
+    activeSeconds: (last - first) / sampleRate,
+    gaps,
+    longestGapMs: (longest * 1000) / sampleRate,
+    gapsAtS,
+    sampleRate,
+  };
+}
+
+function reset(): void {
+  tap.port.postMessage('reset');
+  received.length = 0;
+  firstSound = undefined;
+}
+
 const harness: Harness = {
   playTone,
+  playEncoded,
   dump,
+  analyse,
+  reset,
   send: (message) => player.handle(message),
   sendBytes: (streamId, bytes) =>
     player.handle({
@@ -96,6 +180,13 @@ const harness: Harness = {
   received: () => received.map((entry) => ({ ...entry })),
   firstSound: () => firstSound,
   contextTime: () => context.currentTime,
+  underruns: () => player.underruns,
+  leadS: () => player.leadS,
+  latency: () => ({
+    base: context.baseLatency,
+    output: context.outputLatency,
+    sampleRate: context.sampleRate,
+  }),
   ready: true,
 };
 

@@ -1,12 +1,18 @@
 /* global AudioWorkletProcessor, registerProcessor, currentTime, sampleRate */
 // A pass-through node that records what reaches the speakers, from the first non-zero sample on.
-// Silence after that is recorded too, so a gap in the stream shows as a run of zeros.
+// Silence after that is recorded too, so a gap in the stream shows as a run of zeros. 'reset' starts
+// over (the next sound is a new first sound).
 class TapProcessor extends AudioWorkletProcessor {
   constructor() {
     super();
     this.blocks = [];
     this.started = false;
     this.port.onmessage = (event) => {
+      if (event.data === 'reset') {
+        this.blocks = [];
+        this.started = false;
+        return;
+      }
       if (event.data !== 'dump') return;
       const length = this.blocks.reduce((sum, block) => sum + block.length, 0);
       const all = new Float32Array(length);
