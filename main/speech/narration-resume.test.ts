@@ -122,6 +122,20 @@ describe('Narration: resuming after a dropped connection', () => {
     expectHeardExactly(TEXT, run.sink, result.words);
   });
 
+  it('a server that stops part-way through a long text is noticed once the listener runs out', async () => {
+    const long = Array.from({ length: 30 }, (_, i) => `Sentence number ${i + 1} goes on for a while.`).join(
+      ' ',
+    );
+    // The pacing holds the rest back while the server owes this much: only the listener running out
+    // of audio can tell that the server has stopped.
+    const run = await reading([{ after: 90, then: { kind: 'stall' } }], {}, long);
+    const result = await run.narration.run();
+    expect(run.states.filter((s) => s.kind === 'reconnecting')).toMatchObject([
+      { attempt: 1, error: { code: 'silence_timeout' } },
+    ]);
+    expectHeardExactly(long, run.sink, result.words);
+  });
+
   it('gives up after three attempts that bring nothing, saying so, and keeps what was heard', async () => {
     const run = await reading([
       { after: 40, then: { kind: 'drop' } },

@@ -92,7 +92,8 @@ export interface NarrationEvents {
 interface Leg {
   session: StreamSession;
   timeline: ReadingLeg;
-  feeder?: PacedTextFeeder;
+  /** Text sources: the leg's text (from where it starts), its pacer and feeder. */
+  text?: { text: string; pacer: TextPacer; feeder: PacedTextFeeder };
   /** Streamed text: what was sent before the connection opened has gone out. */
   caughtUp: boolean;
 }
@@ -232,7 +233,7 @@ export class Narration extends TypedEmitter<NarrationEvents> {
     const timeline = new ReadingLeg(point, text.slice(point.textOffset), this.#cutter());
     const leg: Leg = { session, timeline, caughtUp: false };
     // Prepared before connecting, so the first text follows the handshake without delay.
-    if (source.kind === 'text') leg.feeder = this.#textFeeder(leg, text.slice(point.textOffset));
+    if (source.kind === 'text') leg.text = this.#textFeeder(leg, text.slice(point.textOffset));
     session.on('audio', (chunk) => this.#onAudio(leg, chunk));
     this.#leg = leg;
     this.#lastTimeline = timeline;
@@ -243,13 +244,13 @@ export class Narration extends TypedEmitter<NarrationEvents> {
     await this.#race(leg.session.connect());
     this.#opened = true;
     this.#setState({ kind: 'speaking' });
-    if (leg.feeder) leg.feeder.start();
+    if (leg.text) leg.text.feeder.start();
     else this.#catchUpStream(leg);
     await this.#race(leg.session.finished());
   }
 
   #endLeg(leg: Leg): void {
-    leg.feeder?.stop();
+    leg.text?.feeder.stop();
     leg.session.cancel();
     if (this.#leg !== leg) return;
     this.#charactersBefore += leg.session.charactersSent;
@@ -279,13 +280,14 @@ export class Narration extends TypedEmitter<NarrationEvents> {
     }
   }
 
-  #textFeeder(leg: Leg, text: string): PacedTextFeeder {
+  #textFeeder(leg: Leg, text: string): NonNullable<Leg['text']> {
     const pacer = new TextPacer(text, { leadMs: this.#options.leadMs ?? DEFAULT_LEAD_MS });
     const target: FeedTarget = {
       send: (batch, options) => this.#send(leg, batch, options),
       end: () => this.#end(leg),
     };
-    return new PacedTextFeeder(pacer, target, () => this.#playback(leg), this.#options.pollMs);
+    const feeder = new PacedTextFeeder(pacer, target, () => this.#playback(leg), this.#options.pollMs);
+    return { text, pacer, feeder };
   }
 
   /** Streamed text: what arrived before (or during) the connect goes out now, then the rest as it comes. */
@@ -334,7 +336,7 @@ export class Narration extends TypedEmitter<NarrationEvents> {
     if (this.#interruptedBy || this.#leg !== leg) return;
     this.#handOver(leg.timeline.take(chunk));
     this.#emitProgress();
-    leg.feeder?.pump();
+    leg.text?.feeder.pump();
   }
 
   #handOver(handover: Handover): void {
@@ -349,7 +351,21 @@ export class Narration extends TypedEmitter<NarrationEvents> {
 
   /** Pacing works in the connection's own time: the listener is `audioMs` behind its start. */
   #playback(leg: Leg): PlaybackProgress {
-    return { playedMs: this.#playedMs() - leg.timeline.start.audioMs, ...leg.timeline.progress };
+    const playedMs = this.#playedMs();
+    const progress = leg.timeline.progress;
+    this.#watchForStall(leg, playedMs, progress.voicedChars);
+    return { playedMs: playedMs - leg.timeline.start.audioMs, ...progress };
+  }
+
+  /**
+   * The listener has heard everything handed over while words sent are still unvoiced: the server
+   * owes audio. The pacing holds further text back meanwhile, so the session would not notice a
+   * server that stopped part-way: it is told to wait for audio, with its silence timeout.
+   */
+  #watchForStall(leg: Leg, playedMs: number, voicedChars: number): void {
+    const text = leg.text;
+    if (!text || playedMs < leg.timeline.endMs) return;
+    if (hasWords(text.text.slice(voicedChars, text.pacer.sentChars))) leg.session.awaitAudio();
   }
 
   #playedMs(): number {
@@ -398,7 +414,7 @@ export class Narration extends TypedEmitter<NarrationEvents> {
   }
 
   #stopEverything(): void {
-    this.#leg?.feeder?.stop();
+    this.#leg?.text?.feeder.stop();
     this.#stopReading.abort();
     this.#leg?.session.cancel();
     this.#cancelWait?.();

@@ -240,6 +240,26 @@ describe('StreamSession happy path', () => {
     expect(session.charactersSent).toBe(8 + 3);
   });
 
+  it('awaitAudio: a server that stopped part-way through a generation is timed out', async () => {
+    const running = await serve(async (c) => {
+      await c.accept();
+      await c.nextMessage(); // BOS
+      await c.nextMessage();
+      c.sendAudio(pcmSilence(100, 16000), { alignment: align('Hi', [0, 50], [50, 50]) });
+      // ...and then nothing more for this text, nor for the next one.
+    });
+    const session = sessionFor(running, { timeouts: { silenceMs: 200 } });
+    await session.connect();
+    session.send('Hi there, and a lot more text.', { flush: true });
+    await new Promise<void>((resolve) => session.on('audio', () => resolve()));
+    // The frame answered the text as far as the session can tell: it would wait forever.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(session.state.kind).toBe('open');
+    session.awaitAudio();
+    await expect(session.finished()).rejects.toMatchObject({ code: 'silence_timeout' });
+    session.awaitAudio(); // once it is over, nothing happens
+  });
+
   it('refuses send and end outside an open session, and ignores them once it is over', async () => {
     const running = await serve(async (c) => {
       await c.accept();

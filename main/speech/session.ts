@@ -13,6 +13,8 @@
 //   silence timeout, counted from the last frame. While the session is open, a frame answers the
 //   texts sent before it, so an idle open session (the caller has nothing to say yet) never times
 //   out; after the end of input every frame restarts the silence timeout until the final frame.
+//   A server that stops part-way through a generation is caught by the caller: awaitAudio() arms
+//   the timeout when its listener has run out of audio while text is still unvoiced.
 // - Opus cannot be measured from its bytes here, so an opus chunk's duration is estimated from
 //   the alignment (how far the timeline reaches past the chunk's start), or from the bitrate when
 //   the stream carries no alignment at all.
@@ -272,6 +274,15 @@ export class StreamSession extends TypedEmitter<SessionEvents> {
     this.timers.clear('keepAlive');
     this.setState({ kind: 'ending' });
     this.expectAudio();
+  }
+
+  /**
+   * The caller is waiting for audio for text it has sent (its listener ran out of audio): the
+   * response timeout runs from now until the next frame. A server that stops part-way through a
+   * generation has already answered with a frame, so only the caller can tell that more is owed.
+   */
+  awaitAudio(): void {
+    if (this.current.kind === 'open') this.expectAudio();
   }
 
   /** Drops the socket at once; connect() and finished() reject with `aborted`. */
