@@ -5,7 +5,7 @@
 // A real-time AudioContext runs headless on a fake output.
 import { defineConfig } from '@playwright/test';
 
-const PORT = 4179;
+const PORT = Number(process.env.HARK_E2E_PORT ?? 4179);
 const CHROMIUM = process.env.HARK_CHROMIUM ?? '/usr/bin/chromium';
 
 export default defineConfig({

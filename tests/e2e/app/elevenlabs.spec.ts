@@ -8,7 +8,7 @@ import { readMeter } from './audio-meter';
 import { countConnections } from './connection-counter';
 import type { ConnectionCounter } from './connection-counter';
 import { expectSpeechHeard, openApp } from './pages';
-import { newDataDir, startHarkServe, startHarkWeb } from './processes';
+import { newDataDir, removeDataDir, startHarkServe, startHarkWeb } from './processes';
 import type { HarkServe, HarkWeb } from './processes';
 
 const KEY = `sk_${randomBytes(20).toString('hex')}`;
@@ -25,6 +25,7 @@ test.beforeEach(async () => {
 });
 test.afterEach(async () => {
   await web.stop();
+  await removeDataDir(web.dataDir);
   await counter.close();
   await serve.stop();
 });

@@ -1,7 +1,7 @@
 // First run, no key: the offline voice reads typed text aloud and the caption follows it.
 import { expect, test } from '@playwright/test';
 import { expectHighlightAdvances, expectSpeechHeard, openApp } from './pages';
-import { newDataDir, startHarkWeb } from './processes';
+import { newDataDir, removeDataDir, startHarkWeb } from './processes';
 import type { HarkWeb } from './processes';
 
 const TEXT =
@@ -13,6 +13,7 @@ test.beforeEach(async () => {
 });
 test.afterEach(async () => {
   await web.stop();
+  await removeDataDir(web.dataDir);
 });
 
 test('typed text is spoken by the offline voice and the highlighted word advances', async ({ context }) => {

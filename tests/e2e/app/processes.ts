@@ -3,7 +3,7 @@
 // stream-input server. Each waits for its ready line and dies with its whole process group.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -93,6 +93,10 @@ async function keyringSandbox(root: string): Promise<NodeJS.ProcessEnv> {
 
 export async function newDataDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'hark-e2e-'));
+}
+
+export async function removeDataDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
 }
 
 const UNLOCK_THEN_RUN =
