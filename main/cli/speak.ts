@@ -20,6 +20,11 @@ import { readTextChunks, requireText } from './stdin';
 
 interface OutputPlan {
   format: FormatInfo;
+  /**
+   * How far text may be sent ahead of what was heard. A file has no listener who might stop early: all
+   * of the text is needed, so it goes out at once and the server never waits for the next sentence.
+   */
+  leadMs?: number;
   open(onFailure: (error: CliError) => void): Promise<CliSink>;
   /** Said once on stderr before the reading starts. */
   note?: string;
@@ -31,6 +36,7 @@ function planOutput(options: SpeakOptions, engine: EngineName, ctx: CliContext):
     const target = chooseFileTarget(options.out, options.format, engine);
     return {
       format: target.format,
+      leadMs: Number.POSITIVE_INFINITY,
       open: () => FileSink.create(target.path, target.container, target.format),
     };
   }
@@ -136,6 +142,9 @@ export async function speakCommand(options: SpeakOptions, ctx: CliContext): Prom
       },
       source,
       sink,
+      // A dropped connection carries on from the first word not yet received, as in the app.
+      resume: {},
+      ...(output.leadMs !== undefined ? { leadMs: output.leadMs } : {}),
     });
     stop.signal.addEventListener('abort', () => narration.cancel(), { once: true });
     // run() resolves once the sink has finished playing or writing.

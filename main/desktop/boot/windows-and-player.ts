@@ -77,7 +77,7 @@ export function setupIpc(
 export function setupOverlay(services: AppServices, windows: Windows, settings: SettingsStore): void {
   const update = (state: AppState): void => {
     const { overlay } = settings.get();
-    const reading = state.kind === 'speaking' || state.kind === 'paused';
+    const reading = state.kind === 'speaking' || state.kind === 'paused' || state.kind === 'reconnecting';
     if (overlay.enabled && reading) windows.showOverlay(overlay.fontScale);
     else windows.hideOverlay();
   };

@@ -50,8 +50,9 @@ export function browserTiming(): CaptionTiming {
   };
 }
 
+/** Audio is playing: while reconnecting, what was already handed to the player still plays. */
 function isRunning(state: AppState): boolean {
-  return state.kind === 'speaking';
+  return state.kind === 'speaking' || state.kind === 'reconnecting';
 }
 
 export class CaptionsStore {
