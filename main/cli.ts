@@ -1,15 +1,12 @@
 // `hark` command line: speak, voices, serve. bin/hark.js calls main(); runCli() is the same without
 // the process wiring (signals, exit status), for callers that bring their own streams.
-import packageJson from '../package.json';
+import { version } from '../package.json';
 import { parseArgs } from './cli/args';
 import type { Command } from './cli/args';
 import type { CliContext } from './cli/context';
 import { keysInUse } from './cli/engine';
 import { describeFailure, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, isExpectedFailure } from './cli/errors';
 import { helpText } from './cli/help';
-import { serveCommand } from './cli/serve';
-import { speakCommand } from './cli/speak';
-import { voicesCommand } from './cli/voices';
 import { redactSecrets } from './store/redact';
 
 /** After SIGINT, cleanup (closing sockets, killing the player) gets this long before a hard exit. */
@@ -23,14 +20,15 @@ function execute(command: Command, ctx: CliContext): Promise<number> | number {
       ctx.stdout.write(helpText(command.topic));
       return EXIT_OK;
     case 'version':
-      ctx.stdout.write(`hark ${packageJson.version}\n`);
+      ctx.stdout.write(`hark ${version}\n`);
       return EXIT_OK;
+    // Each command's code is loaded when it runs: `hark speak` starts without the offline server's.
     case 'speak':
-      return speakCommand(command.options, ctx);
+      return import('./cli/speak').then(({ speakCommand }) => speakCommand(command.options, ctx));
     case 'serve':
-      return serveCommand(command.options, ctx);
+      return import('./cli/serve').then(({ serveCommand }) => serveCommand(command.options, ctx));
     case 'voices':
-      return voicesCommand(command.options, ctx);
+      return import('./cli/voices').then(({ voicesCommand }) => voicesCommand(command.options, ctx));
   }
 }
 

@@ -1,6 +1,5 @@
 // Which speech engine a command uses, and how to reach it. Both engines are reached the same way, over
 // the stream-input protocol: the offline voice by starting the local server in this process.
-import { startStreamServer } from '../engine/stream-server';
 import { DEFAULT_BASE_URL } from '../speech/protocol';
 import { createSecretStore, getKeyWithin } from '../store/secrets';
 import type { SecretStore } from '../store/secrets';
@@ -91,6 +90,8 @@ export async function connectEngine(choice: EngineChoice): Promise<EngineConnect
   if (choice.kind === 'elevenlabs') {
     return { baseUrl: choice.baseUrl, apiKey: choice.apiKey, close: async () => undefined };
   }
+  // Loaded only here: talking to ElevenLabs (or `hark serve`) needs none of the engine's code.
+  const { startStreamServer } = await import('../engine/stream-server');
   const server = await startStreamServer({ host: '127.0.0.1', port: 0 });
   return { baseUrl: server.url, apiKey: server.token, close: () => server.close() };
 }

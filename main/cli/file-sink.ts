@@ -26,6 +26,8 @@ function describeFsError(path: string, error: unknown): CliError {
 /** Appends audio bytes to a temporary file and moves it to `path` on finish(). */
 export class AudioFileWriter {
   private pending: Promise<unknown> = Promise.resolve();
+  /** Chunks that arrived while a write was under way: they go out together, in one system call. */
+  private queued: Uint8Array[] = [];
   private failure: CliError | undefined;
   private dataBytes = 0;
   private state: 'open' | 'finished' | 'discarded' = 'open';
@@ -96,10 +98,15 @@ export class AudioFileWriter {
   }
 
   private append(bytes: Uint8Array): void {
+    this.queued.push(bytes);
+    // One write in the chain takes everything queued by then; later appends find the queue empty.
+    if (this.queued.length > 1) return;
     this.pending = this.pending.then(async () => {
+      const batch = this.queued;
+      this.queued = [];
       if (this.failure) return;
       try {
-        await this.handle.write(bytes);
+        await this.handle.writev(batch);
       } catch (error) {
         this.failure = describeFsError(this.path, error);
       }
@@ -128,7 +135,7 @@ export class FileSink implements CliSink {
     this.audioMs += chunk.durationMs;
   }
 
-  /** Everything written counts as heard: a file needs no pacing, text is sent as fast as audio returns. */
+  /** Everything written counts as heard: nobody listens, so nothing holds the text back. */
   playedMs(): number {
     return this.audioMs;
   }
