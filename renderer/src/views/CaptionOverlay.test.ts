@@ -31,8 +31,11 @@ describe('CaptionOverlay', () => {
     // Let the first answers (state, settings) come in.
     await live.api.getState();
     await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(container.textContent?.trim()).toBe('');
-    expect(container.querySelector('.caption-overlay')?.getAttribute('aria-hidden')).toBe('true');
+    const captions = container.querySelector('.caption-overlay');
+    expect(captions?.textContent?.trim()).toBe('');
+    expect(captions?.getAttribute('aria-hidden')).toBe('true');
+    // The window's title is there for assistive tech, and it is all they get.
+    expect(container.querySelector('h1')?.textContent).toBe('Hark captions');
   });
 
   it('captions a real reading with the settings of the moment, never focusable, gone when stopped', async () => {
