@@ -9,6 +9,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { exitedChildrenCpuMs, watchPeakMemory } from './process-usage';
+import { now } from './stats';
 
 export type ClientName = 'hark' | 'seed' | 'docs' | 'harkPcm';
 /** The clients compared like for like. */
@@ -25,16 +27,28 @@ export const CLIENT_LABELS: Record<ClientName, string> = {
 export const BENCH_VOICE = 'en-us';
 
 /**
- * first-audio: Hark writes an MP3 file (no pacing needed, the measurement stops at the first audio);
- * listen: Hark plays through a stand-in player that consumes audio, so it paces as for a listener.
+ * first-audio and complete: every client writes the MP3 to a file (the measurement stops at the first
+ * audio, or waits for the client to finish); listen: Hark plays through a stand-in player that
+ * consumes audio, so it paces as for a listener.
  */
-export type RunMode = 'first-audio' | 'listen';
+export type RunMode = 'first-audio' | 'complete' | 'listen';
+
+export interface ClientUsage {
+  /** From launching the process to its exit. */
+  wallMs: number;
+  /** User + system CPU time of the process and its children (NaN off Linux). */
+  cpuMs: number;
+  /** Peak resident memory (NaN off Linux). */
+  peakMb: number;
+}
 
 export interface ClientRun {
   /** Stops the client at once (SIGINT for Hark, SIGKILL for the peers). */
   stop(): void;
   /** Resolves when the client has ended (or was stopped); rejects if it failed on its own. */
   readonly done: Promise<void>;
+  /** Resolves when the client has ended, however it ended. */
+  readonly usage: Promise<ClientUsage>;
 }
 
 /**
@@ -77,7 +91,20 @@ interface ProcessSpec {
 }
 
 function startProcess(spec: ProcessSpec): ClientRun {
+  const cpuBefore = exitedChildrenCpuMs();
+  const started = now();
   const child = spawn(spec.command, spec.args, { stdio: ['ignore', 'ignore', 'pipe'], env: spec.env });
+  const memory = watchPeakMemory(child.pid);
+  const usage = new Promise<ClientUsage>((resolveUsage) => {
+    child.once('close', () => {
+      const cpuAfter = exitedChildrenCpuMs();
+      resolveUsage({
+        wallMs: now() - started,
+        cpuMs: cpuBefore === undefined || cpuAfter === undefined ? NaN : cpuAfter - cpuBefore,
+        peakMb: memory.stop(),
+      });
+    });
+  });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (data: string) => (stderr = (stderr + data).slice(-2000)));
   const done = new Promise<void>((resolveDone, reject) => {
@@ -94,6 +121,7 @@ function startProcess(spec: ProcessSpec): ClientRun {
       if (child.exitCode === null && child.signalCode === null) child.kill(spec.stopSignal);
     },
     done,
+    usage,
   };
 }
 

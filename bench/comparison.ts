@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLIENTS, FIRST_AUDIO_CLIENTS, installStandInPlayer, startClient } from './clients';
-import type { ClientName, ClientSetup } from './clients';
+import type { ClientName, ClientSetup, ClientUsage } from './clients';
 import type { MeasuringProxy } from './measuring-proxy';
 import { median, now } from './stats';
 
@@ -17,6 +17,15 @@ export interface FirstAudioRow {
   runs: number;
 }
 
+export interface TotalsRow {
+  client: ClientName;
+  /** Medians over the runs: launch to exit, CPU time, peak resident memory. */
+  wallMs: number;
+  cpuMs: number;
+  peakMb: number;
+  runs: number;
+}
+
 export interface CharactersRow {
   client: ClientName;
   charactersSent: number;
@@ -25,6 +34,7 @@ export interface CharactersRow {
 }
 
 const FIRST_AUDIO_TIMEOUT_MS = 30_000;
+const COMPLETE_TIMEOUT_MS = 120_000;
 /** Messages already on the wire when a client stops still reach the proxy within this. */
 const SETTLE_MS = 100;
 
@@ -163,5 +173,36 @@ export function compareCharactersSent(
       const sent = median(samples[client]);
       return { client, charactersSent: sent, share: sent / text.length, runs: repetitions };
     });
+  });
+}
+
+/**
+ * Each client reads `text` to the end into an MP3 file, one run at a time: wall time from launch to
+ * exit, CPU time and peak memory of the client's process (the server's work is not counted).
+ */
+export function compareTotals(
+  proxy: MeasuringProxy,
+  token: string,
+  text: string,
+  repetitions: number,
+): Promise<TotalsRow[]> {
+  return withSetup(proxy, token, async (setup) => {
+    const samples: Record<ClientName, ClientUsage[]> = { hark: [], seed: [], docs: [], harkPcm: [] };
+    for (let round = 0; round < repetitions; round++) {
+      for (const client of rotated(CLIENTS, round)) {
+        proxy.beginRun();
+        const run = startClient(client, setup, text, 'complete');
+        await withTimeout(run.done, COMPLETE_TIMEOUT_MS, `${client} reading the whole text`);
+        samples[client].push(await run.usage);
+        await sleep(SETTLE_MS);
+      }
+    }
+    return CLIENTS.map((client) => ({
+      client,
+      wallMs: median(samples[client].map((usage) => usage.wallMs)),
+      cpuMs: median(samples[client].map((usage) => usage.cpuMs)),
+      peakMb: median(samples[client].map((usage) => usage.peakMb)),
+      runs: repetitions,
+    }));
   });
 }

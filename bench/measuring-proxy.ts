@@ -16,6 +16,8 @@ import { now } from './stats';
 export interface RunMeasurement {
   /** When the client's handshake request arrived (performance.now()). */
   connectedAt: number | undefined;
+  /** When the client's first text to speak (not the opening " ") arrived. */
+  firstTextAt: number | undefined;
   /** Resolves with the time the first audio frame was relayed to the client. */
   readonly firstAudio: Promise<number>;
   charactersSent: number;
@@ -51,6 +53,7 @@ function hasAudio(data: RawData): boolean {
 
 class Run implements RunMeasurement {
   connectedAt: number | undefined;
+  firstTextAt: number | undefined;
   charactersSent = 0;
   readonly firstAudio: Promise<number>;
   private resolveFirstAudio!: (time: number) => void;
@@ -88,7 +91,9 @@ function relay(
   const pending: { data: RawData; isBinary: boolean }[] = [];
   let first = true;
   client.on('message', (data, isBinary) => {
-    run.charactersSent += billedCharacters(data, first);
+    const billed = billedCharacters(data, first);
+    if (billed > 0) run.firstTextAt ??= now();
+    run.charactersSent += billed;
     first = false;
     if (upstream.readyState === WebSocket.OPEN) upstream.send(data, { binary: isBinary });
     else pending.push({ data, isBinary });

@@ -2,8 +2,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { format, resolveConfig } from 'prettier';
-import { CLIENT_LABELS, FIRST_AUDIO_CLIENTS } from './clients';
-import type { CharactersRow, FirstAudioRow } from './comparison';
+import { CLIENT_LABELS, CLIENTS, FIRST_AUDIO_CLIENTS } from './clients';
+import type { ClientName } from './clients';
+import type { CharactersRow, FirstAudioRow, TotalsRow } from './comparison';
 import type { EngineResult } from './engine';
 import { formatMs, formatRatio } from './stats';
 
@@ -16,6 +17,7 @@ export const TARGETS = {
 export interface BenchResults {
   engine: EngineResult;
   firstAudio: FirstAudioRow[];
+  totals: TotalsRow[];
   characters: CharactersRow[];
   charactersTextLength: number;
   stopAfterMs: number;
@@ -66,6 +68,61 @@ function charactersTable(rows: CharactersRow[], textLength: number, stopAfterMs:
   return [...header, ...lines].join('\n');
 }
 
+interface Column {
+  title: string;
+  /** Lower is better for every column. */
+  value: (client: ClientName) => number;
+  format: (value: number) => string;
+}
+
+function byClient<T extends { client: ClientName }>(rows: readonly T[], pick: (row: T) => number) {
+  return (client: ClientName): number => {
+    const row = rows.find((r) => r.client === client);
+    return row ? pick(row) : NaN;
+  };
+}
+
+/** The comparison in one table: a row per client, a column per measure, and whether Hark leads each. */
+function comparisonTable(results: BenchResults): string {
+  const [short, long] = results.firstAudio;
+  const megabytes = (mb: number): string => (Number.isFinite(mb) ? `${mb.toFixed(1)} MB` : 'n/a');
+  const count = (n: number): string => Math.round(n).toLocaleString('en-US');
+  const columns: Column[] = [
+    {
+      title: `First audio, short text (${short?.characters ?? 0} chars)`,
+      value: (c) => short?.medians[c] ?? NaN,
+      format: formatMs,
+    },
+    {
+      title: `First audio, long text (${long?.characters ?? 0} chars)`,
+      value: (c) => long?.medians[c] ?? NaN,
+      format: formatMs,
+    },
+    { title: 'Total time, long text', value: byClient(results.totals, (r) => r.wallMs), format: formatMs },
+    {
+      title: `Characters sent before a stop at ${results.stopAfterMs / 1000} s`,
+      value: byClient(results.characters, (r) => r.charactersSent),
+      format: count,
+    },
+    { title: 'Client CPU time', value: byClient(results.totals, (r) => r.cpuMs), format: formatMs },
+    { title: 'Peak memory', value: byClient(results.totals, (r) => r.peakMb), format: megabytes },
+  ];
+  const rows = CLIENTS.map(
+    (client) =>
+      `| ${CLIENT_LABELS[client]} | ${columns.map((column) => column.format(column.value(client))).join(' | ')} |`,
+  );
+  const leads = columns.map((column) => {
+    const hark = column.value('hark');
+    return yesNo(CLIENTS.every((client) => client === 'hark' || hark < column.value(client)));
+  });
+  return [
+    `| Client | ${columns.map((column) => column.title).join(' | ')} |`,
+    `|---|${columns.map(() => '---').join('|')}|`,
+    ...rows,
+    `| Hark leads | ${leads.join(' | ')} |`,
+  ].join('\n');
+}
+
 function machine(): string {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   return `${cpu}, ${cpus().length} cores, Node ${process.version}, ${process.platform}`;
@@ -76,6 +133,8 @@ export function renderResults(results: BenchResults): string {
     `Last run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}; the whole bench took ${(results.elapsedMs / 1000).toFixed(0)} s.`,
     '',
     engineTable(results.engine),
+    '',
+    comparisonTable(results),
     '',
     firstAudioTable(results.firstAudio, 'handshake'),
     '',

@@ -1,9 +1,10 @@
 // `npm run bench`: builds, then measures the offline engine, compares Hark's client with two peer
-// clients on one `hark serve`, prints markdown tables and rewrites the results in bench/README.md.
+// clients on one `hark serve` (first audio, total time, CPU, memory, characters sent), prints
+// markdown tables and rewrites the results in bench/README.md.
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { resolve } from 'node:path';
-import { compareCharactersSent, compareFirstAudio } from './comparison';
+import { compareCharactersSent, compareFirstAudio, compareTotals } from './comparison';
 import { benchEngine } from './engine';
 import { startMeasuringProxy } from './measuring-proxy';
 import { benchPlayer } from './player';
@@ -13,6 +14,7 @@ import { LONG_TEXT, SHORT_TEXT, textOfLength } from './texts';
 
 const ENGINE_REPETITIONS = 7;
 const FIRST_AUDIO_REPETITIONS = 9;
+const TOTAL_REPETITIONS = 5;
 const CHARACTERS_REPETITIONS = 3;
 const CHARACTERS_TEXT_LENGTH = 20_000;
 const STOP_AFTER_MS = 3_000;
@@ -85,6 +87,8 @@ async function main(): Promise<void> {
       ],
       FIRST_AUDIO_REPETITIONS,
     );
+    step(`the long text to the end: total time, CPU and memory, ${TOTAL_REPETITIONS} rounds`);
+    const totals = await compareTotals(proxy, served.token, LONG_TEXT, TOTAL_REPETITIONS);
     step(`characters sent when stopped after ${STOP_AFTER_MS / 1000} s: ${CHARACTERS_REPETITIONS} rounds`);
     const characters = await compareCharactersSent(
       proxy,
@@ -96,6 +100,7 @@ async function main(): Promise<void> {
     const markdown = renderResults({
       engine,
       firstAudio,
+      totals,
       characters,
       charactersTextLength: CHARACTERS_TEXT_LENGTH,
       stopAfterMs: STOP_AFTER_MS,
