@@ -108,8 +108,8 @@ test('pause freezes the position, resume continues, stop silences it', async ({ 
   expect(tail.every((sample) => Math.abs(sample) < 1e-3)).toBe(true);
 });
 
-test('plays an MP3 stream split at arbitrary byte boundaries through Media Source', async ({ page }) => {
-  await openHarness(page);
+/** Plays a second of a 440 Hz MP3 tone, split at arbitrary byte boundaries, and checks what was heard. */
+async function playsMp3Tone(page: Page, streamId: number): Promise<void> {
   const format = parseOutputFormat('mp3_44100_128');
   if (!format) throw new Error('mp3_44100_128 is a documented format');
   const encoder = await createEncoder(format, 44_100);
@@ -117,7 +117,7 @@ test('plays an MP3 stream split at arbitrary byte boundaries through Media Sourc
     Math.round(0.5 * 32767 * Math.sin((2 * Math.PI * 440 * i) / 44_100)),
   );
   const mp3 = Buffer.concat([encoder.encode(tone), encoder.end()]);
-  await send(page, { type: 'open', streamId: 5, format: format.format, codec: 'mp3', sampleRate: 44_100 });
+  await send(page, { type: 'open', streamId, format: format.format, codec: 'mp3', sampleRate: 44_100 });
   // Arrives faster than real time, as from any server (the offline voice runs at about 0.01x);
   // feeding slower would test the element's stall behaviour, not the splitting.
   const pieces = 20;
@@ -126,21 +126,22 @@ test('plays an MP3 stream split at arbitrary byte boundaries through Media Sourc
       Math.floor((p * mp3.length) / pieces),
       Math.floor(((p + 1) * mp3.length) / pieces),
     );
-    await page.evaluate(([bytes]) => (globalThis as HarnessWindow).harness!.sendBytes(5, bytes), [
+    await page.evaluate(([id, bytes]) => (globalThis as HarnessWindow).harness!.sendBytes(id, bytes), [
+      streamId,
       Array.from(piece),
     ] as const);
     await page.waitForTimeout(10);
   }
-  await send(page, { type: 'end', streamId: 5 });
+  await send(page, { type: 'end', streamId });
   await expect
-    .poll(async () => (await received(page)).some(({ message }) => isEnded(message, 5)), {
+    .poll(async () => (await received(page)).some(({ message }) => isEnded(message, streamId)), {
       timeout: 10_000,
     })
     .toBe(true);
 
   const entries = await received(page);
   expect(entries.filter(({ message }) => message.type === 'error')).toEqual([]);
-  const played = positions(entries, 5);
+  const played = positions(entries, streamId);
   expect(played).toEqual([...played].sort((a, b) => a - b));
   expect(played[played.length - 1]).toBeGreaterThan(950);
   const { samples, sampleRate } = await dump(page);
@@ -150,6 +151,33 @@ test('plays an MP3 stream split at arbitrary byte boundaries through Media Sourc
   expect(active.length / sampleRate).toBeLessThan(1.1);
   expect(frequencyHz(active, sampleRate)).toBeCloseTo(440, 0);
   expect(longestQuietRun(active)).toBeLessThan(5);
+}
+
+test('plays an MP3 stream split at arbitrary byte boundaries, decoded by WebCodecs', async ({ page }) => {
+  // Counts the decoders the page makes, to show this path and not the Media Source one played it.
+  await page.addInitScript(() => {
+    type Counted = { AudioDecoder: new (init: object) => object; decodersMade: number };
+    const page = globalThis as unknown as Counted;
+    const Decoder = page.AudioDecoder;
+    page.decodersMade = 0;
+    page.AudioDecoder = class extends Decoder {
+      constructor(init: object) {
+        super(init);
+        page.decodersMade += 1;
+      }
+    };
+  });
+  await openHarness(page);
+  await playsMp3Tone(page, 5);
+  expect(await page.evaluate(() => (globalThis as { decodersMade?: number }).decodersMade)).toBe(1);
+});
+
+test('plays an MP3 stream through Media Source where WebCodecs is missing', async ({ page }) => {
+  await page.addInitScript(() => {
+    Reflect.deleteProperty(globalThis, 'AudioDecoder');
+  });
+  await openHarness(page);
+  await playsMp3Tone(page, 6);
 });
 
 test('refuses an Opus stream with unsupported_format', async ({ page }) => {

@@ -1,6 +1,7 @@
-// One stream's playback, two ways: raw samples scheduled on the audio clock (PCM, μ-law, A-law), or
-// compressed bytes (MP3) fed to a MediaSource on an <audio> element whose output is routed into the
-// same graph. The player drives either through the same small interface.
+// One stream's playback, two ways: samples scheduled on the audio clock (PCM, μ-law, A-law decoded
+// here, MP3 decoded by WebCodecs), or, where WebCodecs cannot decode MP3, its bytes fed to a
+// MediaSource on an <audio> element whose output is routed into the same graph. The player drives
+// either through the same small interface.
 import type { SampleDecoder } from './codecs';
 import { PlaybackSchedule } from './schedule';
 import type { LeadPolicy } from './schedule';
@@ -18,6 +19,33 @@ export interface StreamSink {
   stop(): void;
   /** Times the audio ran dry while more was still to come (a stutter the listener heard). */
   readonly underruns: number;
+  /** The jitter-buffer lead now, for sinks that schedule on the audio clock. */
+  readonly leadS?: number;
+}
+
+/** Samples a decoder hands out, now or later. */
+export type SamplesOut = (samples: Float32Array, sampleRate: number) => void;
+
+/** A stream's bytes in, samples out through the SamplesOut it was made with. */
+export interface SampleSource {
+  write(bytes: Uint8Array): void;
+  /** Resolves once the samples of everything written have come out. */
+  flush(): Promise<void>;
+  close(): void;
+}
+
+export type SampleSourceFactory = (out: SamplesOut, fail: (message: string) => void) => SampleSource;
+
+/** The raw codecs: decoded at once, at the rate the stream was opened with. */
+export function rawSource(decoder: SampleDecoder, sampleRate: number): SampleSourceFactory {
+  return (out) => ({
+    write(bytes) {
+      const samples = decoder.decode(bytes);
+      if (samples.length > 0) out(samples, sampleRate);
+    },
+    flush: () => Promise.resolve(),
+    close() {},
+  });
 }
 
 export interface SinkTarget {
@@ -31,16 +59,22 @@ export interface SinkTarget {
 export class ScheduledSink implements StreamSink {
   readonly #schedule: PlaybackSchedule;
   readonly #sources = new Set<AudioBufferSourceNode>();
+  readonly #input: SampleSource;
+  #endRequested = false;
   #ending = false;
+  #stopped = false;
 
   constructor(
     private readonly target: SinkTarget,
-    private readonly decoder: SampleDecoder,
-    private readonly sampleRate: number,
+    input: SampleSourceFactory,
     lead: LeadPolicy,
     leadS: number,
   ) {
     this.#schedule = new PlaybackSchedule(lead, leadS);
+    this.#input = input(
+      (samples, sampleRate) => this.#play(samples, sampleRate),
+      (message) => this.#fail(message),
+    );
   }
 
   get leadS(): number {
@@ -52,26 +86,26 @@ export class ScheduledSink implements StreamSink {
   }
 
   write(bytes: Uint8Array): void {
-    const samples = this.decoder.decode(bytes);
-    if (samples.length === 0) return;
-    const { context, output } = this.target;
-    const buffer = context.createBuffer(1, samples.length, this.sampleRate);
-    buffer.getChannelData(0).set(samples);
-    const source = context.createBufferSource();
-    source.buffer = buffer;
-    source.connect(output);
-    const { startAt } = this.#schedule.place(context.currentTime, buffer.duration);
-    this.#sources.add(source);
-    source.onended = () => {
-      this.#sources.delete(source);
-      source.disconnect();
-      this.target.onProgress();
-    };
-    source.start(startAt);
+    if (this.#stopped) return;
+    try {
+      this.#input.write(bytes);
+    } catch (error) {
+      this.#fail(error instanceof Error ? error.message : String(error));
+    }
   }
 
+  // Finished only once the decoder has handed out the last samples and they were placed.
   end(): void {
-    this.#ending = true;
+    if (this.#endRequested || this.#stopped) return;
+    this.#endRequested = true;
+    this.#input.flush().then(
+      () => {
+        if (this.#stopped) return;
+        this.#ending = true;
+        this.target.onProgress();
+      },
+      (error: unknown) => this.#fail(error instanceof Error ? error.message : String(error)),
+    );
   }
 
   playedMs(): number {
@@ -88,6 +122,8 @@ export class ScheduledSink implements StreamSink {
   resume(): void {}
 
   stop(): void {
+    this.#stopped = true;
+    this.#input.close();
     for (const source of this.#sources) {
       source.onended = null;
       source.stop();
@@ -95,9 +131,31 @@ export class ScheduledSink implements StreamSink {
     }
     this.#sources.clear();
   }
+
+  #play(samples: Float32Array, sampleRate: number): void {
+    if (this.#stopped) return;
+    const { context, output } = this.target;
+    const buffer = context.createBuffer(1, samples.length, sampleRate);
+    buffer.getChannelData(0).set(samples);
+    const source = context.createBufferSource();
+    source.buffer = buffer;
+    source.connect(output);
+    const { startAt } = this.#schedule.place(context.currentTime, buffer.duration);
+    this.#sources.add(source);
+    source.onended = () => {
+      this.#sources.delete(source);
+      source.disconnect();
+      this.target.onProgress();
+    };
+    source.start(startAt);
+  }
+
+  #fail(message: string): void {
+    if (!this.#stopped) this.target.onError(message);
+  }
 }
 
-/** MP3 through Media Source Extensions: the browser's decoder handles frames split across chunks. */
+/** MP3 through Media Source Extensions (where WebCodecs cannot decode it): the element buffers before it plays. */
 export class MediaSourceSink implements StreamSink {
   readonly #audio = new Audio();
   readonly #mediaSource = new MediaSource();

@@ -3,15 +3,19 @@
 // window, the dev browser page and the Playwright test page all run the same code.
 //
 // Raw codecs (pcm s16le at any rate, μ-law, A-law) are decoded here and each chunk is scheduled
-// gaplessly on the audio clock (schedule.ts). MP3 goes through Media Source Extensions on an <audio>
-// element routed into the same graph (sinks.ts). Opus gets an `unsupported_format` error.
+// gaplessly on the audio clock (schedule.ts). MP3 is decoded by WebCodecs (mp3-decoder.ts) and its
+// samples take the same path; where WebCodecs cannot decode MP3 it goes through Media Source
+// Extensions on an <audio> element routed into the same graph (sinks.ts). Opus gets an
+// `unsupported_format` error.
 import type { AudioCodec } from '../../../../main/speech/protocol';
 import type { MainToPlayer, PlayerToMain } from '../../../../preload/api';
 import { createSampleDecoder } from './codecs';
+import { DeferredSink } from './deferred-sink';
+import { Mp3DecoderSource, mp3DecodingKnown, probeMp3Decoding } from './mp3-decoder';
 import { DEFAULT_LEAD } from './schedule';
 import type { LeadPolicy } from './schedule';
-import { MediaSourceSink, ScheduledSink } from './sinks';
-import type { SinkTarget, StreamSink } from './sinks';
+import { MediaSourceSink, ScheduledSink, rawSource } from './sinks';
+import type { SamplesOut, SinkTarget, StreamSink } from './sinks';
 
 export interface StreamPlayerOptions {
   post(message: PlayerToMain): void;
@@ -52,6 +56,8 @@ export class StreamPlayer {
   constructor(private readonly options: StreamPlayerOptions) {
     this.#lead = options.lead ?? DEFAULT_LEAD;
     this.#leadS = this.#lead.initialS;
+    // Asked now so the answer is in before the first MP3 stream opens.
+    void probeMp3Decoding();
   }
 
   /** Current jitter-buffer lead in seconds (it grows after an underrun). */
@@ -122,20 +128,39 @@ export class StreamPlayer {
       onProgress: () => this.#tick(),
       onError: (message) => this.#fail(streamId, message),
     };
-    if (codec === 'mp3') {
-      const supported = typeof MediaSource !== 'undefined' && MediaSource.isTypeSupported(MP3_MIME);
-      return supported ? new MediaSourceSink(target, MP3_MIME) : undefined;
-    }
+    if (codec === 'mp3') return this.#createMp3Sink(streamId, target);
     const decoder = createSampleDecoder(codec);
     if (!decoder || !(sampleRate >= 3000 && sampleRate <= 768_000)) return undefined;
-    return new ScheduledSink(target, decoder, sampleRate, this.#lead, this.#leadS);
+    return new ScheduledSink(target, rawSource(decoder, sampleRate), this.#lead, this.#leadS);
+  }
+
+  /** WebCodecs when it decodes MP3 here, else Media Source; undefined when neither can. */
+  #createMp3Sink(streamId: number, target: SinkTarget): StreamSink | undefined {
+    const mediaSource = typeof MediaSource !== 'undefined' && MediaSource.isTypeSupported(MP3_MIME);
+    const choose = (decodes: boolean): StreamSink | undefined => {
+      if (decodes) {
+        const input = (out: SamplesOut, fail: (message: string) => void) => new Mp3DecoderSource(out, fail);
+        return new ScheduledSink(target, input, this.#lead, this.#leadS);
+      }
+      return mediaSource ? new MediaSourceSink(target, MP3_MIME) : undefined;
+    };
+    const known = mp3DecodingKnown();
+    if (known !== undefined) return choose(known);
+    return new DeferredSink(probeMp3Decoding().then(choose), () => this.#refuseMp3(streamId));
+  }
+
+  #refuseMp3(streamId: number): void {
+    if (!this.#current(streamId)) return;
+    this.#drop();
+    const message = 'mp3 cannot be streamed by this player';
+    this.options.post({ type: 'error', streamId, code: 'unsupported_format', message });
   }
 
   #chunk(streamId: number, audio: ArrayBuffer): void {
     const stream = this.#current(streamId);
     if (!stream) return;
     stream.sink.write(new Uint8Array(audio));
-    if (stream.sink instanceof ScheduledSink) this.#leadS = stream.sink.leadS;
+    this.#leadS = stream.sink.leadS ?? this.#leadS;
   }
 
   #fail(streamId: number, message: string): void {

@@ -1,0 +1,213 @@
+// Cuts an MP3 byte stream, which arrives split at arbitrary byte boundaries, into whole MPEG audio
+// Layer III frames a WebCodecs AudioDecoder can take one at a time. ID3v2 tags are skipped; other
+// bytes that are not a frame are passed over until a frame header turns up again (resync on the
+// 11-bit sync word, confirmed by the next frame's header so a stray 0xFF byte is not taken for one).
+// A leading Xing/Info frame is metadata, not audio: it is dropped and its LAME tag, when present,
+// tells how many samples of encoder delay and padding to trim.
+
+export type MpegVersion = '1' | '2' | '2.5';
+
+export interface Mp3FrameHeader {
+  version: MpegVersion;
+  bitrateKbps: number;
+  sampleRate: number;
+  channels: 1 | 2;
+  /** Samples per channel in this frame: 1152 (MPEG-1) or 576 (MPEG-2 and 2.5). */
+  samples: number;
+  /** Whole frame in bytes, header included. */
+  length: number;
+  hasCrc: boolean;
+}
+
+export interface Mp3Frame {
+  header: Mp3FrameHeader;
+  bytes: Uint8Array;
+  /** Presentation time of its first sample, in microseconds from the stream's start. */
+  timestampUs: number;
+}
+
+/** What a LAME tag says about the silence the encoder added. */
+export interface Mp3Gapless {
+  /** Samples the encoder put in front of the audio. */
+  encoderDelay: number;
+  /** Samples it appended to fill the last frame. */
+  padding: number;
+  /** Frames of audio in the file (the info frame not counted), when the tag gives it. */
+  frames: number | undefined;
+}
+
+const LAYER_III_KBPS: Record<'1' | '2', readonly number[]> = {
+  '1': [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+  '2': [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+};
+const MPEG1_RATES = [44_100, 48_000, 32_000];
+const RATE_DIVISOR: Record<MpegVersion, number> = { '1': 1, '2': 2, '2.5': 4 };
+const VERSION_BITS: Record<number, MpegVersion | undefined> = { 0: '2.5', 2: '2', 3: '1' };
+const HEADER_BYTES = 4;
+const ID3_HEADER_BYTES = 10;
+
+/** The header at `offset`, or undefined when those 4 bytes are not a valid Layer III frame header. */
+export function parseFrameHeader(bytes: Uint8Array, offset = 0): Mp3FrameHeader | undefined {
+  if (offset + HEADER_BYTES > bytes.length) return undefined;
+  const b1 = bytes[offset + 1] ?? 0;
+  const b2 = bytes[offset + 2] ?? 0;
+  const b3 = bytes[offset + 3] ?? 0;
+  if (bytes[offset] !== 0xff || (b1 & 0xe0) !== 0xe0) return undefined;
+  const version = VERSION_BITS[(b1 >> 3) & 0x03];
+  const isLayerIII = ((b1 >> 1) & 0x03) === 0x01;
+  const bitrateIndex = b2 >> 4;
+  const rateIndex = (b2 >> 2) & 0x03;
+  // Free-format bitrate (0), the forbidden index (15), a reserved rate or emphasis: not a frame.
+  if (!version || !isLayerIII || bitrateIndex === 0 || bitrateIndex === 15 || rateIndex === 3)
+    return undefined;
+  if ((b3 & 0x03) === 0x02) return undefined;
+  const bitrateKbps = LAYER_III_KBPS[version === '1' ? '1' : '2'][bitrateIndex] ?? 0;
+  const sampleRate = (MPEG1_RATES[rateIndex] ?? 0) / RATE_DIVISOR[version];
+  const samples = version === '1' ? 1152 : 576;
+  const padding = (b2 >> 1) & 0x01;
+  const length = Math.floor(((samples / 8) * bitrateKbps * 1000) / sampleRate) + padding;
+  const channels = b3 >> 6 === 0x03 ? 1 : 2;
+  return { version, bitrateKbps, sampleRate, channels, samples, length, hasCrc: (b1 & 0x01) === 0 };
+}
+
+/** Total size of an ID3v2 tag starting at `offset`, 0 if there is none, undefined if too few bytes yet. */
+function id3TagLength(bytes: Uint8Array, offset: number): number | undefined {
+  const available = bytes.length - offset;
+  const magic = [0x49, 0x44, 0x33]; // "ID3"
+  for (let i = 0; i < Math.min(3, available); i++) if (bytes[offset + i] !== magic[i]) return 0;
+  if (available < ID3_HEADER_BYTES) return undefined;
+  const size = bytes.subarray(offset + 6, offset + 10);
+  if (size.some((byte) => byte >= 0x80)) return 0;
+  const body = size.reduce((total, byte) => (total << 7) | byte, 0);
+  const footer = (bytes[offset + 5] ?? 0) & 0x10 ? ID3_HEADER_BYTES : 0;
+  return ID3_HEADER_BYTES + body + footer;
+}
+
+function readUint32(bytes: Uint8Array, offset: number): number {
+  return new DataView(bytes.buffer, bytes.byteOffset + offset, 4).getUint32(0);
+}
+
+function asciiAt(bytes: Uint8Array, offset: number, length: number): string {
+  return String.fromCharCode(...bytes.subarray(offset, offset + length));
+}
+
+/**
+ * If this frame is a Xing/Info frame: what its LAME tag says (zero delay when there is no LAME tag).
+ * Undefined for an ordinary audio frame.
+ */
+export function readInfoFrame(frame: Uint8Array, header: Mp3FrameHeader): Mp3Gapless | undefined {
+  const sideInfo =
+    header.version === '1' ? (header.channels === 1 ? 17 : 32) : header.channels === 1 ? 9 : 17;
+  let at = HEADER_BYTES + (header.hasCrc ? 2 : 0) + sideInfo;
+  const magic = asciiAt(frame, at, 4);
+  if ((magic !== 'Xing' && magic !== 'Info') || at + 8 > frame.length) return undefined;
+  const flags = readUint32(frame, at + 4);
+  at += 8;
+  const frames = flags & 0x01 && at + 4 <= frame.length ? readUint32(frame, at) : undefined;
+  at += (flags & 0x01 ? 4 : 0) + (flags & 0x02 ? 4 : 0) + (flags & 0x04 ? 100 : 0) + (flags & 0x08 ? 4 : 0);
+  // The LAME tag: 9 bytes of encoder name, then 12 more, then 12 bits of delay and 12 of padding.
+  const hasLameTag = at + 24 <= frame.length && /^(LAME|Lavc|Lavf)/.test(asciiAt(frame, at, 4));
+  if (!hasLameTag) return { encoderDelay: 0, padding: 0, frames };
+  const b0 = frame[at + 21] ?? 0;
+  const b1 = frame[at + 22] ?? 0;
+  const b2 = frame[at + 23] ?? 0;
+  return { encoderDelay: (b0 << 4) | (b1 >> 4), padding: ((b1 & 0x0f) << 8) | b2, frames };
+}
+
+export class Mp3FrameSplitter {
+  #pending: Uint8Array = new Uint8Array(0);
+  /** Bytes of an ID3 tag still to drop as they arrive. */
+  #skip = 0;
+  /** True where a frame is expected (stream start, after a tag or a frame): no confirmation needed. */
+  #inSync = true;
+  #firstFrame = true;
+  #samplesSoFar = 0;
+  #gapless: Mp3Gapless | undefined;
+
+  /** From the stream's Xing/Info frame, once it was seen (undefined when the stream has none). */
+  get gapless(): Mp3Gapless | undefined {
+    return this.#gapless;
+  }
+
+  /** Takes the next piece of the stream; returns the frames it completed. */
+  push(bytes: Uint8Array): Mp3Frame[] {
+    const skipped = Math.min(this.#skip, bytes.length);
+    this.#skip -= skipped;
+    this.#pending = concat(this.#pending, bytes.subarray(skipped));
+    return this.#split(false);
+  }
+
+  /** The stream ended: a last frame that could not be confirmed is taken if it is whole. */
+  end(): Mp3Frame[] {
+    const frames = this.#split(true);
+    this.#pending = new Uint8Array(0);
+    return frames;
+  }
+
+  #split(ending: boolean): Mp3Frame[] {
+    const frames: Mp3Frame[] = [];
+    const bytes = this.#pending;
+    let at = 0;
+    while (at < bytes.length) {
+      const tag = id3TagLength(bytes, at);
+      if (tag === undefined && !ending) break;
+      if (tag) {
+        this.#skip = Math.max(0, at + tag - bytes.length);
+        at = Math.min(bytes.length, at + tag);
+        this.#inSync = true;
+        continue;
+      }
+      const header = parseFrameHeader(bytes, at);
+      if (!header) {
+        if (at + HEADER_BYTES > bytes.length && !ending) break;
+        this.#inSync = false;
+        at += 1;
+        continue;
+      }
+      const next = at + header.length;
+      if (next > bytes.length) break;
+      if (!this.#inSync) {
+        const confirmed = this.#confirms(header, bytes, next);
+        if (confirmed === undefined && !ending) break;
+        if (confirmed === false) {
+          at += 1;
+          continue;
+        }
+      }
+      this.#inSync = true;
+      this.#take(bytes.slice(at, next), header, frames);
+      at = next;
+    }
+    this.#pending = bytes.slice(at);
+    return frames;
+  }
+
+  /** Whether a header of the same kind follows; undefined when its bytes have not arrived. */
+  #confirms(header: Mp3FrameHeader, bytes: Uint8Array, next: number): boolean | undefined {
+    if (next + HEADER_BYTES > bytes.length) return undefined;
+    const following = parseFrameHeader(bytes, next);
+    return following?.version === header.version && following.sampleRate === header.sampleRate;
+  }
+
+  #take(bytes: Uint8Array, header: Mp3FrameHeader, frames: Mp3Frame[]): void {
+    if (this.#firstFrame) {
+      this.#firstFrame = false;
+      const info = readInfoFrame(bytes, header);
+      if (info) {
+        this.#gapless = info;
+        return;
+      }
+    }
+    const timestampUs = Math.round((this.#samplesSoFar * 1_000_000) / header.sampleRate);
+    this.#samplesSoFar += header.samples;
+    frames.push({ header, bytes, timestampUs });
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b.slice();
+  const joined = new Uint8Array(a.length + b.length);
+  joined.set(a);
+  joined.set(b, a.length);
+  return joined;
+}
