@@ -312,7 +312,7 @@ export function renderPlayerResults(result: PlayerBenchResult): string {
     '| Start latency (first chunk in → first sample out, audio clock) | Median | p95 | Runs | Target (p95) | Met |',
     '|---|---|---|---|---|---|',
     startRow(`PCM ${PCM_RATE / 1000} kHz`, result.pcmStartsMs, PLAYER_TARGETS.startLatencyMs),
-    startRow('MP3 44.1 kHz (Media Source)', result.mp3StartsMs),
+    startRow('MP3 44.1 kHz (WebCodecs)', result.mp3StartsMs),
     '',
     `| ${longTitle} | Underruns | Gaps heard (≥ ${MIN_GAP_MS} ms) | Longest gap | Lead at the end | Target | Met |`,
     '|---|---|---|---|---|---|---|',
