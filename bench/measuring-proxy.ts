@@ -18,6 +18,8 @@ export interface RunMeasurement {
   connectedAt: number | undefined;
   /** When the client's first text to speak (not the opening " ") arrived. */
   firstTextAt: number | undefined;
+  /** When the last frame from the server was handed to the client so far. */
+  lastFrameAt: number | undefined;
   /** Resolves with the time the first audio frame was relayed to the client. */
   readonly firstAudio: Promise<number>;
   charactersSent: number;
@@ -54,6 +56,7 @@ function hasAudio(data: RawData): boolean {
 class Run implements RunMeasurement {
   connectedAt: number | undefined;
   firstTextAt: number | undefined;
+  lastFrameAt: number | undefined;
   charactersSent = 0;
   readonly firstAudio: Promise<number>;
   private resolveFirstAudio!: (time: number) => void;
@@ -104,6 +107,7 @@ function relay(
   upstream.on('message', (data, isBinary) => {
     if (client.readyState !== WebSocket.OPEN) return;
     client.send(data, { binary: isBinary });
+    run.lastFrameAt = now();
     if (run.wantsAudio && hasAudio(data)) run.noteAudio();
   });
   const closeBoth = (code: number, reason: Buffer): void => {

@@ -22,6 +22,8 @@ export interface BenchResults {
   charactersTextLength: number;
   stopAfterMs: number;
   elapsedMs: number;
+  /** One-minute load average when the bench started: other work on the machine skews every figure. */
+  loadAtStart: number;
 }
 
 const START = '<!-- results:start -->';
@@ -130,7 +132,7 @@ function machine(): string {
 
 export function renderResults(results: BenchResults): string {
   return [
-    `Last run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}; the whole bench took ${(results.elapsedMs / 1000).toFixed(0)} s.`,
+    `Last run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}; load average ${results.loadAtStart.toFixed(1)} at the start; the whole bench took ${(results.elapsedMs / 1000).toFixed(0)} s.`,
     '',
     engineTable(results.engine),
     '',

@@ -3,6 +3,7 @@
 // markdown tables and rewrites the results in bench/README.md.
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { compareCharactersSent, compareFirstAudio, compareTotals } from './comparison';
 import { benchEngine } from './engine';
@@ -70,6 +71,7 @@ function step(message: string): void {
 
 async function main(): Promise<void> {
   const started = now();
+  const loadAtStart = loadavg()[0] ?? 0;
   step('offline engine (warm first audio, real-time factor)');
   const engine = await benchEngine(ENGINE_REPETITIONS);
 
@@ -105,6 +107,7 @@ async function main(): Promise<void> {
       charactersTextLength: CHARACTERS_TEXT_LENGTH,
       stopAfterMs: STOP_AFTER_MS,
       elapsedMs: now() - started,
+      loadAtStart,
     });
     process.stdout.write(`${markdown}\n`);
     await writeResultsSection(resolve('bench/README.md'), markdown);
