@@ -90,7 +90,7 @@ test('every view can be used with the keyboard alone', async ({ context }) => {
   await tabTo(page, 'checkbox', 'Start Hark when I log in');
   await page.keyboard.press('Space');
   await expect(page.getByRole('checkbox', { name: 'Start Hark when I log in' })).toBeChecked();
-  await expect(page.getByText('Saved')).toBeVisible();
+  await expect(page.getByText('Saved', { exact: true })).toBeVisible();
 });
 
 test('axe-core finds no violations on any page', async ({ context }) => {
