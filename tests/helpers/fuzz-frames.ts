@@ -16,8 +16,12 @@ const text = (data: string): FuzzFrame => ({ kind: 'text', data });
 
 /** About 1.5 MB: over the offline server's 1 MiB message limit. */
 const HUGE = 'x'.repeat(1_500_000);
-/** Under the limit, but far bigger than any sane frame. */
-const LARGE = 'ab '.repeat(100_000);
+/**
+ * Under the limit, but far bigger than any sane frame. Not words: a receiver that accepts it must
+ * not be made to speak for minutes (that tests the engine's speed, not the frame handling).
+ */
+const LARGE = ' '.repeat(300_000);
+const LARGE_FIELD = 'ab'.repeat(150_000);
 
 function nested(depth: number, open: string, close: string, inner = '0'): string {
   return `${open.repeat(depth)}${inner}${close.repeat(depth)}`;
@@ -56,7 +60,8 @@ export function fuzzFrame(protocolish: fc.Arbitrary<unknown>): fc.Arbitrary<Fuzz
         text(HUGE),
         text(JSON.stringify({ text: HUGE })),
         text(JSON.stringify({ text: LARGE })),
-        text(JSON.stringify({ audio: LARGE })),
+        text(JSON.stringify({ text: 'Hello ', padding: LARGE_FIELD })),
+        text(JSON.stringify({ audio: LARGE_FIELD })),
         text(nested(50_000, '[', ']')),
         text(nested(50_000, '{"a":', '}')),
         text(nested(2_000, '{"text":"x","voice_settings":', '}', 'null')),
