@@ -532,10 +532,11 @@ export type BridgeServerFrame =
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string; code?: ErrorCode };
 
 /**
- * Above this a text is refused outright, like MAX_ACCEPTED_CHARS in main/app/reading-text.ts (the
- * reading controller truncates anything over about 100,000 characters with a notice).
+ * Above this a text is refused outright, the same limit as MAX_ACCEPTED_CHARS in
+ * main/app/reading-text.ts (the reading controller cuts anything over about 100,000 characters at a
+ * sentence end, with a notice).
  */
-export const MAX_TEXT_PAYLOAD = 5_000_000;
+export const MAX_TEXT_PAYLOAD = 20_000_000;
 /** Sample texts for voice previews are one sentence. */
 export const MAX_PREVIEW_TEXT = 500;
 export const MAX_QUERY_LENGTH = 1000;
