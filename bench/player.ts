@@ -10,17 +10,16 @@
 //   npm run bench:player              # prints the tables and rewrites its section of bench/README.md
 //   npm run bench:player -- --quick   # a 10 s reading and fewer starts, printed only
 import type { AddressInfo } from 'node:net';
-import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Page } from 'playwright-core';
-import { format as formatMarkdown, resolveConfig } from 'prettier';
 import { createEncoder } from '../main/engine/encoders';
 import { parseOutputFormat } from '../main/speech/protocol';
 import type { FormatInfo } from '../main/speech/protocol';
 import playwrightConfig from '../playwright.config';
 import type { EncodedFeed, FeedTiming, Harness, HeardStats, ToneFeed } from '../tests/e2e/harness-types';
+import { writeMarkedSection } from './report';
 import { formatMs, median, now } from './stats';
 
 export const PLAYER_TARGETS = { startLatencyMs: 60, underruns: 0 };
@@ -329,16 +328,8 @@ const START = '<!-- player:start -->';
 const END = '<!-- player:end -->';
 
 /** Rewrites the player section of bench/README.md (between its own markers). */
-export async function writePlayerSection(readmePath: string, markdown: string): Promise<void> {
-  const readme = await readFile(readmePath, 'utf8');
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start === -1 || end === -1 || end < start) {
-    throw new Error(`${readmePath} lacks the ${START} … ${END} markers`);
-  }
-  const updated = `${readme.slice(0, start + START.length)}\n${markdown}\n${readme.slice(end)}`;
-  const options = (await resolveConfig(readmePath)) ?? {};
-  await writeFile(readmePath, await formatMarkdown(updated, { ...options, filepath: readmePath }));
+export function writePlayerSection(readmePath: string, markdown: string): Promise<void> {
+  return writeMarkedSection(readmePath, { start: START, end: END }, markdown);
 }
 
 /** What `npm run bench` calls: measure, print, and rewrite the section. */

@@ -146,16 +146,25 @@ export function renderResults(results: BenchResults): string {
   ].join('\n');
 }
 
-/** Replaces what lies between the markers in the README with `markdown`. */
-export async function writeResultsSection(readmePath: string, markdown: string): Promise<void> {
+/** Replaces what lies between two markers in a README with `markdown`, formatted like the repo. */
+export async function writeMarkedSection(
+  readmePath: string,
+  markers: { start: string; end: string },
+  markdown: string,
+): Promise<void> {
   const readme = await readFile(readmePath, 'utf8');
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
+  const start = readme.indexOf(markers.start);
+  const end = readme.indexOf(markers.end);
   if (start === -1 || end === -1 || end < start) {
-    throw new Error(`${readmePath} lacks the ${START} … ${END} markers`);
+    throw new Error(`${readmePath} lacks the ${markers.start} … ${markers.end} markers`);
   }
-  const updated = `${readme.slice(0, start + START.length)}\n${markdown}\n${readme.slice(end)}`;
-  // Formatted like every other file in the repository (tables padded), so `prettier --check` passes.
+  const updated = `${readme.slice(0, start + markers.start.length)}\n${markdown}\n${readme.slice(end)}`;
+  // Tables padded like every other file in the repository, so `prettier --check` passes.
   const options = (await resolveConfig(readmePath)) ?? {};
   await writeFile(readmePath, await format(updated, { ...options, filepath: readmePath }));
+}
+
+/** Replaces the results section of the README with `markdown`. */
+export function writeResultsSection(readmePath: string, markdown: string): Promise<void> {
+  return writeMarkedSection(readmePath, { start: START, end: END }, markdown);
 }
