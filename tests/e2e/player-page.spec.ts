@@ -154,7 +154,8 @@ test('volume 0 silences the speech but not the keep-alive; an MP3 reading plays 
   await app.services.speakText({ text: 'Nobody hears this sentence.' });
   const muted = await recordUntil(page, idleAgain);
   expect(playback.length).toBeGreaterThan(0);
-  expect(muted.filter((block) => !isKeepAlive(block))).toEqual([]);
+  // Nothing louder than the keep-alive (which may still be fading in during the first block).
+  expect(muted.filter((block) => block.peak > KEEP_ALIVE_RANGE.max)).toEqual([]);
 
   app.player.setVolume(1);
   states = [];
