@@ -51,7 +51,9 @@ export async function startHeadlessApp(options: HeadlessOptions): Promise<Headle
   const secrets = options.secrets ?? createSecretStore();
   const settings = await SettingsStore.open(dataDir);
   for (const notice of settings.notices) log.warn(notice.message);
-  const history = await HistoryStore.open(join(dataDir, 'history'), { retention: settings.get().history });
+  const history = await HistoryStore.openOrTemporary(join(dataDir, 'history'), {
+    retention: settings.get().history,
+  });
   for (const notice of history.notices) log.warn(notice.message);
   const engine = createOfflineEngine();
   const player = new ChannelPlayer(log);

@@ -270,3 +270,33 @@ describe('repair on open', () => {
     expect(reopened.openReport).toMatchObject({ skippedLines: 1, compacted: true });
   });
 });
+
+describe('a history that cannot be opened', () => {
+  it('keeps this session in a temporary folder, says so, and leaves the original alone', async () => {
+    // A file where the history folder should be: works as root too, unlike a permission.
+    const blocked = join(dir, 'history');
+    await fs.writeFile(blocked, 'not a folder');
+    await expect(HistoryStore.open(blocked)).rejects.toThrow();
+
+    const store = await HistoryStore.openOrTemporary(blocked);
+    try {
+      const notice = store.notices.find((n) => n.kind === 'unreadable');
+      expect(notice?.message).toContain(blocked);
+      expect(notice?.message).toMatch(/temporary folder/);
+      expect(store.dir).not.toBe(blocked);
+      await store.add(reading('Still kept for now.'), audioOf(1));
+      expect(store.list().entries.map((entry) => entry.text)).toEqual(['Still kept for now.']);
+      expect(await fs.readFile(blocked, 'utf8')).toBe('not a folder');
+    } finally {
+      await store.close();
+      await fs.rm(store.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('opens a readable history as open() does, without a notice', async () => {
+    const store = await HistoryStore.openOrTemporary(join(dir, 'fine'));
+    expect(store.dir).toBe(join(dir, 'fine'));
+    expect(store.notices).toEqual([]);
+    await store.close();
+  });
+});

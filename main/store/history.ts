@@ -24,6 +24,7 @@
 //   format, which a newer Hark reads.
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   fileTimestamp,
@@ -95,7 +96,8 @@ export interface OpenReport {
 /** Something about opening the history the user should hear about (shown once, after start-up). */
 export type HistoryNotice =
   | { kind: 'repaired'; message: string; backupPath: string }
-  | { kind: 'future-version'; message: string; backupPath: string; fileVersion: number };
+  | { kind: 'future-version'; message: string; backupPath: string; fileVersion: number }
+  | { kind: 'unreadable'; message: string; temporaryDir: string };
 
 const DEFAULT_PAGE_SIZE = 50;
 const DEFAULT_COMPACT_AFTER = 1000;
@@ -161,6 +163,29 @@ export class HistoryStore {
     this.compactAfter = options.compactAfterDeadLines ?? DEFAULT_COMPACT_AFTER;
     this.now = options.now ?? (() => new Date());
     this.soxPath = options.soxPath;
+  }
+
+  /**
+   * Like open(), but a history that cannot be opened at all (a file where the folder should be, a
+   * broken disk, no permission) does not stop Hark from reading aloud: this session's readings go to
+   * a temporary folder instead, and a notice says so. Nothing in `dir` is touched.
+   */
+  static async openOrTemporary(dir: string, options: HistoryOptions = {}): Promise<HistoryStore> {
+    try {
+      return await HistoryStore.open(dir, options);
+    } catch (cause) {
+      const temporaryDir = await fs.mkdtemp(join(tmpdir(), 'hark-history-'));
+      const store = await HistoryStore.open(temporaryDir, options);
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      store.notices.push({
+        kind: 'unreadable',
+        temporaryDir,
+        message:
+          `Hark could not open its history in ${dir} (${reason}). ` +
+          'Readings from now until Hark quits are kept in a temporary folder and then forgotten.',
+      });
+      return store;
+    }
   }
 
   /** Opens (creating if needed) the history in `dir`, repairing whatever an earlier crash left. */

@@ -24,7 +24,7 @@ export interface Stores {
 export async function setupStores(paths: Paths, secrets: SecretStore, notifier: Notifier): Promise<Stores> {
   const settings = await SettingsStore.open(paths.userData);
   for (const notice of settings.notices) notifier.info(notice.message);
-  const history = await HistoryStore.open(paths.history, { retention: settings.get().history });
+  const history = await HistoryStore.openOrTemporary(paths.history, { retention: settings.get().history });
   for (const notice of history.notices) notifier.info(notice.message);
   return { settings, history, secrets };
 }
