@@ -28,6 +28,7 @@ import { SettingsStore } from '../main/store/settings';
 import { RecordingPlayer } from './helpers/recording-player';
 import { liveHandles, startScriptedServer } from './helpers/scripted-server';
 import type { ScriptedServer } from './helpers/scripted-server';
+import { until } from './helpers/until';
 
 const KEY = `sk_${'5'.repeat(48)}`;
 
@@ -164,18 +165,6 @@ async function setup(
   services.onNotice((notice) => fixture.notices.push(notice));
   services.onHistoryChanged((change) => fixture.changes.push(change));
   return fixture;
-}
-
-function until(condition: () => boolean, timeoutMs = 20_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (condition()) resolve();
-      else if (Date.now() > deadline) reject(new Error(`${what} not met in time`));
-      else setTimeout(check, 20);
-    };
-    check();
-  });
 }
 
 async function readToEnd(f: Fixture, start: () => Promise<Result<unknown>>): Promise<void> {

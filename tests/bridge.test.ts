@@ -33,6 +33,7 @@ import {
 } from '../renderer/src/lib/bridge-client';
 import type { BridgeClient, WebSocketLike } from '../renderer/src/lib/bridge-client';
 import { recordingServices } from './helpers/recording-services';
+import { until } from './helpers/until';
 
 const PAGE_ORIGIN = 'http://127.0.0.1:5173';
 const KEY = `sk_${'7'.repeat(48)}`;
@@ -46,18 +47,6 @@ function pageSocket(origin = PAGE_ORIGIN): (url: string) => WebSocketLike {
     socket.on('message', (data) => received.push(String(data)));
     return socket;
   };
-}
-
-function until(condition: () => boolean, timeoutMs = 20_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
-      if (condition()) resolve();
-      else if (Date.now() > deadline) reject(new Error(`${what} not met in time`));
-      else setTimeout(check, 20);
-    };
-    check();
-  });
 }
 
 function liveTcp(): { servers: number; sockets: number } {

@@ -41,6 +41,7 @@ import type { ConnectionPlan, FaultAction, FaultServer } from './helpers/fault-s
 import { quietLogger } from './helpers/live-api';
 import { PlayerPage } from './helpers/player-page';
 import { liveHandles } from './helpers/scripted-server';
+import { until } from './helpers/until';
 
 const KEY = `sk_${'7'.repeat(40)}`;
 const FAST_DELAYS = [20, 50, 100];
@@ -67,18 +68,6 @@ afterAll(() => {
 
 function liveTimers(): number {
   return process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
-}
-
-function until(condition: () => boolean, timeoutMs = 20_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (condition()) resolve();
-      else if (Date.now() > deadline) reject(new Error(`${what} not met in time`));
-      else setTimeout(check, 20);
-    };
-    check();
-  });
 }
 
 /** Sockets and timers go back to what they were before the test (they close asynchronously). */

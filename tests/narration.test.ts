@@ -9,6 +9,7 @@ import { Narration } from '../main/speech/narration';
 import type { AudioSink, NarrationSource, WordBoundary } from '../main/speech/narration';
 import type { AudioChunk } from '../main/speech/session';
 import { liveHandles } from './helpers/scripted-server';
+import { until } from './helpers/until';
 
 /** Plays in real time from the first audio on: heard = min(received, time since the first chunk). */
 class WallClockSink implements AudioSink {
@@ -33,18 +34,6 @@ class WallClockSink implements AudioSink {
     this.ended = true;
     return Promise.resolve();
   }
-}
-
-function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (condition()) resolve();
-      else if (Date.now() > deadline) reject(new Error('condition not met in time'));
-      else setTimeout(check, 20);
-    };
-    check();
-  });
 }
 
 function longText(chars: number): string {

@@ -22,6 +22,7 @@ import type { AppState, HistoryEntry, MainToPlayer, PlaybackProgress, WordProgre
 import { connectBridge } from '../renderer/src/lib/bridge-client';
 import type { BridgeClient } from '../renderer/src/lib/bridge-client';
 import { quietLogger } from './helpers/live-api';
+import { until } from './helpers/until';
 
 const PLAY_RATE = 4;
 const TICK_MS = 25;
@@ -71,18 +72,6 @@ class WallClockPage {
       this.client.player.post({ type: 'ended', streamId: stream.id });
     }
   }
-}
-
-function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
-      if (condition()) resolve();
-      else if (Date.now() > deadline) reject(new Error(`${what}: not in time`));
-      else setTimeout(check, 20);
-    };
-    check();
-  });
 }
 
 function isIncreasing(values: readonly number[]): boolean {

@@ -8,6 +8,7 @@ import type { RecordingServices } from '../../tests/helpers/recording-services';
 import { SpeechError } from '../speech/errors';
 import { startBridgeServer } from './bridge-server';
 import type { BridgeServerOptions, RunningBridge } from './bridge-server';
+import { until } from '../../tests/helpers/until';
 
 const PAGE_ORIGIN = 'http://127.0.0.1:5173';
 
@@ -96,15 +97,6 @@ async function welcomed(server: RunningBridge, options: ClientOptions = {}): Pro
 function liveResources(): { servers: number } {
   const resources = process.getActiveResourcesInfo();
   return { servers: resources.filter((name) => name === 'TCPServerWrap').length };
-}
-
-/** Polls without leaving a timer behind (expect.poll may, which would blur the timer counts below). */
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /** Waits a moment, then past the timer phase, so timers that just fired are no longer counted. */

@@ -30,6 +30,7 @@ import type { Playback } from '../../tests/helpers/recording-player';
 import { ReadingController } from './reading-controller';
 import type { AppState, ReadingNotice, SessionTuning, WordEvent } from './reading-controller';
 import { MAX_ACCEPTED_CHARS, MAX_READ_CHARS } from './reading-text';
+import { until } from '../../tests/helpers/until';
 
 const KEY = `sk_${'3'.repeat(48)}`;
 const MS_PER_CHAR = 20;
@@ -126,18 +127,6 @@ async function setup(
   controller.onWord((word) => fixture.words.push(word));
   controller.onNotice((notice) => fixture.notices.push(notice));
   return fixture;
-}
-
-function until(condition: () => boolean, timeoutMs = 20_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (condition()) resolve();
-      else if (Date.now() > deadline) reject(new Error(`${what} not met in time`));
-      else setTimeout(check, 20);
-    };
-    check();
-  });
 }
 
 function sleep(ms: number): Promise<void> {

@@ -10,6 +10,7 @@ import { Narration } from './narration';
 import type { AudioSink, NarrationOptions, NarrationState } from './narration';
 import type { AudioChunk } from './session';
 import { tokenizeWords } from './word-tracker';
+import { until } from '../../tests/helpers/until';
 
 const MS_PER_CHAR = 60;
 
@@ -94,18 +95,6 @@ async function* tokens(text: string, delayMs = 2): AsyncGenerator<string> {
 /** Live setTimeout/setInterval handles (the session's timers, the pacer's poll). */
 function liveTimers(): number {
   return process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
-}
-
-function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (condition()) resolve();
-      else if (Date.now() > deadline) reject(new Error('condition not met in time'));
-      else setTimeout(check, 10);
-    };
-    check();
-  });
 }
 
 let server: ScriptedServer | undefined;
