@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { MainToPlayer, PlayerChannel, PlayerToMain } from '../../../../preload/api';
 import {
   AUDIO_DIR_NAME,
   INDEX_FILE_NAME,
@@ -18,6 +17,7 @@ import type { HistoryEntry } from '../../../../main/store/history-index';
 import type { NewHistoryEntry } from '../../../../main/store/history';
 import { SettingsStore } from '../../../../main/store/settings';
 import { startLiveApi } from '../../../../tests/helpers/live-api';
+import { PlayerPage } from '../../../../tests/helpers/player-page';
 import type { LiveApi } from '../../../../tests/helpers/live-api';
 
 /** 20 ms of a 440 Hz tone at 16 kHz, 16-bit little-endian: what pcm_16000 stores. */
@@ -104,34 +104,9 @@ function largeHistoryEntries(count: number, now: number): HistoryEntry[] {
 }
 
 /**
- * A player page that "plays" everything at once: it reports each chunk heard as it arrives and the
- * stream ended when told it ends. It stands in for the hidden player window, which needs Web Audio
- * (absent in jsdom), so readings through the real services can finish and land in the history.
+ * A player page that "plays" a thousand times faster than real time, so readings through the real
+ * services finish at once and land in the history (jsdom has no Web Audio for the real page).
  */
 export function attachInstantPlayer(live: LiveApi): void {
-  const listeners = new Set<(message: PlayerToMain) => void>();
-  const answer = (message: PlayerToMain): void => listeners.forEach((listener) => listener(message));
-  const channel: PlayerChannel = {
-    connected: true,
-    post(message: MainToPlayer) {
-      queueMicrotask(() => {
-        if (message.type === 'chunk') {
-          answer({
-            type: 'position',
-            streamId: message.streamId,
-            playedMs: message.startMs + message.durationMs,
-          });
-        } else if (message.type === 'end') {
-          answer({ type: 'ended', streamId: message.streamId });
-        }
-      });
-    },
-    onMessage(listener) {
-      listeners.add(listener);
-      return () => void listeners.delete(listener);
-    },
-    onClose: () => () => undefined,
-    close: () => listeners.clear(),
-  };
-  live.app.player.attach(channel);
+  live.app.player.attach(new PlayerPage(1000));
 }
