@@ -81,30 +81,54 @@ describe('estimateLeadMs', () => {
 });
 
 describe('splitOpening', () => {
-  it('cuts a long first sentence after its last clause mark within the opening length', () => {
+  it('cuts a long first sentence at its first phrase break of a natural length', () => {
     const sentence =
       'The ferry left the harbour at a quarter past seven, later than usual, because the fog had not lifted. ';
+    // Before "at", a word that opens a phrase.
     expect(splitOpening(sentence)).toEqual([
-      'The ferry left the harbour at a quarter past seven, ',
-      'later than usual, because the fog had not lifted. ',
+      'The ferry left the harbour ',
+      'at a quarter past seven, later than usual, because the fog had not lifted. ',
     ]);
+    // After a clause mark when that comes first.
+    const clause =
+      'Most passengers stayed inside, reading or dozing, while a few stood at the rail and watched. ';
+    expect(splitOpening(clause)).toEqual([
+      'Most passengers stayed inside, ',
+      'reading or dozing, while a few stood at the rail and watched. ',
+    ]);
+    // CJK clause marks need no space after them.
+    const cjk = `${'这是一个很长的句子'.repeat(3)}，${'然后还有更多的内容'.repeat(5)}。`;
+    expect(splitOpening(cjk)[0]).toBe(`${'这是一个很长的句子'.repeat(3)}，`);
   });
 
-  it('keeps short sentences, and long ones without a usable clause mark, whole', () => {
-    expect(splitOpening('Hello, world. ')).toEqual(['Hello, world. ']);
-    const noMarks = 'word '.repeat(30);
-    expect(splitOpening(noMarks)).toEqual([noMarks]);
-    // A comma so early it would leave a scrap is not used.
-    const early = `Yes, ${'and then '.repeat(9)}done. `;
+  it('keeps short sentences, and long ones without a usable break, whole', () => {
+    expect(splitOpening('Hello, world, and welcome to the show. ')).toEqual([
+      'Hello, world, and welcome to the show. ',
+    ]);
+    const noBreaks = 'word '.repeat(30);
+    expect(splitOpening(noBreaks)).toEqual([noBreaks]);
+    // Breaks so early they would leave a scrap are not used, nor any past the opening length.
+    const early = `Yes, and ${'then '.repeat(12)}, finally done. `;
     expect(splitOpening(early)).toEqual([early]);
+    // "of" and "to" bind to the word before: no break there.
+    const bound = `The history of the small island ${'kingdom'.repeat(6)} to be told. `;
+    expect(splitOpening(bound)).toEqual([bound]);
+  });
+
+  it('joins back to the sentence', () => {
+    const sentence =
+      'Dr. Amsel kept a notebook of everything she saw on these crossings: the colour of the water. ';
+    expect(splitOpening(sentence).join('')).toBe(sentence);
+    expect(splitOpening(sentence)).toHaveLength(2);
   });
 });
 
 describe('withOpening', () => {
-  it('joins short opening sentences into one first piece, up to the opening length', () => {
+  it('sends the first sentence alone, however short', () => {
     const third = 'It has three parts, each a page long. ';
     expect(withOpening(['Hello! ', 'Your article is ready to read. ', third])).toEqual([
-      'Hello! Your article is ready to read. ',
+      'Hello! ',
+      'Your article is ready to read. ',
       third,
     ]);
   });
@@ -118,11 +142,8 @@ describe('withOpening', () => {
 
 describe('TextPacer', () => {
   it('sends the opening at once, whatever the lead, and waits with the rest', () => {
-    const pacer = new TextPacer(
-      'Hi. This is the second sentence. And a third one, which no longer fits the opening.',
-      { leadMs: 0 },
-    );
-    expect(pacer.next(NOTHING_YET)).toBe('Hi. This is the second sentence. ');
+    const pacer = new TextPacer('Hi. This is the second sentence. And a third one.', { leadMs: 0 });
+    expect(pacer.next(NOTHING_YET)).toBe('Hi. ');
     expect(pacer.next(NOTHING_YET)).toBeUndefined();
   });
 

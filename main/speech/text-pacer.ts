@@ -1,6 +1,6 @@
 // Feeds a text known up front (selection, clipboard) to a speech session without generating (and
 // billing) much more audio than the listener will hear: the first sentence (or, when long, its first
-// clause) goes at once so speech starts immediately, the rest follows whole sentences at a time,
+// phrase) goes at once so speech starts immediately, the rest follows whole sentences at a time,
 // keeping at most `leadMs` of audio ahead of what has been played. A stop then wastes at most that lead.
 
 import { splitSentences } from './sentences';
@@ -11,12 +11,17 @@ export const DEFAULT_MS_PER_CHAR = 70;
 /** Sentences are grouped until a batch has at least this many chars (the server's first chunk size). */
 export const MIN_BATCH_CHARS = 120;
 export const MAX_BATCH_CHARS = 600;
-/** A first sentence longer than this is cut at a clause mark, so the first audio needs less text. */
+/** A first sentence longer than this is cut at its first phrase break, so the first audio needs less text. */
 export const OPENING_MAX_CHARS = 60;
 /** ...but never into a scrap too short to be spoken naturally. */
 const OPENING_MIN_CHARS = 20;
-// A comma, semicolon, colon or dash followed by a space, or a CJK clause mark.
+// A comma, semicolon, colon or dash followed by a space, or a CJK clause mark: the break is after it.
 const CLAUSE_END = /[,;:\u2013\u2014]\s+|[\u3001\uff0c\uff1b\uff1a]\s*/g;
+// English words that usually open a new phrase (conjunctions, common prepositions): the break is
+// before them. "of" and "to" are left out, they bind too tightly to the word before.
+const PHRASE_START =
+  /\s(?=(?:and|but|or|so|yet|because|although|though|while|when|where|which|who|whose|that|if|unless|until|since|after|before|as|at|in|on|with|without|from|for|during|into|through|about|between|under|over)\s)/gi;
+
 // Keeps one odd early sample (a leading pause, a lone "Hi") from skewing the estimate wildly.
 const MIN_MS_PER_CHAR = 20;
 const MAX_MS_PER_CHAR = 300;
@@ -50,36 +55,33 @@ function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));
 }
 
-/**
- * Splits a long opening sentence after its last clause mark that leaves a head of a natural length;
- * short sentences, and sentences without such a mark, stay whole.
- */
-export function splitOpening(sentence: string): string[] {
-  if (sentence.length <= OPENING_MAX_CHARS) return [sentence];
-  let cut = 0;
-  for (const match of sentence.matchAll(CLAUSE_END)) {
-    const end = match.index + match[0].length;
-    if (end > OPENING_MAX_CHARS) break;
-    if (end >= OPENING_MIN_CHARS) cut = end;
-  }
-  return cut > 0 ? [sentence.slice(0, cut), sentence.slice(cut)] : [sentence];
+/** Where the first phrase of at least OPENING_MIN_CHARS ends, or undefined when none does by OPENING_MAX_CHARS. */
+function firstPhraseEnd(sentence: string): number | undefined {
+  const ends = [...sentence.matchAll(CLAUSE_END), ...sentence.matchAll(PHRASE_START)]
+    .map((match) => match.index + match[0].length)
+    .filter((end) => end >= OPENING_MIN_CHARS && end <= OPENING_MAX_CHARS);
+  return ends.length > 0 ? Math.min(...ends) : undefined;
 }
 
 /**
- * Shapes the first piece sent: short sentences are joined while they fit the opening length (one
- * generation instead of several tiny ones), a long first sentence is cut at a clause.
+ * Splits a long opening sentence at its first natural phrase break (after a clause mark, or before
+ * a word that starts a phrase) that leaves a head of at least OPENING_MIN_CHARS. Short sentences, and
+ * sentences without such a break, stay whole.
+ */
+export function splitOpening(sentence: string): string[] {
+  if (sentence.length <= OPENING_MAX_CHARS) return [sentence];
+  const cut = firstPhraseEnd(sentence);
+  return cut === undefined ? [sentence] : [sentence.slice(0, cut), sentence.slice(cut)];
+}
+
+/**
+ * Shapes the first piece sent: the first sentence alone (its audio comes back soonest, and the next
+ * batch is sent right behind it, so there is no gap), cut at a phrase break when it is long.
  */
 export function withOpening(sentences: readonly string[]): string[] {
   const [first, ...rest] = sentences;
   if (first === undefined) return [];
-  if (first.length > OPENING_MAX_CHARS) return [...splitOpening(first), ...rest];
-  let opening = first;
-  let next = 0;
-  while (next < rest.length && opening.length + (rest[next] as string).length <= OPENING_MAX_CHARS) {
-    opening += rest[next];
-    next++;
-  }
-  return [opening, ...rest.slice(next)];
+  return [...splitOpening(first), ...rest];
 }
 
 /**
