@@ -20,6 +20,9 @@ const CONVERTER_SINC_FASTEST = 2;
 // Silence fed at the end to push the filter's delay line out.
 const FLUSH_BLOCK = 1024;
 const MAX_FLUSH_BLOCKS = 64;
+// Enough calls for V8 to compile the converter's hot code before a listener is waiting (see prime()).
+const PRIME_BLOCK = 1024;
+const PRIME_BLOCKS = 8;
 
 function toFloat(pcm: Int16Array): Float32Array {
   const out = new Float32Array(pcm.length);
@@ -95,6 +98,17 @@ class SincResampler implements Resampler {
 }
 
 /**
+ * Each converter is a new WebAssembly instance whose code V8 compiles on first use, which would cost
+ * a listener 10-30 ms on the first audio. Running some silence through it now pays that in advance;
+ * setting the input rate again then resets the filter state, so the output is as from a fresh one.
+ */
+function prime(src: SRC, inputRate: number): void {
+  const silence = new Float32Array(PRIME_BLOCK);
+  for (let i = 0; i < PRIME_BLOCKS; i++) src.full(silence);
+  src.inputSampleRate = inputRate;
+}
+
+/**
  * The exports of a CommonJS package loaded with import(): Node's ESM loader and the bundle wrap
  * `module.exports` in `default`, while tsx (which runs the benches) hands it over directly.
  */
@@ -115,5 +129,6 @@ export async function createResampler(inputRate: number, outputRate: number): Pr
     'create',
   );
   const src = await libsamplerate.create(1, inputRate, outputRate, { converterType: CONVERTER_SINC_FASTEST });
+  prime(src, inputRate);
   return new SincResampler(inputRate, outputRate, src);
 }
