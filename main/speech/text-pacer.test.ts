@@ -138,6 +138,15 @@ describe('withOpening', () => {
     expect(withOpening([long, 'Next. '])).toEqual([...splitOpening(long), 'Next. ']);
     expect(withOpening([])).toEqual([]);
   });
+
+  it('keeps blank lines and stray marks before the first words with the opening', () => {
+    expect(withOpening(['\n', '\n ', 'Mr. Smith is here. ', 'Next. '])).toEqual([
+      '\n\n Mr. Smith is here. ',
+      'Next. ',
+    ]);
+    expect(withOpening(['!', '漢字。'])).toEqual(['!漢字。']);
+    expect(withOpening(['\n'])).toEqual(['\n']);
+  });
 });
 
 describe('TextPacer', () => {

@@ -55,6 +55,8 @@ function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));
 }
 
+const HAS_WORDS = /[\p{L}\p{N}]/u;
+
 /** Where the first phrase of at least OPENING_MIN_CHARS ends, or undefined when none does by OPENING_MAX_CHARS. */
 function firstPhraseEnd(sentence: string): number | undefined {
   const ends = [...sentence.matchAll(CLAUSE_END), ...sentence.matchAll(PHRASE_START)]
@@ -79,9 +81,12 @@ export function splitOpening(sentence: string): string[] {
  * batch is sent right behind it, so there is no gap), cut at a phrase break when it is long.
  */
 export function withOpening(sentences: readonly string[]): string[] {
-  const [first, ...rest] = sentences;
-  if (first === undefined) return [];
-  return [...splitOpening(first), ...rest];
+  // Blank lines or stray marks before the first words belong to the opening, or it would say nothing.
+  let firstWords = 0;
+  while (firstWords < sentences.length - 1 && !HAS_WORDS.test(sentences[firstWords] ?? '')) firstWords++;
+  if (sentences.length === 0) return [];
+  const first = sentences.slice(0, firstWords + 1).join('');
+  return [...splitOpening(first), ...sentences.slice(firstWords + 1)];
 }
 
 /**
@@ -140,7 +145,7 @@ export class TextPacer {
   next(progress: PlaybackProgress): string | undefined {
     while (!this.finished) {
       const first = this.#next === 0;
-      if (!first && estimateLeadMs(this.#offset, progress, this.#defaultMsPerChar) >= this.#leadMs) {
+      if (!first && estimateLeadMs(this.#offset, progress, this.#defaultMsPerChar) > this.#leadMs) {
         return undefined;
       }
       // The opening goes alone so that the first audio comes as soon as possible.
