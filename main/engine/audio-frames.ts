@@ -26,7 +26,7 @@ export interface GenerationAudio {
 
 /**
  * The first frame of a generation is short, so a listener's first audio waits for little encoding
- * (LAME in JavaScript costs tens of milliseconds per quarter second); the rest are evenly sized
+ * (encoding costs time in proportion to the audio); the rest are evenly sized
  * ranges of at most `maxFrameMs`, each at least half of that, so clients get frames of 125-250 ms.
  */
 export function planFrames(

@@ -1,12 +1,19 @@
 // Audio encoders for every output format the offline server offers: raw PCM at any documented rate,
-// MP3 (pure JavaScript LAME), and G.711 μ-law / A-law at 8 kHz. Each encoder is streaming: it keeps
+// MP3 (LAME in WebAssembly), and G.711 μ-law / A-law at 8 kHz. Each encoder is streaming: it keeps
 // resampler and codec state between calls, and end() flushes what is still buffered.
 
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type * as G711 from 'alawmulaw';
+import type { WasmMediaEncoder } from 'wasm-media-encoders';
 import type { FormatInfo } from '../speech/protocol';
 import { SpeechError, defaultMessage } from '../speech/errors';
 import { commonJsExports, createResampler, type Resampler } from './resampler';
 import { concatBytes } from './bytes';
+import { parseMp3FrameHeader } from '../speech/audio-duration';
+
+type Mp3Settings = Parameters<WasmMediaEncoder<'audio/mpeg'>['configure']>[0];
 
 export interface AudioEncoder {
   readonly format: FormatInfo;
@@ -22,9 +29,6 @@ interface Codec {
   end(): Uint8Array;
 }
 
-// LAME's output buffer is sized for one MPEG frame of input at a time.
-const MP3_BLOCK_SAMPLES = 1152;
-
 function littleEndianBytes(pcm: Int16Array): Uint8Array {
   const bytes = new Uint8Array(pcm.length * 2);
   const view = new DataView(bytes.buffer);
@@ -39,23 +43,60 @@ async function g711Codec(law: 'alaw' | 'mulaw'): Promise<Codec> {
   return { encode: (pcm) => library[law].encode(pcm), end: () => new Uint8Array(0) };
 }
 
-async function mp3Codec(sampleRate: number, kbps: number): Promise<Codec> {
+// The WebAssembly LAME is compiled once per process and each encoder is a cheap instance of it. A
+// JavaScript LAME lost its optimised code whenever old encoders were collected, so every new
+// listener's first audio waited 10-50 ms for V8 to recompile it; this one waits about 1 ms.
+let mp3Module: WebAssembly.Module | undefined;
+
+function mp3WasmBytes(): Uint8Array {
+  // The bundle is CommonJS (__filename is set); tests run the source as ES modules from the project.
+  const from = typeof __filename === 'string' ? __filename : join(process.cwd(), 'package.json');
+  return readFileSync(createRequire(from).resolve('wasm-media-encoders/wasm/mp3'));
+}
+
+function toFloat(pcm: Int16Array): Float32Array {
+  const out = new Float32Array(pcm.length);
+  for (let i = 0; i < pcm.length; i++) out[i] = (pcm[i] ?? 0) / 32768;
+  return out;
+}
+
+/** Length of the leading run of whole MP3 frames in `bytes`. */
+function wholeFramesLength(bytes: Uint8Array): number {
+  let offset = 0;
+  for (;;) {
+    const header = parseMp3FrameHeader(bytes, offset);
+    if (!header || offset + header.frameBytes > bytes.length) return offset;
+    offset += header.frameBytes;
+  }
+}
+
+async function mp3Codec(format: FormatInfo): Promise<Codec> {
   // ESM-only package: loaded with a dynamic import (see the build notes).
-  const { Mp3Encoder } = await import('@breezystack/lamejs');
-  const lame = new Mp3Encoder(1, sampleRate, kbps);
-  // lamejs hands back an Int8Array view of its own buffer: copy it out as bytes.
-  const copy = (data: ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset: number; length: number }) =>
-    new Uint8Array(data.buffer, data.byteOffset, data.length).slice();
+  const { createEncoder: createWasmEncoder } = await import('wasm-media-encoders');
+  const lame = await createWasmEncoder('audio/mpeg', mp3Module ?? mp3WasmBytes(), (compiled) => {
+    mp3Module = compiled;
+  });
+  // The output rate is set, or LAME would drop 32 kbit/s to 22.05 kHz whatever the format's name says.
+  const settings = {
+    channels: 1,
+    sampleRate: format.sampleRate,
+    outputSampleRate: format.sampleRate,
+    bitrate: format.bitrateKbps ?? 128,
+  };
+  lame.configure(settings as Mp3Settings);
+  // LAME hands out bytes as they are final, not whole frames; a partial frame waits for the rest, so
+  // every piece a client gets is whole frames it can time (and decode, with the frames before it).
+  let partial: Uint8Array = new Uint8Array(0);
+  const wholeFrames = (bytes: Uint8Array): Uint8Array => {
+    const joined = concatBytes([partial, bytes]);
+    const whole = wholeFramesLength(joined);
+    partial = joined.slice(whole);
+    return joined.slice(0, whole);
+  };
+  // The encoder owns the bytes it returns and reuses them on the next call: they are copied out.
   return {
-    encode(pcm) {
-      const frames: Uint8Array[] = [];
-      for (let offset = 0; offset < pcm.length; offset += MP3_BLOCK_SAMPLES) {
-        const out = lame.encodeBuffer(pcm.subarray(offset, offset + MP3_BLOCK_SAMPLES));
-        if (out.length > 0) frames.push(copy(out));
-      }
-      return concatBytes(frames);
-    },
-    end: () => copy(lame.flush()),
+    encode: (pcm) => (pcm.length > 0 ? wholeFrames(lame.encode([toFloat(pcm)])) : new Uint8Array(0)),
+    end: () => concatBytes([partial, lame.finalize()]),
   };
 }
 
@@ -68,7 +109,7 @@ async function codecFor(format: FormatInfo): Promise<Codec> {
     case 'alaw':
       return g711Codec('alaw');
     case 'mp3':
-      return mp3Codec(format.sampleRate, format.bitrateKbps ?? 128);
+      return mp3Codec(format);
     case 'opus':
       throw new SpeechError(
         'unsupported_format',

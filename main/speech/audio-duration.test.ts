@@ -6,7 +6,9 @@ import {
   estimateFromBitrate,
   parseMp3FrameHeader,
 } from './audio-duration';
+import { createEncoder } from '../engine/encoders';
 import { parseOutputFormat } from './protocol';
+import type { FormatInfo } from './protocol';
 
 function format(name: string) {
   const info = parseOutputFormat(name);
@@ -181,13 +183,10 @@ describe('Mp3FrameMeter', () => {
     expect(meter.add(stream)).toBeCloseTo(2 * FRAME_MS_44100, 6);
   });
 
-  it('measures real encoder output (lamejs) as the encoded length plus encoder padding', async () => {
-    const { Mp3Encoder } = await import('@breezystack/lamejs');
-    const encoder = new Mp3Encoder(1, 44100, 128);
+  it('measures real encoder output (LAME) as the encoded length plus encoder padding', async () => {
+    const encoder = await createEncoder(parseOutputFormat('mp3_44100_128') as FormatInfo, 44100);
     const pcm = Int16Array.from({ length: 44100 }, (_, i) => Math.round(8000 * Math.sin(i / 7)));
-    const parts = [encoder.encodeBuffer(pcm), encoder.flush()].map(
-      (p) => new Uint8Array(p.buffer, p.byteOffset, p.byteLength),
-    );
+    const parts = [encoder.encode(pcm), encoder.end()];
     const meter = new Mp3FrameMeter();
     for (const part of parts) meter.add(part);
     expect(meter.totalMs).toBeGreaterThanOrEqual(1000);

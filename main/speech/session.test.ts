@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pcmSilence, startScriptedServer } from '../../tests/helpers/scripted-server';
 import type { ConnectionScript, ScriptedServer } from '../../tests/helpers/scripted-server';
 import { Mp3FrameMeter } from './audio-duration';
-import type { Alignment } from './protocol';
+import { createEncoder } from '../engine/encoders';
+import { parseOutputFormat } from './protocol';
+import type { Alignment, FormatInfo } from './protocol';
 import { StreamSession, keepAliveIntervalMs } from './session';
 import type { AudioChunk, SessionConfig, SessionState } from './session';
 
@@ -129,11 +131,9 @@ describe('StreamSession happy path', () => {
   });
 
   it('measures mp3 chunks from their frame headers, even when a frame is split between messages', async () => {
-    const { Mp3Encoder } = await import('@breezystack/lamejs');
-    const encoder = new Mp3Encoder(1, 44100, 128);
+    const encoder = await createEncoder(parseOutputFormat('mp3_44100_128') as FormatInfo, 44100);
     const pcm = Int16Array.from({ length: 22050 }, (_, i) => Math.round(6000 * Math.sin(i / 9)));
-    const encoded = [encoder.encodeBuffer(pcm), encoder.flush()].map((p) => Uint8Array.from(p));
-    const mp3 = Uint8Array.from([...encoded[0]!, ...encoded[1]!]);
+    const mp3 = Uint8Array.from([...encoder.encode(pcm), ...encoder.end()]);
     const cut = Math.floor(mp3.length / 2) + 7; // almost surely mid-frame
     const running = await serve(async (c) => {
       await c.accept();

@@ -1,7 +1,7 @@
 // Turns a stored reading into a user-chosen MP3 or WAV file.
 //   same codec            -> the bytes are copied as they are
 //   pcm / ulaw / alaw     -> WAV: a RIFF header in front of the stored samples (no re-encoding)
-//   pcm / ulaw / alaw     -> MP3: decoded to 16-bit PCM and encoded with the pure-JS LAME encoder
+//   pcm / ulaw / alaw     -> MP3: decoded to 16-bit PCM and encoded with the offline voice's LAME encoder
 //   mp3                   -> WAV: needs an MP3 decoder, which Hark does not bundle. SoX is used when
 //                            it is installed with MP3 support (common on Linux); otherwise the export
 //                            is refused with a clear 'export_unsupported' error.
