@@ -9,7 +9,7 @@ import type * as G711 from 'alawmulaw';
 import type { WasmMediaEncoder } from 'wasm-media-encoders';
 import type { FormatInfo } from '../speech/protocol';
 import { SpeechError, defaultMessage } from '../speech/errors';
-import { commonJsExports, createResampler, type Resampler } from './resampler';
+import { commonJsExports, createResampler, toFloat, type Resampler } from './resampler';
 import { concatBytes } from './bytes';
 import { parseMp3FrameHeader } from '../speech/audio-duration';
 
@@ -54,12 +54,6 @@ function mp3WasmBytes(): Uint8Array {
   return readFileSync(createRequire(from).resolve('wasm-media-encoders/wasm/mp3'));
 }
 
-function toFloat(pcm: Int16Array): Float32Array {
-  const out = new Float32Array(pcm.length);
-  for (let i = 0; i < pcm.length; i++) out[i] = (pcm[i] ?? 0) / 32768;
-  return out;
-}
-
 /** Length of the leading run of whole MP3 frames in `bytes`. */
 function wholeFramesLength(bytes: Uint8Array): number {
   let offset = 0;
@@ -71,7 +65,7 @@ function wholeFramesLength(bytes: Uint8Array): number {
 }
 
 async function mp3Codec(format: FormatInfo): Promise<Codec> {
-  // ESM-only package: loaded with a dynamic import (see the build notes).
+  // Loaded on first use, so commands that never encode MP3 do not pay for it.
   const { createEncoder: createWasmEncoder } = await import('wasm-media-encoders');
   const lame = await createWasmEncoder('audio/mpeg', mp3Module ?? mp3WasmBytes(), (compiled) => {
     mp3Module = compiled;

@@ -24,7 +24,7 @@ const MAX_FLUSH_BLOCKS = 64;
 const PRIME_BLOCK = 1024;
 const PRIME_BLOCKS = 8;
 
-function toFloat(pcm: Int16Array): Float32Array {
+export function toFloat(pcm: Int16Array): Float32Array {
   const out = new Float32Array(pcm.length);
   for (let i = 0; i < pcm.length; i++) out[i] = (pcm[i] ?? 0) / 32768;
   return out;
