@@ -21,6 +21,8 @@ const CLAUSE_END = /[,;:\u2013\u2014]\s+|[\u3001\uff0c\uff1b\uff1a]\s*/g;
 // before them. "of" and "to" are left out, they bind too tightly to the word before.
 const PHRASE_START =
   /\s(?=(?:and|but|or|so|yet|because|although|though|while|when|where|which|who|whose|that|if|unless|until|since|after|before|as|at|in|on|with|without|from|for|during|into|through|about|between|under|over)\s)/gi;
+// A letter or a digit: something to say.
+const HAS_WORDS = /[\p{L}\p{N}]/u;
 
 // Keeps one odd early sample (a leading pause, a lone "Hi") from skewing the estimate wildly.
 const MIN_MS_PER_CHAR = 20;
@@ -55,8 +57,6 @@ function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));
 }
 
-const HAS_WORDS = /[\p{L}\p{N}]/u;
-
 /** Where the first phrase of at least OPENING_MIN_CHARS ends, or undefined when none does by OPENING_MAX_CHARS. */
 function firstPhraseEnd(sentence: string): number | undefined {
   const ends = [...sentence.matchAll(CLAUSE_END), ...sentence.matchAll(PHRASE_START)]
@@ -81,10 +81,10 @@ export function splitOpening(sentence: string): string[] {
  * batch is sent right behind it, so there is no gap), cut at a phrase break when it is long.
  */
 export function withOpening(sentences: readonly string[]): string[] {
+  if (sentences.length === 0) return [];
   // Blank lines or stray marks before the first words belong to the opening, or it would say nothing.
   let firstWords = 0;
   while (firstWords < sentences.length - 1 && !HAS_WORDS.test(sentences[firstWords] ?? '')) firstWords++;
-  if (sentences.length === 0) return [];
   const first = sentences.slice(0, firstWords + 1).join('');
   return [...splitOpening(first), ...sentences.slice(firstWords + 1)];
 }
