@@ -149,8 +149,12 @@ async function playsMp3Tone(page: Page, streamId: number): Promise<void> {
   const active = samples.slice(from, to + 1);
   expect(active.length / sampleRate).toBeGreaterThan(0.95);
   expect(active.length / sampleRate).toBeLessThan(1.1);
-  expect(frequencyHz(active, sampleRate)).toBeCloseTo(440, 0);
-  expect(longestQuietRun(active)).toBeLessThan(5);
+  // MP3 smears the tone's sudden start into a few milliseconds of faint pre-echo (quiet samples and
+  // zero crossings that are not the tone's): pitch and gaps are measured on the steady part.
+  const edge = Math.round(0.02 * sampleRate);
+  const steady = active.slice(edge, -edge);
+  expect(frequencyHz(steady, sampleRate)).toBeCloseTo(440, 0);
+  expect(longestQuietRun(steady)).toBeLessThan(5);
 }
 
 test('plays an MP3 stream split at arbitrary byte boundaries, decoded by WebCodecs', async ({ page }) => {
