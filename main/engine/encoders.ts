@@ -11,7 +11,7 @@ import type { FormatInfo } from '../speech/protocol';
 import { SpeechError, defaultMessage } from '../speech/errors';
 import { commonJsExports, createResampler, toFloat, type Resampler } from './resampler';
 import { concatBytes } from './bytes';
-import { parseMp3FrameHeader } from '../speech/audio-duration';
+import { mp3Prefix } from '../speech/audio-duration';
 
 type Mp3Settings = Parameters<WasmMediaEncoder<'audio/mpeg'>['configure']>[0];
 
@@ -54,16 +54,6 @@ function mp3WasmBytes(): Uint8Array {
   return readFileSync(createRequire(from).resolve('wasm-media-encoders/wasm/mp3'));
 }
 
-/** Length of the leading run of whole MP3 frames in `bytes`. */
-function wholeFramesLength(bytes: Uint8Array): number {
-  let offset = 0;
-  for (;;) {
-    const header = parseMp3FrameHeader(bytes, offset);
-    if (!header || offset + header.frameBytes > bytes.length) return offset;
-    offset += header.frameBytes;
-  }
-}
-
 async function mp3Codec(format: FormatInfo): Promise<Codec> {
   // Loaded on first use, so commands that never encode MP3 do not pay for it.
   const { createEncoder: createWasmEncoder } = await import('wasm-media-encoders');
@@ -83,7 +73,7 @@ async function mp3Codec(format: FormatInfo): Promise<Codec> {
   let partial: Uint8Array = new Uint8Array(0);
   const wholeFrames = (bytes: Uint8Array): Uint8Array => {
     const joined = concatBytes([partial, bytes]);
-    const whole = wholeFramesLength(joined);
+    const whole = mp3Prefix(joined, Infinity).bytes;
     partial = joined.slice(whole);
     return joined.slice(0, whole);
   };
