@@ -388,7 +388,7 @@ interface App {
   readingOver(): Promise<void>;
 }
 
-const APP_TUNING: SessionTuning = { resumeDelaysMs: FAST_DELAYS, timeouts: TIMEOUTS };
+const APP_TUNING: SessionTuning = { resume: { delaysMs: FAST_DELAYS }, timeouts: TIMEOUTS };
 
 describe('faults at the app level', () => {
   let offline: OfflineEngine | undefined;
@@ -613,7 +613,7 @@ describe('the offline voice failing mid-reading', () => {
       readClipboard: () => Promise.resolve(''),
       chooseExportPath: () => Promise.resolve(undefined),
       // The real engine on a loaded machine: only the waits between attempts are short.
-      tuning: { resumeDelaysMs: FAST_DELAYS },
+      tuning: { resume: { delaysMs: FAST_DELAYS } },
     });
     cleanups.push(async () => {
       await services.dispose();

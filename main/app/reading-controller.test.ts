@@ -189,7 +189,7 @@ function audioOf(playback: Playback): Uint8Array {
 
 /** Short waits between reconnection attempts, and a server silent for a second is given up on. */
 const FAST_RESUME: SessionTuning = {
-  resumeDelaysMs: [20, 50, 100],
+  resume: { delaysMs: [20, 50, 100] },
   timeouts: { firstAudioMs: 2000, silenceMs: 2000 },
 };
 

@@ -28,7 +28,8 @@ import type { BusyPolicy, EngineKind } from '../store/settings-schema';
 import type { OfflineEndpoint } from './offline-engine';
 import { PlayerLease } from './player-lease';
 import { ReplayJob, SpeakJob } from './reading-job';
-import type { JobListener, JobOutcome, JobPhase, ReadingJob, Recording, SessionTuning } from './reading-job';
+import type { JobListener, JobOutcome, JobPhase, ReadingJob, Recording } from './reading-job';
+import type { SessionTuning } from './start-narration';
 import { MAX_READ_CHARS, prepareText } from './reading-text';
 import type {
   AppState,
@@ -51,7 +52,7 @@ export type {
   ReadingSource,
   WordEvent,
 } from './reading-types';
-export type { SessionTuning } from './reading-job';
+export type { SessionTuning } from './start-narration';
 
 export interface ReadingControllerDeps {
   settings: SettingsStore;

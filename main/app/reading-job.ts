@@ -12,17 +12,17 @@
 // - Any other failure part-way lets the player finish the whole words it already has, then reports
 //   the error with how far the reading got; the history keeps what was heard.
 import { SpeechError, defaultMessage } from '../speech/errors';
-import { Narration } from '../speech/narration';
-import type { AudioSink, ResumePoint, WordBoundary } from '../speech/narration';
+import type { AudioSink, Narration, ResumePoint, WordBoundary } from '../speech/narration';
 import type { FormatInfo } from '../speech/protocol';
-import { DEFAULT_RESUME_DELAYS_MS } from '../speech/resume';
-import type { AudioChunk, SessionTimeouts } from '../speech/session';
+import type { AudioChunk } from '../speech/session';
 import type { EngineKind, Settings } from '../store/settings-schema';
 import { audioPieces } from './audio-pieces';
 import type { PlayerLease } from './player-lease';
 import { canFallBackAfter, fallbackNotice, offlinePlan, planReading, stoppedMessage } from './reading-plan';
 import type { PlanDeps, ReadingPlan } from './reading-plan';
 import { SentenceLocator, spokenText } from './reading-text';
+import { startNarration } from './start-narration';
+import type { SessionTuning } from './start-narration';
 import type { ReadingNotice, ReadingSource, WordEvent } from './reading-types';
 
 /** What a history entry is made of. */
@@ -58,17 +58,6 @@ export interface ReadingJob {
   run(): Promise<JobOutcome>;
   /** Stops at once: the socket is closed and playback cut off before this returns. */
   cancel(): void;
-}
-
-/** Test and diagnostics knobs for the stream; the app runs with the defaults. */
-export interface SessionTuning {
-  timeouts?: Partial<SessionTimeouts>;
-  /** Overrides the preset's inactivity_timeout (seconds). */
-  inactivityTimeoutS?: number;
-  /** Audio generated ahead of what has been heard. */
-  leadMs?: number;
-  /** Waits before each reconnection attempt after a drop (default 250 ms, 1 s, 2.5 s). */
-  resumeDelaysMs?: readonly number[];
 }
 
 function concatChunks(chunks: readonly AudioChunk[]): Uint8Array {
@@ -257,29 +246,13 @@ export class SpeakJob implements ReadingJob {
   }
 
   #createNarration(plan: ReadingPlan, startAt: ResumePoint | undefined): Narration {
-    const tuning = this.#options.tuning ?? {};
     // Opened once: the offline voice carries on in the same playback.
     this.#sink ??= new RecordingSink(this.lease.open(plan.format));
-    const { voiceId, query, voiceSettings, generationConfig } = plan.parameters;
-    const narration = new Narration({
-      session: {
-        baseUrl: plan.baseUrl,
-        apiKey: plan.apiKey,
-        voiceId,
-        query: {
-          ...query,
-          ...(tuning.inactivityTimeoutS !== undefined
-            ? { inactivity_timeout: tuning.inactivityTimeoutS }
-            : {}),
-        },
-        voiceSettings,
-        ...(generationConfig ? { generationConfig } : {}),
-        ...(tuning.timeouts ? { timeouts: tuning.timeouts } : {}),
-      },
+    const narration = startNarration({
+      target: plan,
       source: { kind: 'text', text: this.#options.text },
       sink: this.#sink,
-      ...(tuning.leadMs !== undefined ? { leadMs: tuning.leadMs } : {}),
-      resume: { delaysMs: tuning.resumeDelaysMs ?? DEFAULT_RESUME_DELAYS_MS },
+      ...(this.#options.tuning ? { tuning: this.#options.tuning } : {}),
       ...(startAt ? { startAt } : {}),
     });
     narration.on('state', (state) => {

@@ -1,8 +1,9 @@
-// `hark speak`: text (argument, stdin stream or clipboard) → Narration over StreamSession → player or file.
+// `hark speak`: text (argument, stdin stream or clipboard) → a narration started like the app's
+// (app/start-narration.ts) → player or file.
 import { prepareText } from '../app/reading-text';
+import { startNarration } from '../app/start-narration';
 import { DEFAULT_OFFLINE_VOICE_ID } from '../engine/offline-voice';
 import { SpeechError } from '../speech/errors';
-import { Narration } from '../speech/narration';
 import type { NarrationSource } from '../speech/narration';
 import type { FormatInfo } from '../speech/protocol';
 import type { EngineName, SpeakOptions, TextSource } from './args';
@@ -18,12 +19,16 @@ import type { FoundPlayer } from './player';
 import type { CliSink } from './sink';
 import { readTextChunks, requireText } from './stdin';
 
+/**
+ * A file has no listener who might stop early, so the server is kept well supplied (it never waits for
+ * the next sentence) but still bounded: a book is read into the file at the writer's pace, with flat
+ * memory on both sides, instead of all at once.
+ */
+export const FILE_LEAD_MS = 120_000;
+
 interface OutputPlan {
   format: FormatInfo;
-  /**
-   * How far text may be sent ahead of what was heard. A file has no listener who might stop early: all
-   * of the text is needed, so it goes out at once and the server never waits for the next sentence.
-   */
+  /** How far text may be sent ahead of what was heard (a player) or written (a file). */
   leadMs?: number;
   open(onFailure: (error: CliError) => void): Promise<CliSink>;
   /** Said once on stderr before the reading starts. */
@@ -36,7 +41,7 @@ function planOutput(options: SpeakOptions, engine: EngineName, ctx: CliContext):
     const target = chooseFileTarget(options.out, options.format, engine);
     return {
       format: target.format,
-      leadMs: Number.POSITIVE_INFINITY,
+      leadMs: FILE_LEAD_MS,
       open: () => FileSink.create(target.path, target.container, target.format),
     };
   }
@@ -132,19 +137,16 @@ export async function speakCommand(options: SpeakOptions, ctx: CliContext): Prom
     });
     connection = await connectEngine(engine);
     if (stop.signal.aborted) throw new SpeechError('aborted', 'stopped');
-    const narration = new Narration({
-      session: {
+    const narration = startNarration({
+      target: {
         baseUrl: connection.baseUrl,
         apiKey: connection.apiKey,
-        voiceId,
-        query: { output_format: output.format.format, model_id: options.model },
-        signal: stop.signal,
+        parameters: { voiceId, query: { output_format: output.format.format, model_id: options.model } },
       },
       source,
       sink,
-      // A dropped connection carries on from the first word not yet received, as in the app.
-      resume: {},
-      ...(output.leadMs !== undefined ? { leadMs: output.leadMs } : {}),
+      ...(output.leadMs !== undefined ? { tuning: { leadMs: output.leadMs } } : {}),
+      signal: stop.signal,
     });
     stop.signal.addEventListener('abort', () => narration.cancel(), { once: true });
     // run() resolves once the sink has finished playing or writing.

@@ -246,9 +246,21 @@ describe('Narration: resuming after a dropped connection', () => {
     expectHeardExactly(TEXT, run.sink, result.words);
   });
 
-  it('without resume options a drop fails the reading as before', async () => {
+  it('resumes with the default policy when the caller says nothing about resuming', async () => {
+    // The default waits 250 ms before the first new connection: slower, but what every caller gets.
     const run = await reading([{ after: 20, then: { kind: 'drop' } }], { resume: undefined });
+    const result = await run.narration.run();
+    expect(server!.connections.length).toBeGreaterThanOrEqual(2);
+    expectHeardExactly(TEXT, run.sink, result.words);
+  });
+
+  it("with resume: 'off' a drop fails the reading", async () => {
+    const run = await reading([{ after: 20, then: { kind: 'drop' } }], { resume: 'off' });
     await expect(run.narration.run()).rejects.toMatchObject({ code: 'network' });
     expect(server!.connections).toHaveLength(1);
+  });
+
+  it('refuses an empty list of waits instead of reading it as "off"', async () => {
+    await expect(reading([], { resume: { delaysMs: [] } })).rejects.toThrow(/resume: 'off'/);
   });
 });

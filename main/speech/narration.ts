@@ -1,7 +1,7 @@
 // One reading, start to finish: a speech session, a feeder for the text (paced for a whole text,
 // word by word for a stream), a sink that plays or stores the audio, and word timings for highlighting.
-// With `resume` set, a connection that fails part-way is replaced by a new one that carries on from
-// the first word whose audio the sink has not got (resume.ts says when, reading-leg.ts where from).
+// Unless `resume` is 'off', a connection that fails part-way is replaced by a new one that carries on
+// from the first word whose audio the sink has not got (resume.ts says when, reading-leg.ts where from).
 //
 // Outcome (the CLI and the desktop rely on it):
 // - run() resolves with a NarrationResult once the session has finished AND sink.end() has resolved.
@@ -17,18 +17,19 @@ import { SpeechError, defaultMessage } from './errors';
 import { DEFAULT_OUTPUT_FORMAT, parseOutputFormat } from './protocol';
 import { ReadingLeg } from './reading-leg';
 import type { Handover } from './reading-leg';
-import { READING_START, gaveUp, isTransient, pause } from './resume';
-import type { ResumeOptions, ResumePoint } from './resume';
+import { READING_START, gaveUp, isTransient, pause, resumeDelays } from './resume';
+import type { ResumePoint, ResumePolicy } from './resume';
 import { StreamSession } from './session';
 import type { AudioChunk, SessionConfig } from './session';
-import { feedStream } from './stream-chunker';
+import { feedStream, sendsOfWholeWords } from './stream-chunker';
+import { StreamPacer } from './stream-pacer';
 import { DEFAULT_LEAD_MS, PacedTextFeeder, TextPacer } from './text-pacer';
 import type { FeedTarget, PlaybackProgress } from './text-pacer';
 import { TypedEmitter } from './typed-emitter';
 import type { WordBoundary } from './word-tracker';
 
 export type { WordBoundary } from './word-tracker';
-export type { ResumeOptions, ResumePoint } from './resume';
+export type { ResumePoint, ResumePolicy } from './resume';
 
 export interface AudioSink {
   /** Plays or stores audio. */
@@ -68,12 +69,12 @@ export interface NarrationOptions {
   session: SessionConfig;
   source: NarrationSource;
   sink: AudioSink;
-  /** How much audio may be generated ahead of what has been heard (text sources). Default 8000. */
+  /** How much audio may be generated ahead of what has been heard. Default 8000. */
   leadMs?: number;
   /** How often the pacing is re-checked while the listener catches up. Default 200. */
   pollMs?: number;
-  /** Carry on over a new connection after a transient failure. Off when absent. */
-  resume?: ResumeOptions;
+  /** Carrying on over a new connection after a transient failure. Default DEFAULT_RESUME_POLICY. */
+  resume?: ResumePolicy;
   /**
    * Text sources: start at this word, with audio and words placed after `audioMs` (a reading that
    * another voice began). The sink's earlier audio is left alone.
@@ -92,11 +93,14 @@ export interface NarrationEvents {
 interface Leg {
   session: StreamSession;
   timeline: ReadingLeg;
-  /** Text sources: the leg's text (from where it starts), its pacer and feeder. */
-  text?: { text: string; pacer: TextPacer; feeder: PacedTextFeeder };
-  /** Streamed text: what was sent before the connection opened has gone out. */
-  caughtUp: boolean;
+  pacer: TextPacer | StreamPacer;
+  feeder: PacedTextFeeder;
+  /** Streamed text: the pacer that takes the text as it arrives. */
+  stream?: StreamPacer;
 }
+
+/** Streamed text that arrived and was not sent yet; past this, the source is not read further. */
+export const MAX_UNSENT_STREAM_CHARS = 20_000;
 
 /** A promise rejected from outside; marked handled so that nobody waiting on it is no failure. */
 function interruption(): { promise: Promise<never>; reject: (error: SpeechError) => void } {
@@ -119,6 +123,7 @@ function hasWords(text: string): boolean {
 
 export class Narration extends TypedEmitter<NarrationEvents> {
   readonly #options: NarrationOptions;
+  readonly #resumeDelays: readonly number[];
   readonly #words: WordBoundary[] = [];
   readonly #interrupt = interruption();
   readonly #stopReading = new AbortController();
@@ -137,10 +142,13 @@ export class Narration extends TypedEmitter<NarrationEvents> {
   #streamed = '';
   #streamEnded = false;
   #feeding: Promise<void> | undefined;
+  /** Resolves feedStream's wait for room once the unsent text is below MAX_UNSENT_STREAM_CHARS. */
+  #roomWaiter: (() => void) | undefined;
 
   constructor(options: NarrationOptions) {
     super();
     this.#options = options;
+    this.#resumeDelays = resumeDelays(options.resume);
     this.#audioMs = options.startAt?.audioMs ?? 0;
   }
 
@@ -200,7 +208,7 @@ export class Narration extends TypedEmitter<NarrationEvents> {
 
   /** Reads from `start` to the end, over as many connections as it takes (see resume.ts). */
   async #readFrom(start: ResumePoint): Promise<void> {
-    const delays = this.#options.resume?.delaysMs ?? [];
+    const delays = this.#resumeDelays;
     let point = start;
     let failures = 0;
     for (;;) {
@@ -228,12 +236,17 @@ export class Narration extends TypedEmitter<NarrationEvents> {
 
   #beginLeg(point: ResumePoint): Leg {
     const session = this.#createSession();
-    const source = this.#options.source;
-    const text = source.kind === 'text' ? source.text : this.#streamed;
-    const timeline = new ReadingLeg(point, text.slice(point.textOffset), this.#cutter());
-    const leg: Leg = { session, timeline, caughtUp: false };
+    const text = this.#textFrom(point.textOffset);
+    const timeline = new ReadingLeg(point, text, this.#cutter());
+    const stream = this.#options.source.kind === 'stream' ? this.#streamPacer(text) : undefined;
+    const pacer = stream ?? new TextPacer(text, { leadMs: this.#leadMs() });
+    const target: FeedTarget = {
+      send: (batch, options) => this.#send(leg, batch, options),
+      end: () => this.#end(leg),
+    };
     // Prepared before connecting, so the first text follows the handshake without delay.
-    if (source.kind === 'text') leg.text = this.#textFeeder(leg, text.slice(point.textOffset));
+    const feeder = new PacedTextFeeder(pacer, target, () => this.#playback(leg), this.#options.pollMs);
+    const leg: Leg = { session, timeline, pacer, feeder, ...(stream ? { stream } : {}) };
     session.on('audio', (chunk) => this.#onAudio(leg, chunk));
     this.#leg = leg;
     this.#lastTimeline = timeline;
@@ -244,13 +257,13 @@ export class Narration extends TypedEmitter<NarrationEvents> {
     await this.#race(leg.session.connect());
     this.#opened = true;
     this.#setState({ kind: 'speaking' });
-    if (leg.text) leg.text.feeder.start();
-    else this.#catchUpStream(leg);
+    leg.feeder.start();
+    this.#readStream();
     await this.#race(leg.session.finished());
   }
 
   #endLeg(leg: Leg): void {
-    leg.text?.feeder.stop();
+    leg.feeder.stop();
     leg.session.cancel();
     if (this.#leg !== leg) return;
     this.#charactersBefore += leg.session.charactersSent;
@@ -259,7 +272,7 @@ export class Narration extends TypedEmitter<NarrationEvents> {
 
   /** Without resuming, or for opus, audio is passed on as it comes (nothing held back). */
   #cutter(): ReturnType<typeof audioCutter> {
-    if (!this.#options.resume) return undefined;
+    if (this.#resumeDelays.length === 0) return undefined;
     const format = parseOutputFormat(this.#options.session.query?.output_format ?? DEFAULT_OUTPUT_FORMAT);
     return format ? audioCutter(format) : undefined;
   }
@@ -280,24 +293,31 @@ export class Narration extends TypedEmitter<NarrationEvents> {
     }
   }
 
-  #textFeeder(leg: Leg, text: string): NonNullable<Leg['text']> {
-    const pacer = new TextPacer(text, { leadMs: this.#options.leadMs ?? DEFAULT_LEAD_MS });
-    const target: FeedTarget = {
-      send: (batch, options) => this.#send(leg, batch, options),
-      end: () => this.#end(leg),
-    };
-    const feeder = new PacedTextFeeder(pacer, target, () => this.#playback(leg), this.#options.pollMs);
-    return { text, pacer, feeder };
+  /** The source text from `offset` on: for streamed text, what has arrived so far. */
+  #textFrom(offset: number): string {
+    const source = this.#options.source;
+    return (source.kind === 'text' ? source.text : this.#streamed).slice(offset);
   }
 
-  /** Streamed text: what arrived before (or during) the connect goes out now, then the rest as it comes. */
-  #catchUpStream(leg: Leg): void {
-    const backlog = this.#streamed.slice(leg.timeline.start.textOffset);
-    if (hasWords(backlog)) this.#send(leg, backlog, { flush: true });
-    leg.caughtUp = true;
-    if (this.#streamEnded) this.#end(leg);
-    if (this.#feeding || this.#options.source.kind !== 'stream') return;
-    this.#feeding = feedStream(this.#options.source.chunks, this.#streamTarget(), this.#stopReading.signal);
+  #leadMs(): number {
+    return this.#options.leadMs ?? DEFAULT_LEAD_MS;
+  }
+
+  /** A streamed leg's pacer, holding what arrived before it (from where it starts) to send first. */
+  #streamPacer(backlog: string): StreamPacer {
+    const pacer = new StreamPacer({ leadMs: this.#leadMs() });
+    for (const send of sendsOfWholeWords(backlog, this.#streamEnded)) pacer.push(send);
+    if (this.#streamEnded) pacer.end();
+    return pacer;
+  }
+
+  /** Streamed text: starts reading the source once, when the first connection is open. */
+  #readStream(): void {
+    const source = this.#options.source;
+    if (this.#feeding || source.kind !== 'stream') return;
+    this.#feeding = feedStream(source.chunks, this.#streamTarget(), this.#stopReading.signal, () =>
+      this.#roomForText(),
+    );
     this.#feeding.catch((error: unknown) => this.#interruptWith(ioFailure(error)));
   }
 
@@ -307,22 +327,47 @@ export class Narration extends TypedEmitter<NarrationEvents> {
         if (this.#interruptedBy) return;
         this.#streamed += text;
         const leg = this.#leg;
-        leg?.timeline.append(text);
-        if (leg?.caughtUp) this.#send(leg, text, options);
+        if (!leg?.stream) return; // between connections: the next one starts with it
+        leg.timeline.append(text);
+        leg.stream.push({ text, flush: options.flush });
+        leg.feeder.pump();
       },
       end: () => {
         if (this.#interruptedBy) return;
         this.#streamEnded = true;
-        const leg = this.#leg;
-        if (leg?.caughtUp) this.#end(leg);
+        this.#leg?.stream?.end();
+        this.#leg?.feeder.pump();
       },
     };
+  }
+
+  /**
+   * Undefined while the source may be read on; else a promise that resolves once it may (a stop ends
+   * the wait through the reader's abort signal).
+   */
+  #roomForText(): Promise<void> | undefined {
+    if (this.#unsentStreamChars() <= MAX_UNSENT_STREAM_CHARS) return undefined;
+    return new Promise<void>((resolve) => (this.#roomWaiter = resolve));
+  }
+
+  #unsentStreamChars(): number {
+    const leg = this.#leg;
+    const sentUpTo = leg ? leg.timeline.start.textOffset + leg.pacer.sentChars : 0;
+    return this.#streamed.length - sentUpTo;
+  }
+
+  #wakeStreamReader(): void {
+    if (!this.#roomWaiter || this.#unsentStreamChars() > MAX_UNSENT_STREAM_CHARS) return;
+    const wake = this.#roomWaiter;
+    this.#roomWaiter = undefined;
+    wake();
   }
 
   #send(leg: Leg, text: string, options: { flush: boolean }): void {
     if (this.#interruptedBy) return;
     // send() only throws on misuse (not open); a failed session ignores it and reports via finished().
     this.#guard(() => leg.session.send(text, options));
+    this.#wakeStreamReader();
     this.#emitProgress();
   }
 
@@ -336,7 +381,7 @@ export class Narration extends TypedEmitter<NarrationEvents> {
     if (this.#interruptedBy || this.#leg !== leg) return;
     this.#handOver(leg.timeline.take(chunk));
     this.#emitProgress();
-    leg.text?.feeder.pump();
+    leg.feeder.pump();
   }
 
   #handOver(handover: Handover): void {
@@ -363,9 +408,9 @@ export class Narration extends TypedEmitter<NarrationEvents> {
    * server that stopped part-way: it is told to wait for audio, with its silence timeout.
    */
   #watchForStall(leg: Leg, playedMs: number, voicedChars: number): void {
-    const text = leg.text;
-    if (!text || playedMs < leg.timeline.endMs) return;
-    if (hasWords(text.text.slice(voicedChars, text.pacer.sentChars))) leg.session.awaitAudio();
+    if (playedMs < leg.timeline.endMs) return;
+    const sent = this.#textFrom(leg.timeline.start.textOffset).slice(voicedChars, leg.pacer.sentChars);
+    if (hasWords(sent)) leg.session.awaitAudio();
   }
 
   #playedMs(): number {
@@ -414,7 +459,7 @@ export class Narration extends TypedEmitter<NarrationEvents> {
   }
 
   #stopEverything(): void {
-    this.#leg?.text?.feeder.stop();
+    this.#leg?.feeder.stop();
     this.#stopReading.abort();
     this.#leg?.session.cancel();
     this.#cancelWait?.();

@@ -18,9 +18,25 @@ import { SpeechError } from './errors';
 /** Waits before the 1st, 2nd and 3rd attempt of a row; there are as many attempts as waits. */
 export const DEFAULT_RESUME_DELAYS_MS: readonly number[] = [250, 1000, 2500];
 
-export interface ResumeOptions {
-  /** Waits before each attempt (milliseconds); an empty list turns resuming off. */
-  delaysMs?: readonly number[];
+/**
+ * How a reading carries on after a transient failure: after each of `delaysMs` (at least one), a new
+ * connection; or 'off'. A reading that says nothing gets DEFAULT_RESUME_POLICY: turning resuming off
+ * has to be asked for, so no caller loses it by leaving a field out.
+ */
+export type ResumePolicy = { readonly delaysMs: readonly number[] } | 'off';
+
+export const DEFAULT_RESUME_POLICY: ResumePolicy = { delaysMs: DEFAULT_RESUME_DELAYS_MS };
+
+/** The waits a policy allows (none when off). Throws on a policy that would silently mean "off". */
+export function resumeDelays(policy: ResumePolicy = DEFAULT_RESUME_POLICY): readonly number[] {
+  if (policy === 'off') return [];
+  const { delaysMs } = policy;
+  if (delaysMs.length === 0 || delaysMs.some((ms) => !Number.isFinite(ms) || ms < 0)) {
+    throw new TypeError(
+      `resume.delaysMs must list one or more waits of 0 ms or more (got [${delaysMs.join(', ')}]); use resume: 'off' to turn resuming off`,
+    );
+  }
+  return delaysMs;
 }
 
 /** Where a reading (re)starts: a word of the source text, and the audio time it will be heard at. */

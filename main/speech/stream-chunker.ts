@@ -63,6 +63,18 @@ export class StreamChunker {
   }
 }
 
+/**
+ * Text already cut at word boundaries (what a StreamChunker gave earlier) as sends again, for a new
+ * connection that carries on from a word of it. With `ended`, the last send is flushed too.
+ */
+export function sendsOfWholeWords(text: string, ended: boolean): TextSend[] {
+  if (!text.trim()) return [];
+  const sends = splitAtSentenceEnds(text, UNKNOWN_NEXT_WORD);
+  const last = sends[sends.length - 1];
+  if (ended && last) last.flush = true;
+  return sends;
+}
+
 /** Splits whole words at sentence ends; the parts that end a sentence are flushed. */
 function splitAtSentenceEnds(ready: string, next: string): TextSend[] {
   const sends: TextSend[] = [];
@@ -79,20 +91,27 @@ function splitAtSentenceEnds(ready: string, next: string): TextSend[] {
 }
 
 /**
- * Reads `chunks` to the end, sending whole words to `target` as they arrive, then ends it. On abort it
- * stops reading (and closes the source) and returns without ending the target. Rejects if the source
- * or the target throws.
+ * Reads `chunks` to the end, sending whole words to `target` as they arrive, then ends it. Before each
+ * read it waits for `room()` when that returns a promise (the target is far enough behind: a book on
+ * stdin is then read as it is spoken, not into memory). On abort it stops reading (and closes the
+ * source) and returns without ending the target. Rejects if the source or the target throws.
  */
 export async function feedStream(
   chunks: AsyncIterable<string>,
   target: FeedTarget,
   signal?: AbortSignal,
+  room: () => Promise<void> | undefined = () => undefined,
 ): Promise<void> {
   const chunker = new StreamChunker();
   const iterator = chunks[Symbol.asyncIterator]();
   const aborted = abortPromise(signal);
   try {
     for (;;) {
+      const wait = room();
+      if (wait && (await Promise.race([wait, aborted.promise])) === ABORTED) {
+        closeQuietly(iterator);
+        return;
+      }
       const next = iterator.next();
       // If the abort wins the race, this read may still fail later: never let that go unhandled.
       next.catch(() => undefined);

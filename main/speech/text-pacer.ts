@@ -4,6 +4,7 @@
 // keeping at most `leadMs` of audio ahead of what has been played. A stop then wastes at most that lead.
 
 import { splitSentences } from './sentences';
+import type { TextSend } from './stream-chunker';
 
 export const DEFAULT_LEAD_MS = 8000;
 /** Audio per character before any audio has arrived; typical English speech at normal speed. */
@@ -45,6 +46,16 @@ export interface PacerOptions {
   defaultMsPerChar?: number;
   minBatchChars?: number;
   maxBatchChars?: number;
+}
+
+/** What a PacedTextFeeder drives: a whole text (TextPacer) or streamed text (StreamPacer). */
+export interface Pacer {
+  /** The next piece to send now, or undefined when far enough ahead (or out of text for now). */
+  take(progress: PlaybackProgress): TextSend | undefined;
+  /** Source characters handed out so far. */
+  readonly sentChars: number;
+  /** Everything has been handed out and nothing more will come. */
+  readonly finished: boolean;
 }
 
 /** Something text can be fed to: a speech session, or a test double recording the calls. */
@@ -115,7 +126,7 @@ export function estimateLeadMs(
  * Decides what to send next. Pure: it never sends anything itself, so its decisions can be tested
  * against any simulated clock. The batches join back to the text, minus whitespace-only batches.
  */
-export class TextPacer {
+export class TextPacer implements Pacer {
   readonly #sentences: string[];
   readonly #leadMs: number;
   readonly #defaultMsPerChar: number;
@@ -156,6 +167,12 @@ export class TextPacer {
     return undefined;
   }
 
+  /** next(), as a send: a whole text's batches are whole sentences, so each is flushed. */
+  take(progress: PlaybackProgress): TextSend | undefined {
+    const text = this.next(progress);
+    return text === undefined ? undefined : { text, flush: true };
+  }
+
   #takeBatch(): string {
     let length = 0;
     let count = 0;
@@ -177,19 +194,19 @@ export class TextPacer {
 }
 
 /**
- * Drives a TextPacer: sends the first sentence on start(), then checks on a timer (the listener's
- * position moves with time, not with events) and whenever pump() is called, e.g. on new audio.
- * Every batch is flushed so the server speaks whole sentences now instead of waiting for more text.
+ * Drives a Pacer: sends the first piece on start(), then checks on a timer (the listener's position
+ * moves with time, not with events) and whenever pump() is called, e.g. on new audio or new text.
+ * Ends the target once the pacer is finished.
  */
 export class PacedTextFeeder {
-  readonly #pacer: TextPacer;
+  readonly #pacer: Pacer;
   readonly #target: FeedTarget;
   readonly #progress: () => PlaybackProgress;
   readonly #pollMs: number;
   #timer: ReturnType<typeof setInterval> | undefined;
   #state: 'idle' | 'feeding' | 'ended' | 'stopped' = 'idle';
 
-  constructor(pacer: TextPacer, target: FeedTarget, progress: () => PlaybackProgress, pollMs = 200) {
+  constructor(pacer: Pacer, target: FeedTarget, progress: () => PlaybackProgress, pollMs = 200) {
     this.#pacer = pacer;
     this.#target = target;
     this.#progress = progress;
@@ -209,8 +226,8 @@ export class PacedTextFeeder {
 
   pump(): void {
     if (this.#state !== 'feeding') return;
-    for (let batch = this.#pacer.next(this.#progress()); batch; batch = this.#pacer.next(this.#progress())) {
-      this.#target.send(batch, { flush: true });
+    for (let piece = this.#pacer.take(this.#progress()); piece; piece = this.#pacer.take(this.#progress())) {
+      this.#target.send(piece.text, { flush: piece.flush });
       // send() may have failed the session and stopped us from a listener.
       if (this.#state !== 'feeding') return;
     }
