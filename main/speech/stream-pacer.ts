@@ -3,7 +3,13 @@
 // piped in whole is read with the same bounded lead as an article, while text that trickles in (slower
 // than it is spoken) goes out as soon as it comes.
 import type { TextSend } from './stream-chunker';
-import { DEFAULT_LEAD_MS, DEFAULT_MS_PER_CHAR, MAX_BATCH_CHARS, MIN_BATCH_CHARS, estimateLeadMs } from './text-pacer';
+import {
+  DEFAULT_LEAD_MS,
+  DEFAULT_MS_PER_CHAR,
+  MAX_BATCH_CHARS,
+  MIN_BATCH_CHARS,
+  estimateLeadMs,
+} from './text-pacer';
 import type { Pacer, PlaybackProgress } from './text-pacer';
 
 export interface StreamPacerOptions {
