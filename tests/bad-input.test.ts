@@ -23,7 +23,7 @@ import { runCli } from '../main/cli';
 import { startStreamServer } from '../main/engine/stream-server';
 import type { RunningStreamServer } from '../main/engine/stream-server';
 import { Narration } from '../main/speech/narration';
-import type { AudioSink, NarrationResult } from '../main/speech/narration';
+import type { AudioSink, WordBoundary } from '../main/speech/narration';
 import type { AudioChunk } from '../main/speech/session';
 import { HistoryStore } from '../main/store/history';
 import { createSecretStore } from '../main/store/secrets';
@@ -258,7 +258,7 @@ function narrate(text: string, sink: AudioSink): Narration {
 }
 
 /** Audio arrived as one contiguous timeline; characters and words are timed in order, within the text. */
-function expectSoundReading(text: string, sink: FastSink, result: Pick<NarrationResult, 'words'>): void {
+function expectSoundReading(text: string, sink: FastSink, words: readonly WordBoundary[]): void {
   expect(sink.receivedMs).toBeGreaterThan(300);
   const samples = Buffer.concat(sink.chunks.map((chunk) => chunk.audio));
   const pcm = new Int16Array(samples.buffer, samples.byteOffset, Math.floor(samples.length / 2));
@@ -273,10 +273,10 @@ function expectSoundReading(text: string, sink: FastSink, result: Pick<Narration
       lastCharStart = char.startMs;
     }
   }
-  expect(result.words.length).toBeGreaterThan(0);
+  expect(words.length).toBeGreaterThan(0);
   let lastWordEnd = 0;
   let lastWordStartMs = 0;
-  for (const word of result.words) {
+  for (const word of words) {
     expect(word.textOffset).toBeGreaterThanOrEqual(lastWordEnd);
     expect(word.textOffset + word.length).toBeLessThanOrEqual(text.length);
     expect(word.startMs).toBeGreaterThanOrEqual(lastWordStartMs);
@@ -301,8 +301,11 @@ describe('odd text through the offline voice, end to end', () => {
   for (const [name, text] of Object.entries(ODD_TEXTS)) {
     it(`reads ${name}`, async () => {
       const sink = new FastSink(50);
-      const result = await narrate(text, sink).run();
-      expectSoundReading(text, sink, result);
+      const job = narrate(text, sink);
+      const words: WordBoundary[] = [];
+      job.on('word', (word) => words.push(word));
+      const result = await job.run();
+      expectSoundReading(text, sink, words);
       // Every character was sent (a trailing space aside), so nothing was dropped on the way.
       expect(result.charactersSent).toBeGreaterThanOrEqual([...text].length);
     });

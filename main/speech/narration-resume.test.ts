@@ -74,8 +74,7 @@ describe('Narration: resuming after a dropped connection', () => {
     expect(server!.voiced[0]).toBe('Hark reads the selec');
     // ...so the second starts at "selected", the first word whose audio had not all arrived.
     expect(server!.voiced[1]!.startsWith('selected text aloud.')).toBe(true);
-    expectHeardExactly(TEXT, run.sink, result.words);
-    expect(run.words).toEqual(result.words);
+    expectHeardExactly(TEXT, run.sink, run.words);
     // The whole (short) text was sent at once, so the first connection was already finishing.
     expect(run.states.map((s) => s.kind)).toEqual([
       'connecting',
@@ -101,9 +100,9 @@ describe('Narration: resuming after a dropped connection', () => {
       { after: 30, then: { kind: 'close', code: 1011, reason: 'internal error' } },
       { after: 17, then: { kind: 'drop' } },
     ]);
-    const result = await run.narration.run();
+    await run.narration.run();
     expect(server!.connections).toHaveLength(4);
-    expectHeardExactly(TEXT, run.sink, result.words);
+    expectHeardExactly(TEXT, run.sink, run.words);
     // Each drop after progress starts the count afresh: always the first attempt.
     const attempts = run.states.flatMap((s) => (s.kind === 'reconnecting' ? [s.attempt] : []));
     expect(attempts).toEqual([1, 1, 1]);
@@ -111,7 +110,7 @@ describe('Narration: resuming after a dropped connection', () => {
 
   it('a server gone silent is replaced, and so is one that never says it is done', async () => {
     const run = await reading([{ after: 40, then: { kind: 'stall' } }, { neverFinal: true }]);
-    const result = await run.narration.run();
+    await run.narration.run();
     expect(
       run.states
         .filter((s) => s.kind === 'reconnecting')
@@ -119,7 +118,7 @@ describe('Narration: resuming after a dropped connection', () => {
     ).toEqual(['silence_timeout']);
     // The second connection voiced everything but never ended: every word was heard, so that is done.
     expect(server!.connections).toHaveLength(2);
-    expectHeardExactly(TEXT, run.sink, result.words);
+    expectHeardExactly(TEXT, run.sink, run.words);
   });
 
   it('a server that stops part-way through a long text is noticed once the listener runs out', async () => {
@@ -129,11 +128,11 @@ describe('Narration: resuming after a dropped connection', () => {
     // The pacing holds the rest back while the server owes this much: only the listener running out
     // of audio can tell that the server has stopped.
     const run = await reading([{ after: 90, then: { kind: 'stall' } }], {}, long);
-    const result = await run.narration.run();
+    await run.narration.run();
     expect(run.states.filter((s) => s.kind === 'reconnecting')).toMatchObject([
       { attempt: 1, error: { code: 'silence_timeout' } },
     ]);
-    expectHeardExactly(long, run.sink, result.words);
+    expectHeardExactly(long, run.sink, run.words);
   });
 
   it('gives up after three attempts that bring nothing, saying so, and keeps what was heard', async () => {
@@ -226,7 +225,7 @@ describe('Narration: resuming after a dropped connection', () => {
     const result = await run.narration.run();
     expect(server!.voiced[0]!.startsWith('It keeps going')).toBe(true);
     expectContinuous(run.sink.chunks, 5000);
-    const shifted = result.words.map((w) => ({ ...w, startMs: w.startMs - 5000 }));
+    const shifted = run.words.map((w) => ({ ...w, startMs: w.startMs - 5000 }));
     expectWordsMatchAudio(TEXT, shifted, run.sink.audio, 6);
     expect(result.audioMs).toBe(run.sink.playedMs());
   });
@@ -241,17 +240,17 @@ describe('Narration: resuming after a dropped connection', () => {
     const run = await reading([{ after: 25, then: { kind: 'drop' } }], {
       source: { kind: 'stream', chunks: tokens() },
     });
-    const result = await run.narration.run();
+    await run.narration.run();
     expect(server!.connections.length).toBeGreaterThanOrEqual(2);
-    expectHeardExactly(TEXT, run.sink, result.words);
+    expectHeardExactly(TEXT, run.sink, run.words);
   });
 
   it('resumes with the default policy when the caller says nothing about resuming', async () => {
     // The default waits 250 ms before the first new connection: slower, but what every caller gets.
     const run = await reading([{ after: 20, then: { kind: 'drop' } }], { resume: undefined });
-    const result = await run.narration.run();
+    await run.narration.run();
     expect(server!.connections.length).toBeGreaterThanOrEqual(2);
-    expectHeardExactly(TEXT, run.sink, result.words);
+    expectHeardExactly(TEXT, run.sink, run.words);
   });
 
   it("with resume: 'off' a drop fails the reading", async () => {

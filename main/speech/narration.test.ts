@@ -7,7 +7,7 @@ import { liveHandles, pcmSilence, startScriptedServer } from '../../tests/helper
 import type { ScriptedConnection, ScriptedServer } from '../../tests/helpers/scripted-server';
 import { SpeechError } from './errors';
 import { Narration } from './narration';
-import type { AudioSink, NarrationOptions, NarrationState } from './narration';
+import type { AudioSink, NarrationOptions, NarrationState, WordBoundary } from './narration';
 import type { AudioChunk } from './session';
 import { tokenizeWords } from './word-tracker';
 import { until } from '../../tests/helpers/until';
@@ -108,7 +108,7 @@ async function narrate(
   source: NarrationOptions['source'],
   sink: AudioSink,
   script = speaker,
-): Promise<{ narration: Narration; states: NarrationState['kind'][] }> {
+): Promise<{ narration: Narration; states: NarrationState['kind'][]; words: WordBoundary[] }> {
   server = await startScriptedServer(script);
   const narration = new Narration({
     session: { baseUrl: server.url, voiceId: 'test', query: { output_format: 'pcm_8000' } },
@@ -117,8 +117,10 @@ async function narrate(
     pollMs: 20,
   });
   const states: NarrationState['kind'][] = [];
+  const words: WordBoundary[] = [];
   narration.on('state', (state) => states.push(state.kind));
-  return { narration, states };
+  narration.on('word', (word) => words.push(word));
+  return { narration, states, words };
 }
 
 describe('Narration with a text', () => {
@@ -126,20 +128,16 @@ describe('Narration with a text', () => {
     const text = paragraph(400);
     const sink = new TestSink();
     const before = { ...liveHandles(), timers: liveTimers() };
-    const { narration, states } = await narrate({ kind: 'text', text }, sink);
-    const words: number[] = [];
-    narration.on('word', (word) => words.push(word.index));
+    const { narration, states, words } = await narrate({ kind: 'text', text }, sink);
     const result = await narration.run();
 
     expect(states).toEqual(['connecting', 'speaking', 'finishing', 'done']);
     expect(sink.ends).toBe(1);
     expect(sink.chunks.length).toBeGreaterThan(1);
     const wordCount = tokenizeWords(text).length;
-    expect(words).toEqual([...Array(wordCount).keys()]);
-    expect(result.words.map((w) => text.slice(w.textOffset, w.textOffset + w.length))).toEqual(
-      text.split(/\s+/),
-    );
-    const starts = result.words.map((w) => w.startMs);
+    expect(words.map((word) => word.index)).toEqual([...Array(wordCount).keys()]);
+    expect(words.map((w) => text.slice(w.textOffset, w.textOffset + w.length))).toEqual(text.split(/\s+/));
+    const starts = words.map((w) => w.startMs);
     expect([...starts].sort((a, b) => a - b)).toEqual(starts);
     // The session adds a trailing space to each message that lacks one.
     const sent = textMessages(server!.connections[0]!);
@@ -264,8 +262,8 @@ describe('Narration with a stream', () => {
   it('sends whole words as they arrive, flushes sentence ends and emits the words', async () => {
     const text = 'First sentence here. Then a second one! And the last words';
     const sink = new TestSink();
-    const { narration, states } = await narrate({ kind: 'stream', chunks: tokens(text) }, sink);
-    const result = await narration.run();
+    const { narration, states, words } = await narrate({ kind: 'stream', chunks: tokens(text) }, sink);
+    await narration.run();
 
     expect(states).toEqual(['connecting', 'speaking', 'finishing', 'done']);
     const sent = textMessages(server!.connections[0]!);
@@ -273,9 +271,7 @@ describe('Narration with a stream', () => {
     expect(sent.map((m) => m.text.trim()).join(' ')).toBe(text);
     // Tokens arrive one by one, so each word is its own message; sentence ends and the end are flushed.
     expect(sent.filter((m) => m.flush).map((m) => m.text)).toEqual(['here. ', 'one! ', 'words ']);
-    expect(result.words.map((w) => text.slice(w.textOffset, w.textOffset + w.length))).toEqual(
-      text.split(' '),
-    );
+    expect(words.map((w) => text.slice(w.textOffset, w.textOffset + w.length))).toEqual(text.split(' '));
     expect(sink.chunks.length).toBeGreaterThan(0);
   });
 
@@ -283,7 +279,7 @@ describe('Narration with a stream', () => {
     const sink = new TestSink();
     const { narration } = await narrate({ kind: 'stream', chunks: tokens('') }, sink);
     const result = await narration.run();
-    expect(result).toEqual({ charactersSent: 0, audioMs: 0, words: [] });
+    expect(result).toEqual({ charactersSent: 0, audioMs: 0 });
     expect(server!.connections[0]!.messages).toEqual([{ text: ' ' }, { text: '' }]);
     expect(sink.ends).toBe(1);
   });

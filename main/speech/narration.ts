@@ -53,10 +53,10 @@ export type NarrationState =
   | { kind: 'cancelled' }
   | { kind: 'failed'; error: SpeechError };
 
+/** Words are not in the result: they come as 'word' events, so a book piped in keeps memory flat. */
 export interface NarrationResult {
   charactersSent: number;
   audioMs: number;
-  words: WordBoundary[];
 }
 
 export interface NarrationProgress {
@@ -124,7 +124,6 @@ function hasWords(text: string): boolean {
 export class Narration extends TypedEmitter<NarrationEvents> {
   readonly #options: NarrationOptions;
   readonly #resumeDelays: readonly number[];
-  readonly #words: WordBoundary[] = [];
   readonly #interrupt = interruption();
   readonly #stopReading = new AbortController();
   #state: NarrationState | { kind: 'idle' } = { kind: 'idle' };
@@ -194,7 +193,7 @@ export class Narration extends TypedEmitter<NarrationEvents> {
       this.#emitProgress();
       await this.#race(this.#options.sink.end());
       this.#setState({ kind: 'done' });
-      return { charactersSent: this.charactersSent, audioMs: this.#audioMs, words: [...this.#words] };
+      return { charactersSent: this.charactersSent, audioMs: this.#audioMs };
     } catch (cause) {
       const error = this.#interruptedBy ?? (cause instanceof SpeechError ? cause : ioFailure(cause));
       this.#stopEverything();
@@ -391,7 +390,7 @@ export class Narration extends TypedEmitter<NarrationEvents> {
       this.#audioMs = Math.max(this.#audioMs, chunk.startMs + chunk.durationMs);
       this.emit('audio', chunk);
     }
-    for (const word of handover.words) this.#addWord(word);
+    for (const word of handover.words) this.emit('word', word);
   }
 
   /** Pacing works in the connection's own time: the listener is `audioMs` behind its start. */
@@ -419,11 +418,6 @@ export class Narration extends TypedEmitter<NarrationEvents> {
       played = this.#options.sink.playedMs();
     }, ioFailure);
     return Number.isFinite(played) ? played : 0;
-  }
-
-  #addWord(word: WordBoundary): void {
-    this.#words.push(word);
-    this.emit('word', word);
   }
 
   #emitProgress(): void {

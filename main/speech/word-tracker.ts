@@ -52,9 +52,14 @@ export function tokenizeWords(text: string, base = 0): SourceWord[] {
   return words;
 }
 
+/** Completed words are let go in blocks of at least this many. */
+const DROP_EVERY_WORDS = 4096;
+
 export class WordTracker {
   #source = '';
-  readonly #words: SourceWord[] = [];
+  /** The source's words from `#dropped` on: completed ones are let go, so a book keeps memory flat. */
+  #words: SourceWord[] = [];
+  #dropped = 0;
   #nextWord = 0;
   #position = 0;
   #timing: WordTiming | undefined;
@@ -95,7 +100,7 @@ export class WordTracker {
    * that matched no word (it may be this word, spelled differently). Undefined once all are done.
    */
   get nextWord(): { index: number; textOffset: number; startMs?: number } | undefined {
-    const word = this.#words[this.#nextWord];
+    const word = this.#word(this.#nextWord);
     if (!word) return undefined;
     const starts = [this.#timing?.startMs, this.#unmatchedStartMs].filter((ms) => ms !== undefined);
     const place = { index: this.#nextWord, textOffset: word.offset };
@@ -117,7 +122,7 @@ export class WordTracker {
       this.#completeWordsBefore(at, timed.startMs, completed);
       this.#addTiming(timed);
       this.#position = at + timed.char.length;
-      const word = this.#words[this.#nextWord];
+      const word = this.#word(this.#nextWord);
       if (word && this.#position >= word.end) this.#completeWord(completed);
     }
     return completed;
@@ -126,7 +131,7 @@ export class WordTracker {
   /** At the end of the stream: the word in progress, if any of it was timed. */
   finish(): WordBoundary[] {
     const completed: WordBoundary[] = [];
-    if (this.#timing && this.#nextWord < this.#words.length) this.#completeWord(completed);
+    if (this.#timing && this.#word(this.#nextWord)) this.#completeWord(completed);
     return completed;
   }
 
@@ -139,7 +144,8 @@ export class WordTracker {
     let at = this.#position;
     while (at < this.#source.length && WHITESPACE.test(this.#source[at] as string)) at++;
     if (this.#matches(char, at)) return at;
-    const following = this.#words.slice(this.#nextWord, this.#nextWord + RESYNC_WORDS + 1);
+    const next = this.#nextWord - this.#dropped;
+    const following = this.#words.slice(next, next + RESYNC_WORDS + 1);
     return following.find((word) => word.offset > at && this.#matches(char, word.offset))?.offset;
   }
 
@@ -149,7 +155,7 @@ export class WordTracker {
 
   /** Words the match skipped over were not timed: they get the next character's start, no duration. */
   #completeWordsBefore(at: number, startMs: number, completed: WordBoundary[]): void {
-    for (let word = this.#words[this.#nextWord]; word && word.end <= at; word = this.#words[this.#nextWord]) {
+    for (let word = this.#word(this.#nextWord); word && word.end <= at; word = this.#word(this.#nextWord)) {
       this.#timing ??= { startMs, endMs: startMs };
       this.#completeWord(completed);
     }
@@ -163,8 +169,12 @@ export class WordTracker {
     } else this.#timing.endMs = Math.max(this.#timing.endMs, endMs);
   }
 
+  #word(index: number): SourceWord | undefined {
+    return this.#words[index - this.#dropped];
+  }
+
   #completeWord(completed: WordBoundary[]): void {
-    const word = this.#words[this.#nextWord];
+    const word = this.#word(this.#nextWord);
     const timing = this.#timing;
     if (!word || !timing) return;
     completed.push({
@@ -177,5 +187,13 @@ export class WordTracker {
     this.#nextWord++;
     this.#timing = undefined;
     this.#unmatchedStartMs = undefined;
+    const done = this.#nextWord - this.#dropped;
+    // Half the list at least, so a long text given whole is copied O(1) times per word, not O(n).
+    if (done >= DROP_EVERY_WORDS && done * 2 >= this.#words.length) this.#dropCompleted();
+  }
+
+  #dropCompleted(): void {
+    this.#words = this.#words.slice(this.#nextWord - this.#dropped);
+    this.#dropped = this.#nextWord;
   }
 }
