@@ -31,6 +31,11 @@ export class SpeechError extends Error {
     message: string,
     /** WebSocket close code or HTTP status, when one was involved. */
     readonly status?: number,
+    /**
+     * The server said in words that the fault was its own and passing, whatever its close code
+     * (ElevenLabs closes with 1008 for its intermittent internal errors too).
+     */
+    readonly serverSaysTemporary = false,
   ) {
     super(message);
   }
@@ -74,10 +79,22 @@ const KNOWN_SERVER_CODES: ReadonlySet<string> = new Set<SpeechErrorCode>([
   'engine_failed',
 ]);
 
+// ElevenLabs' words for its intermittent internal errors, sent as the reason of a 1008 close
+// ("We are sorry, something went wrong. You are not charged for this request.").
+const TEMPORARY_FAULT_WORDS = /something went wrong|not charged for this request/i;
+
+/** An error the server itself called temporary, with its words after Hark's. */
+function temporaryServerError(words: string, status: number | undefined): SpeechError {
+  return new SpeechError('server_error', `${MESSAGES.server_error} ${words}`, status, true);
+}
+
 /** Maps an in-band `{message, error, code}` frame to a SpeechError, keeping the server's own words. */
 export function errorFromFrame(error: string, serverMessage: string, closeCode: number | null): SpeechError {
   const code: SpeechErrorCode = KNOWN_SERVER_CODES.has(error) ? (error as SpeechErrorCode) : 'server_error';
   const detail = serverMessage.trim();
+  if (code === 'server_error' && TEMPORARY_FAULT_WORDS.test(detail)) {
+    return temporaryServerError(detail, closeCode ?? undefined);
+  }
   const message = code === 'server_error' && detail ? `${MESSAGES.server_error} ${detail}` : MESSAGES[code];
   return new SpeechError(code, message, closeCode ?? undefined);
 }
@@ -107,6 +124,7 @@ export function errorFromHandshake(status: number): SpeechError {
 export function errorFromClose(closeCode: number, reason: string): SpeechError {
   const detail = reason.trim() ? ` (${closeCode}: ${reason.trim()})` : ` (${closeCode})`;
   if (closeCode === 1006) return new SpeechError('network', `${MESSAGES.network}${detail}`, closeCode);
+  if (TEMPORARY_FAULT_WORDS.test(reason)) return temporaryServerError(reason.trim(), closeCode);
   if (closeCode === 1008 && /api key/i.test(reason)) {
     return new SpeechError('invalid_api_key', MESSAGES.invalid_api_key, closeCode);
   }

@@ -170,6 +170,33 @@ describe('Narration: resuming after a dropped connection', () => {
     expectWordsMatchAudio(TEXT.slice(0, run.narration.resumePoint!.textOffset), run.words, run.sink.audio);
   });
 
+  it('carries on after ElevenLabs\' 1008 "something went wrong", as after a drop', async () => {
+    const reason = 'We are sorry, something went wrong. You are not charged for this request.';
+    const run = await reading([{ after: 30, then: { kind: 'close', code: 1008, reason } }], {
+      resume: undefined,
+    });
+    await run.narration.run();
+    expect(server!.connections).toHaveLength(2);
+    expect(run.states.find((s) => s.kind === 'reconnecting')).toMatchObject({
+      error: { code: 'server_error', status: 1008 },
+    });
+    expectHeardExactly(TEXT, run.sink, run.words);
+  });
+
+  it('a 1008 close for a refused key, a quota or a policy stays final', async () => {
+    for (const [reason, code] of [
+      ['Invalid API key', 'invalid_api_key'],
+      ['Quota exceeded', 'quota_exceeded'],
+      ['Policy violation', 'server_closed'],
+    ] as const) {
+      const run = await reading([{ after: 30, then: { kind: 'close', code: 1008, reason } }]);
+      await expect(run.narration.run()).rejects.toMatchObject({ code, status: 1008 });
+      expect(server!.connections, reason).toHaveLength(1);
+      await server!.close();
+      server = undefined;
+    }
+  });
+
   it('a first connection that fails is reported at once, without retries', async () => {
     const run = await reading([{ refuse: 500 }]);
     await expect(run.narration.run()).rejects.toMatchObject({ code: 'handshake_refused', status: 500 });

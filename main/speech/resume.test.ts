@@ -30,6 +30,18 @@ describe('isTransient', () => {
     expect(isTransient(errorFromHandshake(429))).toBe(true);
   });
 
+  it("retries ElevenLabs' intermittent internal error, although it closes with 1008", () => {
+    const words = 'We are sorry, something went wrong. You are not charged for this request.';
+    const closed = errorFromClose(1008, words);
+    expect(closed).toMatchObject({ code: 'server_error', status: 1008 });
+    expect(closed.message).toContain(words);
+    expect(isTransient(closed)).toBe(true);
+    // The same words in an error frame with a code Hark does not know.
+    expect(isTransient(errorFromFrame('internal_error', words, 1008))).toBe(true);
+    // A code that says what went wrong stays final whatever the words.
+    expect(isTransient(errorFromFrame('quota_exceeded', words, 1008))).toBe(false);
+  });
+
   it('never retries a refused key, a used-up quota, bad input or a policy close', () => {
     for (const code of [
       'invalid_api_key',
@@ -45,6 +57,8 @@ describe('isTransient', () => {
     }
     expect(isTransient(errorFromClose(1008, ''))).toBe(false);
     expect(isTransient(errorFromClose(1008, 'Quota exceeded'))).toBe(false);
+    expect(isTransient(errorFromClose(1008, 'Invalid API key'))).toBe(false);
+    expect(isTransient(errorFromClose(1008, 'Policy violation'))).toBe(false);
     expect(isTransient(errorFromClose(1009, 'too big'))).toBe(false);
     expect(isTransient(errorFromFrame('internal_oops', 'Policy.', 1008))).toBe(false);
     expect(isTransient(errorFromHandshake(401))).toBe(false);

@@ -5,9 +5,11 @@
 // - Only failures that may go away by themselves are retried: the network (a drop, close 1006, a
 //   reset, a refused or unresolvable reconnection), timeouts (a server gone silent), a server that
 //   closed early or reported an internal error (1011), data we could not read (the next connection
-//   starts clean), an offline voice that crashed (it restarts by itself), and refused handshakes
-//   with 429 or 5xx. A refused key or quota, a message the server could not understand, an unknown
-//   voice or format, a policy close (1008) and handshakes refused with 401/403/404 are final.
+//   starts clean), an offline voice that crashed (it restarts by itself), refused handshakes with
+//   429 or 5xx, and any error the server itself calls temporary, whatever its close code
+//   (ElevenLabs closes its intermittent internal errors with 1008 and "something went wrong").
+//   A refused key or quota, a message the server could not understand, an unknown voice, model
+//   or format, any other policy close (1008) and handshakes refused with 401/403/404 are final.
 // - Only a reading that has started is resumed: a first connection that fails is reported at once,
 //   so a wrong address or key is not hidden behind retries.
 // - Attempts: DEFAULT_RESUME_DELAYS_MS.length in a row, each after its wait; a resumed connection
@@ -57,6 +59,7 @@ const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([1002, 1003, 1007, 1008, 
 
 /** True for failures that a new connection may well not meet again (see the notes at the top). */
 export function isTransient(error: SpeechError): boolean {
+  if (error.serverSaysTemporary) return true;
   switch (error.code) {
     case 'network':
     case 'connect_timeout':
