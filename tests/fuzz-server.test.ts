@@ -21,7 +21,7 @@ const CLIENT_FAULTS = new Set([
   'max_character_limit_exceeded',
   'invalid_request',
   'unsupported_format',
-  'voice_not_found',
+  'voice_id_does_not_exist',
 ]);
 /** Normal end, invalid UTF-8, policy violation, message too big; 'open' when we hung up ourselves. */
 const CLOSE_CODES = new Set<number | 'open'>([1000, 1007, 1008, 1009, 'open']);

@@ -142,6 +142,8 @@ describe('in-band error frames', () => {
       'None of the authentication methods (xi-api-key, authorization header, single-use token) were found.',
       'authentication_required',
     ],
+    // What the service says on the socket for a deleted or unknown voice.
+    ['voice_id_does_not_exist', 'A voice with voice_id voice-1 does not exist.', 'voice_not_found'],
   ];
 
   it.each(cases)('maps %s to its own code', async (wireError, wireMessage, code) => {

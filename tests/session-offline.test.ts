@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStreamServer } from '../main/engine/stream-server';
 import type { RunningStreamServer } from '../main/engine/stream-server';
+import { defaultMessage } from '../main/speech/errors';
 import type { OutputFormat } from '../main/speech/protocol';
 import { StreamSession } from '../main/speech/session';
 import type { AudioChunk, SessionConfig, TimedChar } from '../main/speech/session';
@@ -108,5 +109,21 @@ describe('StreamSession against the offline server', () => {
     expect(totalMs).toBeGreaterThan(2000);
     // The encoder adds delay and padding (a few 26 ms frames), so "near" is looser than for pcm.
     expectTimelineCoversText(chunks, chars, 250);
+  });
+
+  it('an unknown voice fails with voice_not_found, as a deleted ElevenLabs voice does', async () => {
+    const session = new StreamSession({
+      baseUrl: server.url,
+      apiKey: server.token,
+      voiceId: 'deleted-voice',
+      query: { output_format: 'pcm_22050' },
+    });
+    await session.connect();
+    session.send('Hello.', { flush: true });
+    await expect(session.finished()).rejects.toMatchObject({
+      code: 'voice_not_found',
+      status: 1008,
+      message: defaultMessage('voice_not_found'),
+    });
   });
 });

@@ -526,13 +526,16 @@ describe('errors', () => {
     expect((await next.closed).code).toBe(1000);
   });
 
-  it('reports an unknown voice with voice_not_found, how to list voices, and 1008', async () => {
+  it("reports an unknown voice as ElevenLabs' socket does, how to list voices, and 1008", async () => {
     const client = connect({ voiceId: '21m00Tcm4TlvDq8ikWAM' });
     await client.opened;
     client.send(BOS);
-    expect((await client.closed).code).toBe(1008);
-    expect(client.frames[0]).toMatchObject({ error: 'voice_not_found', code: 1008 });
-    expect(client.frames[0]?.message).toContain('GET /v1/voices');
+    const closed = await client.closed;
+    expect(closed.code).toBe(1008);
+    expect(client.frames[0]).toMatchObject({ error: 'voice_id_does_not_exist', code: 1008 });
+    expect(client.frames[0]?.message).toMatch(
+      /^A voice with voice_id 21m00Tcm4TlvDq8ikWAM does not exist\. .*GET \/v1\/voices/,
+    );
   });
 
   it('a client that vanishes mid-generation does not disturb the next one', async () => {

@@ -84,11 +84,15 @@ export function inputTimeoutExceeded(seconds: number): ServerError {
   );
 }
 
+/**
+ * ElevenLabs' in-band answer for an unknown voice: its code and its sentence, then how to find one
+ * (the HTTP endpoints say `voice_not_found`, the socket says this).
+ */
 export function voiceNotFound(voiceId: string, example: string | undefined): ServerError {
   const hint = example === undefined ? '' : `, for example "${example}"`;
   return policy(
-    'voice_not_found',
-    `Voice "${voiceId}" does not exist on this offline server. List the voices with GET /v1/voices (or \`hark voices\`) and use one of their voice_id values${hint}.`,
+    'voice_id_does_not_exist',
+    `A voice with voice_id ${voiceId} does not exist. List the voices with GET /v1/voices (or \`hark voices\`) and use one of their voice_id values${hint}.`,
   );
 }
 

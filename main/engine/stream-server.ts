@@ -7,8 +7,8 @@
 //   `{"message","error","code"}` then a close with that code and the message (cut to 123 bytes).
 // - Authentication: `xi-api-key` or `authorization: Bearer` header (or `authorization` query), else
 //   the first message's `xi_api_key` / `xi-api-key` / `authorization`. Checked before anything else.
-// - An unknown voice id is accepted at the handshake and then answered with `voice_not_found` + 1008
-//   once the first message arrives, so clients see the same in-band error path as for a bad key.
+// - An unknown voice id is accepted at the handshake and then answered with ElevenLabs' socket code
+//   `voice_id_does_not_exist` + 1008 once the first message arrives (the same in-band path as a bad key).
 // - Unsupported `output_format` (Opus) -> `unsupported_format` + 1008; malformed query values ->
 //   `invalid_request` + 1008; an engine failure -> `engine_failed` + 1011 (an internal error).
 // - `normalizedAlignment` equals `alignment`: the offline voice speaks the text as written.

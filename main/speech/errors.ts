@@ -88,9 +88,19 @@ function temporaryServerError(words: string, status: number | undefined): Speech
   return new SpeechError('server_error', `${MESSAGES.server_error} ${words}`, status, true);
 }
 
+/** Server codes that mean one of Hark's own: the socket names an unknown voice differently from HTTP. */
+const SERVER_CODE_ALIASES: Readonly<Record<string, SpeechErrorCode>> = {
+  voice_id_does_not_exist: 'voice_not_found',
+};
+
+function codeOfServerError(error: string): SpeechErrorCode {
+  if (Object.hasOwn(SERVER_CODE_ALIASES, error)) return SERVER_CODE_ALIASES[error]!;
+  return KNOWN_SERVER_CODES.has(error) ? (error as SpeechErrorCode) : 'server_error';
+}
+
 /** Maps an in-band `{message, error, code}` frame to a SpeechError, keeping the server's own words. */
 export function errorFromFrame(error: string, serverMessage: string, closeCode: number | null): SpeechError {
-  const code: SpeechErrorCode = KNOWN_SERVER_CODES.has(error) ? (error as SpeechErrorCode) : 'server_error';
+  const code = codeOfServerError(error);
   const detail = serverMessage.trim();
   if (code === 'server_error' && TEMPORARY_FAULT_WORDS.test(detail)) {
     return temporaryServerError(detail, closeCode ?? undefined);
@@ -130,6 +140,9 @@ export function errorFromClose(closeCode: number, reason: string): SpeechError {
   }
   if (closeCode === 1008 && /quota/i.test(reason)) {
     return new SpeechError('quota_exceeded', MESSAGES.quota_exceeded, closeCode);
+  }
+  if (closeCode === 1008 && /voice.*does not exist/i.test(reason)) {
+    return new SpeechError('voice_not_found', MESSAGES.voice_not_found, closeCode);
   }
   if (closeCode === 1008 && /timeout/i.test(reason)) {
     return new SpeechError('input_timeout_exceeded', MESSAGES.input_timeout_exceeded, closeCode);
