@@ -180,6 +180,54 @@ describe('refused handshake', () => {
     expect(error.status).toBe(status);
     if (code === 'handshake_refused') expect(error.message).toContain(String(status));
   });
+
+  it("shows the server's reason for a refusal: eleven_v3 on this socket (HTTP 400)", async () => {
+    const sentence =
+      "Model 'eleven_v3' is not supported on the text-to-speech websocket endpoint. Use the text-to-dialogue websocket endpoint instead.";
+    const body = JSON.stringify({
+      detail: {
+        code: 'unsupported_model',
+        message: sentence,
+        param: 'model_id',
+        status: 'unsupported_model',
+        type: 'validation_error',
+      },
+    });
+    const running = await serve((c) => c.refuse(400, body, 'application/json'));
+    const session = sessionAt(running.url, { query: { output_format: 'pcm_16000', model_id: 'eleven_v3' } });
+    const error = await expectFailure(session, 'handshake_refused', session.connect());
+    expect(error.status).toBe(400);
+    expect(error.message).toContain('(HTTP 400)');
+    expect(error.message).toContain(sentence);
+    expect(error.message).toMatch(/Choose another model/);
+  });
+
+  it('shows a plain string detail or a top-level message, and never an HTML page', async () => {
+    const bodies: [string, string, string | undefined][] = [
+      ['{"detail":"Too many concurrent requests."}', 'application/json', 'Too many concurrent requests.'],
+      ['{"message":"Service unavailable."}', 'application/json', 'Service unavailable.'],
+      ['<html><body>Bad gateway</body></html>', 'text/html', undefined],
+    ];
+    for (const [body, type, shown] of bodies) {
+      const running = await serve((c) => c.refuse(503, body, type));
+      const session = sessionAt(running.url);
+      const error = await failureOf(session.connect());
+      expect(error).toMatchObject({ code: 'handshake_refused', status: 503 });
+      if (shown) expect(error.message).toContain(shown);
+      else expect(error.message).toBe('The server refused the connection. (HTTP 503).');
+      await running.close();
+      server = undefined;
+    }
+  });
+
+  it('reads at most a few kilobytes of a huge refusal body', async () => {
+    const body = JSON.stringify({ detail: { message: 'x'.repeat(2_000_000) } });
+    const running = await serve((c) => c.refuse(400, body, 'application/json'));
+    const session = sessionAt(running.url);
+    const error = await expectFailure(session, 'handshake_refused', session.connect());
+    // Cut off before the JSON closes, so there is nothing to show but the status.
+    expect(error.message).toBe('The server refused the connection. (HTTP 400).');
+  });
 });
 
 describe('network failures', () => {

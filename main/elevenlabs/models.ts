@@ -19,10 +19,14 @@ export interface ModelInfo {
 }
 
 /**
- * Models that speak text but refuse the `stream-input` socket (its handshake answers 403), so the
- * picker must not offer them: eleven_v3 per ElevenLabs' WebSocket guide.
+ * Models that speak text but that the `stream-input` socket refuses (HTTP 400 `unsupported_model`,
+ * 403 before): eleven_v3 and what came after it (eleven_v3_conversational, eleven_v4, ...) are served
+ * only by the text-to-dialogue socket, so the picker must not offer them. A rule on the id, so that
+ * a new variant is kept out before anyone lists it here.
  */
-export const MODELS_WITHOUT_STREAM_INPUT: ReadonlySet<string> = new Set(['eleven_v3']);
+export function worksOverStreamInput(modelId: string): boolean {
+  return !/^eleven_v[34](?![0-9])/.test(modelId);
+}
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const fail = <T>(reason: string): Parsed<T> => ({ ok: false, reason });
@@ -92,5 +96,5 @@ export async function listModels(
 
 /** The models worth offering in the picker: they speak text and work over `stream-input`. */
 export function pickerModels(models: readonly ModelInfo[]): ModelInfo[] {
-  return models.filter((model) => model.canDoTextToSpeech && !MODELS_WITHOUT_STREAM_INPUT.has(model.modelId));
+  return models.filter((model) => model.canDoTextToSpeech && worksOverStreamInput(model.modelId));
 }

@@ -106,6 +106,28 @@ describe('parseModelList and pickerModels', () => {
     ]);
   });
 
+  it('keeps out every model of the dialogue socket by its id, and no other', () => {
+    const model = (modelId: string) => ({ modelId, name: modelId, canDoTextToSpeech: true, languages: [] });
+    const ids = [
+      'eleven_v3',
+      'eleven_v3_conversational',
+      'eleven_v4',
+      'eleven_v4_turbo',
+      'eleven_flash_v2_5',
+      'eleven_turbo_v2_5',
+      'eleven_multilingual_v2',
+      'eleven_monolingual_v1',
+      'eleven_v30_imaginary',
+    ];
+    expect(pickerModels(ids.map(model)).map((m) => m.modelId)).toEqual([
+      'eleven_flash_v2_5',
+      'eleven_turbo_v2_5',
+      'eleven_multilingual_v2',
+      'eleven_monolingual_v1',
+      'eleven_v30_imaginary',
+    ]);
+  });
+
   it.each([
     [{ models: [] }, /not a list/],
     [[{ name: 'x' }], /models\[0\]\.model_id/],

@@ -109,25 +109,56 @@ export function errorFromFrame(error: string, serverMessage: string, closeCode: 
   return new SpeechError(code, message, closeCode ?? undefined);
 }
 
-/** Maps a refused handshake (HTTP status before the upgrade) to a SpeechError. */
-export function errorFromHandshake(status: number): SpeechError {
+/** What the body of a refused handshake says, when it is ElevenLabs' JSON (`{"detail": ...}`). */
+export interface RefusalDetail {
+  code?: string;
+  message?: string;
+}
+
+/** Longest server sentence shown to a person; a longer one is cut. */
+const MAX_REFUSAL_WORDS = 300;
+
+/** The server's own words about a refusal: detail.message, a string detail, or message. Else {}. */
+export function refusalDetail(body: string): RefusalDetail {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body) as unknown;
+  } catch {
+    return {}; // plain text or an HTML error page: nothing worth showing
+  }
+  if (typeof parsed !== 'object' || parsed === null) return {};
+  const { detail, message } = parsed as { detail?: unknown; message?: unknown };
+  const inner = typeof detail === 'object' && detail !== null ? (detail as Record<string, unknown>) : {};
+  const words = [inner.message, detail, message].find((value) => typeof value === 'string');
+  const result: RefusalDetail = {};
+  if (typeof inner.code === 'string') result.code = inner.code;
+  const clean = typeof words === 'string' ? words.replace(/[\s\p{Cc}]+/gu, ' ').trim() : '';
+  if (clean)
+    result.message = clean.length > MAX_REFUSAL_WORDS ? `${clean.slice(0, MAX_REFUSAL_WORDS)}…` : clean;
+  return result;
+}
+
+// The stream-input socket refuses the models built for the dialogue socket (eleven_v3, v4...).
+const MODEL_HINT =
+  ' Choose another model in Settings (or with --model): the Flash, Turbo and Multilingual models work here.';
+
+/** Maps a refused handshake (HTTP status before the upgrade) to a SpeechError, with the server's words. */
+export function errorFromHandshake(status: number, detail: RefusalDetail = {}): SpeechError {
   if (status === 401) return new SpeechError('invalid_api_key', MESSAGES.invalid_api_key, status);
-  if (status === 403) {
-    return new SpeechError(
-      'handshake_refused',
-      `${MESSAGES.handshake_refused} (HTTP 403: the key may lack access, or the model does not support streaming input).`,
-      status,
-    );
-  }
   if (status === 404) return new SpeechError('voice_not_found', MESSAGES.voice_not_found, status);
-  if (status === 429) {
-    return new SpeechError(
-      'handshake_refused',
-      `${MESSAGES.handshake_refused} (HTTP 429: too many requests; try again shortly).`,
-      status,
-    );
-  }
-  return new SpeechError('handshake_refused', `${MESSAGES.handshake_refused} (HTTP ${status}).`, status);
+  const why =
+    status === 403
+      ? 'HTTP 403: the key may lack access, or the model does not support streaming input'
+      : status === 429
+        ? 'HTTP 429: too many requests; try again shortly'
+        : `HTTP ${status}`;
+  const said = detail.message ? ` The server says: ${detail.message}` : '';
+  const hint = detail.code === 'unsupported_model' ? MODEL_HINT : '';
+  return new SpeechError(
+    'handshake_refused',
+    `${MESSAGES.handshake_refused} (${why}).${said}${hint}`,
+    status,
+  );
 }
 
 /** Maps a close without a preceding error frame. 1000 after the final frame is success, not an error. */

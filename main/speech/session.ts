@@ -15,10 +15,13 @@
 //   out; after the end of input every frame restarts the silence timeout until the final frame.
 //   A server that stops part-way through a generation is caught by the caller: awaitAudio() arms
 //   the timeout when its listener has run out of audio while text is still unvoiced.
+// - A refused handshake's body is read (a few KB, for at most a second) for the server's reason,
+//   which the error then quotes: ElevenLabs explains there, e.g., that a model needs another socket.
 // - Opus cannot be measured from its bytes here, so an opus chunk's duration is estimated from
 //   the alignment (how far the timeline reaches past the chunk's start), or from the bitrate when
 //   the stream carries no alignment at all.
 
+import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import type { RawData } from 'ws';
 import { createDurationMeter, estimateFromBitrate } from './audio-duration';
@@ -30,6 +33,7 @@ import {
   errorFromFrame,
   errorFromHandshake,
   errorFromNetwork,
+  refusalDetail,
 } from './errors';
 import type { SpeechErrorCode } from './errors';
 import {
@@ -170,6 +174,38 @@ class Timers {
 function rawToString(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+}
+
+/** A refusal body says why in a sentence; more than this is not read. */
+const MAX_REFUSAL_BYTES = 4096;
+/** A server that trickles its refusal body is not waited for longer than this. */
+const REFUSAL_BODY_MS = 1000;
+
+/**
+ * The start of a refused handshake's body (the service explains itself there, e.g. a model it does
+ * not serve on this socket). Never fails: a slow, huge or broken body yields what arrived.
+ */
+function readRefusalBody(response: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    const done = (): void => {
+      clearTimeout(timer);
+      response.removeListener('data', onData);
+      response.destroy();
+      resolve(Buffer.concat(parts).subarray(0, MAX_REFUSAL_BYTES).toString('utf8'));
+    };
+    const onData = (chunk: Buffer): void => {
+      parts.push(chunk);
+      size += chunk.length;
+      if (size >= MAX_REFUSAL_BYTES) done();
+    };
+    const timer = setTimeout(done, REFUSAL_BODY_MS);
+    response.on('data', onData);
+    response.once('end', done);
+    response.once('error', done);
+    response.once('close', done);
+  });
 }
 
 function codePointCount(text: string): number {
@@ -315,9 +351,11 @@ export class StreamSession extends TypedEmitter<SessionEvents> {
     }
     this.socket = socket;
     socket.on('error', (error) => this.onSocketError(error));
-    socket.on('unexpected-response', (_request, response) =>
-      this.fail(errorFromHandshake(response.statusCode ?? 0)),
-    );
+    socket.on('unexpected-response', (_request, response) => {
+      void readRefusalBody(response).then((body) =>
+        this.fail(errorFromHandshake(response.statusCode ?? 0, refusalDetail(body))),
+      );
+    });
     socket.on('open', () => this.onOpen());
     socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     socket.on('close', (code, reason) => this.onClose(code, reason.toString('utf8')));

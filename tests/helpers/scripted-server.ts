@@ -46,7 +46,7 @@ export interface ScriptedConnection {
   /** Completes the upgrade; resolves once the WebSocket is open. */
   accept(): Promise<void>;
   /** Answers the upgrade request with an HTTP error status instead of switching protocols. */
-  refuse(status: number, body?: string): void;
+  refuse(status: number, body?: string, contentType?: string): void;
 
   /** The next client message not yet returned; rejects when the connection closes or on timeout. */
   nextMessage(timeoutMs?: number): Promise<unknown>;
@@ -161,11 +161,15 @@ class Connection implements ScriptedConnection {
     });
   }
 
-  refuse(status: number, body = `${status} ${STATUS_CODES[status] ?? ''}`.trim()): void {
+  refuse(
+    status: number,
+    body = `${status} ${STATUS_CODES[status] ?? ''}`.trim(),
+    contentType = 'text/plain; charset=utf-8',
+  ): void {
     const bytes = Buffer.from(body, 'utf8');
     this.socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
-        'Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\n' +
+        `Connection: close\r\nContent-Type: ${contentType}\r\n` +
         `Content-Length: ${bytes.length}\r\n\r\n${body}`,
     );
   }
