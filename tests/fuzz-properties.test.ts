@@ -72,6 +72,10 @@ function expectWellTyped(frame: ServerFrame): void {
   switch (frame.kind) {
     case 'final':
       return;
+    case 'unknown':
+      // Names only, short: it goes into a log line.
+      expect(frame.shape.length).toBeLessThanOrEqual(400);
+      return;
     case 'error':
       expect(typeof frame.error).toBe('string');
       expect(typeof frame.message).toBe('string');

@@ -339,7 +339,7 @@ describe('malformed frames are fatal', () => {
   const cases: [string, (c: ScriptedConnection) => void][] = [
     ['not JSON', (c) => c.sendRaw('{"audio": "AAAA"')],
     ['invalid base64', (c) => c.send({ audio: 'not*base64', isFinal: null })],
-    ['an unknown shape', (c) => c.send({ hello: 'world' })],
+    ['not an object', (c) => c.send(['audio', 'AAAA'])],
     ['bad alignment', (c) => c.send({ audio: 'AAAA', alignment: { chars: ['a'], charStartTimesMs: [] } })],
     ['a binary frame', (c) => c.sendRaw(Uint8Array.of(1, 2, 3), { binary: true })],
   ];
@@ -350,6 +350,38 @@ describe('malformed frames are fatal', () => {
     await speak(session);
     await expectFailure(session, 'malformed_frame');
     await expectClientHungUp(running.connections[0]!);
+  });
+});
+
+describe('frames of shapes Hark does not know', () => {
+  it('are ignored mid-reading and logged once, by their field names only', async () => {
+    const pcm = pcmSilence(100, 16000);
+    const running = await serve(async (c) => {
+      await c.accept();
+      await c.nextMessage(); // BOS
+      await c.nextMessage(); // the text
+      c.sendAudio(pcm);
+      c.send({ type: 'flush_done', context_id: 'c1' });
+      c.send({ is_final: true });
+      c.send({ type: 'flush_done', context_id: API_KEY });
+      c.sendAudio(pcm);
+      await c.waitForEndOfInput();
+      c.sendAudio(pcm);
+      c.sendFinal();
+      c.close(1000);
+    });
+    const lines: string[] = [];
+    const session = sessionAt(running.url, { log: (line) => lines.push(line) });
+    let audioMs = 0;
+    session.on('audio', (chunk) => (audioMs += chunk.durationMs));
+    await speak(session);
+    session.end();
+    await session.finished();
+    expect(session.state.kind).toBe('done');
+    expect(audioMs).toBeCloseTo(300, 6);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('flush_done');
+    expect(lines[0]).not.toContain(API_KEY);
   });
 });
 

@@ -40,6 +40,22 @@ describe('decodeServerFrame', () => {
     expect(decodeServerFrame('{"audio":"%%%"}').ok).toBe(false);
     expect(decodeServerFrame('not json').ok).toBe(false);
   });
+
+  it('reads an object of no known shape as unknown, naming its fields but not their values', () => {
+    expect(decodeServerFrame('{"type":"flush_done","context_id":"secret-ctx"}')).toEqual({
+      ok: true,
+      value: { kind: 'unknown', shape: 'type "flush_done", fields {type, context_id}' },
+    });
+    expect(decodeServerFrame('{"is_final":true}')).toEqual({
+      ok: true,
+      value: { kind: 'unknown', shape: 'fields {is_final}' },
+    });
+    // Known fields with wrong values, and values that are no object, stay malformed.
+    expect(decodeServerFrame('{"isFinal":"yes"}').ok).toBe(false);
+    expect(decodeServerFrame('{"alignment":{"chars":["a"]}}').ok).toBe(false);
+    expect(decodeServerFrame('[1,2]').ok).toBe(false);
+    expect(decodeServerFrame('"flush_done"').ok).toBe(false);
+  });
 });
 
 describe('parseOutputFormat', () => {

@@ -160,7 +160,17 @@ export interface ErrorFrame {
   code: number | null;
 }
 
-export type ServerFrame = AudioFrame | FinalFrame | ErrorFrame;
+/**
+ * A JSON object with none of the fields above: a message type this client does not know yet (the
+ * dialogue and multi-context sockets have grown `flush_done`, `is_final`, ...). Ignored, not fatal.
+ */
+export interface UnknownFrame {
+  kind: 'unknown';
+  /** Its `type` and field names (never their values), short enough for a log line. */
+  shape: string;
+}
+
+export type ServerFrame = AudioFrame | FinalFrame | ErrorFrame | UnknownFrame;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -196,6 +206,15 @@ export function parseAlignment(value: unknown): Parsed<Alignment | null> {
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+/** The names of a frame's fields and its `type`, cut short: what a log may say about a frame. */
+function shapeOf(value: Record<string, unknown>): string {
+  const short = (text: string) => text.replace(/[^\w.:-]/g, '?').slice(0, 32);
+  const keys = Object.keys(value);
+  const fields = keys.slice(0, 8).map(short).join(', ') + (keys.length > 8 ? ', ...' : '');
+  const type = typeof value.type === 'string' ? `type "${short(value.type)}", ` : '';
+  return `${type}fields {${fields}}`;
+}
+
 /** Validates one decoded JSON frame from the server. */
 export function parseServerFrame(value: unknown): Parsed<ServerFrame> {
   if (!isRecord(value)) return fail('frame is not a JSON object');
@@ -226,7 +245,7 @@ export function parseServerFrame(value: unknown): Parsed<ServerFrame> {
   const normalized = parseAlignment(value.normalizedAlignment ?? value.normalized_alignment);
   if (!normalized.ok) return fail(`normalized ${normalized.reason}`);
   if (audio === undefined && alignment.value === null && normalized.value === null) {
-    return fail('frame has neither audio, alignment, isFinal nor error');
+    return ok({ kind: 'unknown', shape: shapeOf(value) });
   }
   return ok({
     kind: 'audio',

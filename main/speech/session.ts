@@ -5,8 +5,10 @@
 // - A close with code 1000 before the final frame counts as a normal end only if we had already
 //   sent the end of input (some compatible servers close instead of sending `isFinal`); before
 //   that it is the server hanging up early (`server_closed`).
-// - One malformed frame (not JSON, not a known shape, bad base64, a binary frame, one over
-//   maxFrameBytes) ends the session with `malformed_frame`: later audio or timing cannot be trusted.
+// - One malformed frame (not JSON, not an object, bad base64, inconsistent alignment, a binary
+//   frame, one over maxFrameBytes) ends the session with `malformed_frame`: later audio or timing
+//   cannot be trusted. An object of a shape Hark does not know (a newer message type such as
+//   `flush_done`) is ignored and logged once per session, by its field names only.
 // - Timeouts only run while audio is expected, i.e. after text that the server must answer: a
 //   flushed text, any text in auto_mode, unflushed text beyond the longest chunk-schedule step, or
 //   the end of input. Before the first audio the first-audio timeout applies, afterwards the
@@ -87,6 +89,8 @@ export interface SessionConfig {
   maxFrameBytes?: number;
   /** Aborting is the same as cancel(). */
   signal?: AbortSignal;
+  /** Where a notice goes (a frame of an unknown shape, once per session). Default console.warn. */
+  log?: (line: string) => void;
 }
 
 export type SessionState =
@@ -235,6 +239,7 @@ export class StreamSession extends TypedEmitter<SessionEvents> {
   private finalReceived = false;
   private audioReceived = false;
   private awaitingAudio = false;
+  private unknownFrameLogged = false;
 
   constructor(private readonly config: SessionConfig) {
     super();
@@ -406,7 +411,16 @@ export class StreamSession extends TypedEmitter<SessionEvents> {
     const frame = parsed.value;
     if (frame.kind === 'error') this.fail(errorFromFrame(frame.error, frame.message, frame.code));
     else if (frame.kind === 'final') this.onFinal();
+    else if (frame.kind === 'unknown') this.onUnknownFrame(frame.shape);
     else this.onAudio(frame);
+  }
+
+  /** Newer servers send message types we do not know; they say nothing about our audio. */
+  private onUnknownFrame(shape: string): void {
+    if (this.unknownFrameLogged) return;
+    this.unknownFrameLogged = true;
+    const log = this.config.log ?? ((line: string) => console.warn(line));
+    log(`The speech server sent a frame of a shape Hark does not know (${shape}); ignoring such frames.`);
   }
 
   private onAudio(frame: AudioFrame): void {
