@@ -54,6 +54,54 @@ describe('AlignmentTimeline', () => {
     expect(timeline.add(400, align('ef', [50, 10], [10, 10])).map((c) => c.startMs)).toEqual([450, 450]);
   });
 
+  it('a second pass that starts over from character 0 does not shift the words after it', () => {
+    // One generation in two passes, 100 ms per character. The first pass times "Hello there, gen"
+    // (1600 ms of audio); the second pass's audio is "eral manager. " only.
+    const first = 'Hello there, gen';
+    const rest = 'eral manager. ';
+    const msEach = (text: string) => Array.from(text, (_, i) => i * 100);
+    const durations = (text: string) => Array.from(text, () => 100);
+    const next = align('Next one.', msEach('Next one.'), durations('Next one.'));
+
+    // What a server that continues where it left off sends (the normalizedAlignment shape).
+    const sequential = new AlignmentTimeline();
+    const expected = [
+      ...sequential.add(0, align(first, msEach(first), durations(first))),
+      ...sequential.add(1600, align(rest, msEach(rest), durations(rest))),
+      ...sequential.add(3000, next),
+    ];
+
+    // The same audio, with the second pass repeating the first one's characters from 0 ms on.
+    const whole = first + rest;
+    const restarted = new AlignmentTimeline();
+    const got = [
+      ...restarted.add(0, align(first, msEach(first), durations(first))),
+      ...restarted.add(1600, align(whole, msEach(whole), durations(whole))),
+      ...restarted.add(3000, next),
+    ];
+    expect(got).toEqual(expected);
+    expect(restarted.charCount).toBe(whole.length + 'Next one.'.length);
+    expect(expected.find((c) => c.char === 'm')?.startMs).toBe(2100);
+    expect(expected.at(-1)).toEqual({ char: '.', startMs: 3800, durationMs: 100 });
+  });
+
+  it('a pass that starts over several frames back is recognised too; a short repeat is speech', () => {
+    const timeline = new AlignmentTimeline();
+    const ms = (text: string) => Array.from(text, (_, i) => i * 10);
+    const ten = (text: string) => Array.from(text, () => 10);
+    timeline.add(0, align('Once upon ', ms('Once upon '), ten('Once upon ')));
+    timeline.add(100, align('a time ', ms('a time '), ten('a time ')));
+    const again = 'Once upon a time there';
+    expect(timeline.add(170, align(again, ms(again), ten(again))).map((c) => c.char)).toEqual(
+      Array.from('there'),
+    );
+    expect(timeline.charCount).toBe(again.length);
+    // "no, no, " after "no, ": fewer characters than a restart needs, so all of it is new speech.
+    const short = new AlignmentTimeline();
+    short.add(0, align('no, ', ms('no, '), ten('no, ')));
+    expect(short.add(40, align('no, no, ', ms('no, no, '), ten('no, no, ')))).toHaveLength(8);
+  });
+
   it('ignores empty alignment', () => {
     const timeline = new AlignmentTimeline();
     expect(timeline.add(0, align('', [], []))).toEqual([]);

@@ -5,6 +5,12 @@
 // sync_alignment=false only a generation's first frame carries alignment (covering the audio of the
 // frames that follow); with sync_alignment=true every frame carries its own. Both work the same way
 // here because the offset is always taken from the frame that carries it.
+//
+// Flash models may time one generation in two passes whose `alignment` starts over: the second
+// pass repeats the characters the first already timed, then goes on (pipecat-ai/pipecat#4316).
+// The repeated span is dropped and the rest is placed from its own first character, so later
+// words keep their times. A pass counts as restarted only when it repeats at least
+// MIN_REPLAYED_CHARS, beginning at the start of a recent frame, and goes beyond them.
 
 import type { Alignment } from './protocol';
 
@@ -33,11 +39,18 @@ function sameAlignment(a: Alignment, b: Alignment): boolean {
   );
 }
 
+/** A shorter repeat is ordinary speech ("no, no"), not a pass that started over. */
+const MIN_REPLAYED_CHARS = 8;
+/** How many recent frames a restarted pass may reach back over (a pass is a sentence or so). */
+const RESTART_LOOKBACK_FRAMES = 64;
+
 export class AlignmentTimeline {
   private lastStartMs = 0;
   private latestEndMs = 0;
   private count = 0;
   private previous: { frameStartMs: number; alignment: Alignment } | undefined;
+  /** The characters of the latest frames, oldest first: what a restarted pass would repeat. */
+  private recent: (readonly string[])[] = [];
 
   /** Characters timed so far. */
   get charCount(): number {
@@ -60,13 +73,43 @@ export class AlignmentTimeline {
     if (!alignment || alignment.chars.length === 0) return [];
     if (this.isRepeat(frameStartMs, alignment, hasAudio)) return [];
     this.previous = { frameStartMs, alignment };
-    return alignment.chars.map((char, i) =>
-      this.place(
-        char,
-        frameStartMs + (alignment.charStartTimesMs[i] ?? 0),
-        alignment.charDurationsMs[i] ?? 0,
-      ),
-    );
+    const { chars, charStartTimesMs: starts, charDurationsMs: durations } = alignment;
+    const replay = this.replayOf(chars);
+    this.recent.splice(replay.fromFrame, this.recent.length, chars);
+    if (this.recent.length > RESTART_LOOKBACK_FRAMES) this.recent.shift();
+    // What follows a replayed span is this frame's audio: it starts where the frame starts.
+    const originMs = frameStartMs - (replay.chars > 0 ? (starts[replay.chars] ?? 0) : 0);
+    const timed: TimedChar[] = [];
+    for (let i = replay.chars; i < chars.length; i++) {
+      timed.push(this.place(chars[i]!, originMs + (starts[i] ?? 0), durations[i] ?? 0));
+    }
+    return timed;
+  }
+
+  /**
+   * How many leading characters of `chars` repeat the recent frames from one frame's start to the
+   * latest, and from which frame (the longest such repeat); none when `chars` does not start over.
+   */
+  private replayOf(chars: readonly string[]): { chars: number; fromFrame: number } {
+    const none = { chars: 0, fromFrame: this.recent.length };
+    let length = this.recent.reduce((sum, frame) => sum + frame.length, 0);
+    for (let from = 0; from < this.recent.length; from++) {
+      if (length < MIN_REPLAYED_CHARS || length >= chars.length) {
+        length -= this.recent[from]!.length;
+        continue;
+      }
+      if (this.startsWithFrames(chars, from)) return { chars: length, fromFrame: from };
+      length -= this.recent[from]!.length;
+    }
+    return none;
+  }
+
+  private startsWithFrames(chars: readonly string[], from: number): boolean {
+    let i = 0;
+    for (const frame of this.recent.slice(from)) {
+      for (const char of frame) if (chars[i++] !== char) return false;
+    }
+    return true;
   }
 
   private isRepeat(frameStartMs: number, alignment: Alignment, hasAudio: boolean): boolean {
