@@ -42,6 +42,24 @@ describe('credentials', () => {
     expect(bearerToken('Bearer xyz')).toBe('xyz');
     expect(bearerToken('xyz')).toBe('xyz');
   });
+
+  it('bearerToken drops the scheme in any case, with any whitespace around it', () => {
+    expect(bearerToken(' \tBEARER\t xyz \r\n')).toBe('xyz');
+    expect(bearerToken('Bearer a b')).toBe('a b');
+    // No space after the scheme: the whole value is the token; the scheme alone is taken as is.
+    expect(bearerToken('Bearerxyz')).toBe('Bearerxyz');
+    expect(bearerToken('Bearer   ')).toBe('Bearer');
+    expect(bearerToken('   ')).toBe('');
+  });
+
+  it('bearerToken takes time in proportion to its input, however it is padded', () => {
+    // Spaces between two token characters made the old lazy pattern quadratic: 15,000 took ~300 ms.
+    const padded = (spaces: number): string => `Bearer a${' '.repeat(spaces)}b`;
+    const started = performance.now();
+    expect(bearerToken(padded(1_000_000))).toBe(`a${' '.repeat(1_000_000)}b`);
+    expect(bearerToken(' '.repeat(2_000_000))).toBe('');
+    expect(performance.now() - started).toBeLessThan(200);
+  });
 });
 
 describe('isBrowserRequest', () => {

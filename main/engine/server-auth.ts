@@ -18,10 +18,22 @@ export function tokensEqual(presented: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-/** `Bearer <token>` (any case, extra spaces allowed) -> the token; anything else is taken verbatim. */
+const BEARER = 'bearer';
+
+/**
+ * `Bearer <token>` (any case, extra spaces allowed) -> the token; anything else is taken verbatim.
+ * Plain scanning, no regular expression: this runs on whatever an unauthenticated caller sends, and
+ * must take time in proportion to its length, whatever spaces it is padded with.
+ */
 export function bearerToken(value: string): string {
-  const match = /^\s*bearer\s+(.+?)\s*$/i.exec(value);
-  return match?.[1] ?? value.trim();
+  const trimmed = value.trim();
+  if (trimmed.length <= BEARER.length || trimmed.slice(0, BEARER.length).toLowerCase() !== BEARER) {
+    return trimmed;
+  }
+  const rest = trimmed.slice(BEARER.length);
+  const token = rest.trimStart();
+  // `Bearerxyz` (no space after the scheme) is a token of its own, not the scheme.
+  return token.length < rest.length ? token : trimmed;
 }
 
 function firstHeader(value: string | string[] | undefined): string | undefined {
