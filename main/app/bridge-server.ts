@@ -32,6 +32,15 @@ import type {
   Result,
   Unsubscribe,
 } from '../../preload/api';
+import {
+  PRE_AUTH_MAX_FRAME_BYTES,
+  allowLargeFrames,
+  httpServerLimits,
+  refuseOverCapacity,
+  refuseUpgrade,
+  tcpConnectionLimit,
+  DEFAULT_MAX_CONNECTIONS,
+} from '../engine/connection-guard';
 import { generateToken, tokensEqual } from '../engine/server-auth';
 import { listen } from '../engine/listen';
 
@@ -52,8 +61,10 @@ export interface BridgeServerOptions {
   port?: number;
   /** A call the service has not answered by then is answered `timeout`. Default 30 s. */
   requestTimeoutMs?: number;
-  /** A socket that has not sent its token by then is closed. Default 5 s. */
+  /** A socket that has not sent its token by then is closed (an HTTP request, 408). Default 5 s. */
   authTimeoutMs?: number;
+  /** Open sockets at once; one more handshake is refused with 503. Default 32. */
+  maxConnections?: number;
   /** Ping interval; a socket that missed the previous pong is cut off. Default 15 s. */
   heartbeatMs?: number;
   /** Called for each player page that says `ready` (a new channel per page). */
@@ -74,7 +85,10 @@ export interface RunningBridge {
   close(): Promise<void>;
 }
 
-/** Speech texts can be long (the contract admits 5 M characters; JSON may escape some). */
+/**
+ * Speech texts can be long (the contract admits 5 M characters; JSON may escape some). Only a socket
+ * that has presented the token reads frames this big; before, PRE_AUTH_MAX_FRAME_BYTES.
+ */
 export const MAX_FRAME_BYTES = 32 * 1024 * 1024;
 /** A client that lets this much pile up unread is cut off rather than buffered without end. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
@@ -158,13 +172,6 @@ class BridgePlayerChannel implements PlayerChannel {
 
 // ---------------------------------------------------------------------------------------------
 // Handshake checks
-
-function refuseUpgrade(socket: Duplex, status: number, statusText: string, message: string): void {
-  socket.end(
-    `HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`,
-  );
-}
 
 function header(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
@@ -253,10 +260,11 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<R
   const listenHost = LOOPBACK_HOSTS[hostName];
   if (!listenHost) throw new Error(`The bridge only listens on loopback (127.0.0.1), not on "${hostName}".`);
   const bridge = new Bridge(options);
-  const server = createServer((_request, response) => {
+  const server = createServer(httpServerLimits(bridge.authTimeoutMs), (_request, response) => {
     response.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
     response.end(`WebSocket only: connect to ${BRIDGE_PATH}.`);
   });
+  server.maxConnections = tcpConnectionLimit(bridge.maxConnections);
   const port = await listen(server, options.port ?? 0, listenHost);
   // After listen() succeeded, socket errors belong to one connection; none may crash the process.
   server.on('error', (error) => bridge.log.error('Bridge server error', error));
@@ -279,13 +287,16 @@ class Bridge {
   private readonly origins: Set<string>;
   private readonly hosts = new Set<string>();
   private readonly connections = new Set<Connection>();
+  // Every socket starts with the small limit; presenting the token raises its own.
   private readonly wss = new WebSocketServer({
     noServer: true,
-    maxPayload: MAX_FRAME_BYTES,
+    maxPayload: PRE_AUTH_MAX_FRAME_BYTES,
+    perMessageDeflate: false,
     clientTracking: false,
   });
   private readonly requestTimeoutMs: number;
-  private readonly authTimeoutMs: number;
+  readonly authTimeoutMs: number;
+  readonly maxConnections: number;
   private heartbeat: NodeJS.Timeout | undefined;
   private unsubscribes: Unsubscribe[] = [];
   private stopping = false;
@@ -297,6 +308,7 @@ class Bridge {
     this.origins = new Set(options.allowedOrigins ?? []);
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.authTimeoutMs = options.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS;
+    this.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   }
 
   get clientCount(): number {
@@ -322,6 +334,10 @@ class Bridge {
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
     if (this.stopping) return refuseUpgrade(socket, 503, 'Service Unavailable', 'Shutting down.');
+    if (this.connections.size >= this.maxConnections) {
+      this.log.warn(`Handshake refused (503): ${this.maxConnections} sockets are open.`);
+      return refuseOverCapacity(socket, this.maxConnections);
+    }
     const verdict = judgeHandshake(request, { hosts: this.hosts, origins: this.origins, token: this.token });
     if (!verdict.accept) {
       this.log.warn(`Handshake refused (${verdict.status}): ${verdict.message}`);
@@ -340,10 +356,9 @@ class Bridge {
       closed: new Promise<void>((resolve) => (markClosed = resolve)),
     };
     this.connections.add(connection);
-    socket.on('error', (error) => {
-      this.log.warn(`Socket error: ${error.message}`);
-      socket.terminate();
-    });
+    // `ws` closes the socket itself after an error (1009 for an oversized frame, 1002/1007 for a
+    // broken one); cutting it off here would lose that close frame.
+    socket.on('error', (error) => this.log.warn(`Socket error: ${error.message}`));
     socket.on('pong', () => (connection.alive = true));
     socket.on('message', (data, isBinary) => this.receive(connection, data, isBinary));
     socket.on('close', () => {
@@ -357,6 +372,7 @@ class Bridge {
 
   private welcome(connection: Connection): void {
     connection.state = { kind: 'ready' };
+    allowLargeFrames(connection.socket, MAX_FRAME_BYTES);
     this.send(connection, { welcome: { verbs: VERBS, events: EVENTS } });
   }
 

@@ -5,6 +5,7 @@ import { SpeechError } from '../speech/errors';
 import { parseClientMessage } from '../speech/protocol';
 import type { ParsedClientMessage, VoiceSettings } from '../speech/protocol';
 import { generationFrames } from './audio-frames';
+import { allowLargeFrames } from './connection-guard';
 import type { AudioEncoder, EncoderPool } from './encoders';
 import { GenerationBuffer } from './generation-buffer';
 import type { OfflineVoice } from './offline-voice';
@@ -46,6 +47,10 @@ export interface ConnectionContext {
   query: QueryResult;
   /** The credential from the handshake headers/query, if any. */
   headerCredential: string | undefined;
+  /** Without a credential at the handshake, the first message must bring one within this time. */
+  authTimeoutMs: number;
+  /** The frame limit once authenticated (the server starts every socket with a small one). */
+  maxMessageBytes: number;
 }
 
 /** What the first message settled for the rest of the connection. */
@@ -82,6 +87,15 @@ function decodeJson(data: RawData): unknown {
   return JSON.parse(bytes.toString('utf8')) as unknown;
 }
 
+/** The documented code, with the reason the server gave up waiting. */
+function authenticationTimedOut(ms: number): ServerError {
+  const seconds = Math.round(ms / 100) / 10;
+  return {
+    ...AUTHENTICATION_REQUIRED,
+    message: `No API key arrived within ${seconds} s of connecting. Send xi-api-key in the handshake headers or in the first message.`,
+  };
+}
+
 export class StreamConnection {
   private state: ConnectionState = { kind: 'awaiting_bos' };
   /** Incoming messages are handled one after another (the first one may wait for the encoder). */
@@ -91,6 +105,8 @@ export class StreamConnection {
   private pendingGenerations = 0;
   private pendingChars = 0;
   private inactivityTimer: NodeJS.Timeout | undefined;
+  private authenticated = false;
+  private authTimer: NodeJS.Timeout | undefined;
   private readonly abort = new AbortController();
   private readonly closed: Promise<void>;
 
@@ -101,7 +117,14 @@ export class StreamConnection {
     // A broken socket (reset, oversized frame) is closed by `ws` itself; only release our work.
     socket.on('error', () => this.release());
     socket.on('message', (data, isBinary) => this.receive(data, isBinary));
-    if (context.headerCredential !== undefined && !tokensEqual(context.headerCredential, context.token)) {
+    if (context.headerCredential === undefined) {
+      this.authTimer = setTimeout(
+        () => this.fail(authenticationTimedOut(context.authTimeoutMs)),
+        context.authTimeoutMs,
+      );
+    } else if (tokensEqual(context.headerCredential, context.token)) {
+      this.admit();
+    } else {
       this.fail(INVALID_API_KEY);
       return;
     }
@@ -126,25 +149,56 @@ export class StreamConnection {
   }
 
   private receive(data: RawData, isBinary: boolean): void {
+    if (!this.authenticated) return this.receiveFirst(data, isBinary);
+    this.queue(async () => {
+      const message = this.read(data, isBinary);
+      if (message !== undefined) await this.handle(message);
+    });
+  }
+
+  /**
+   * The first message of a connection without a credential at the handshake is read and its
+   * credential checked at once, not in turn: `ws` reads the next frame header as soon as this
+   * returns, and only an authenticated socket may send frames over the small pre-auth limit.
+   */
+  private receiveFirst(data: RawData, isBinary: boolean): void {
+    const message = this.read(data, isBinary);
+    if (message === undefined) return;
+    const problem = this.authenticate(message);
+    if (problem) return this.fail(problem);
+    this.admit();
+    this.queue(() => this.begin(message));
+  }
+
+  private queue(step: () => Promise<void>): void {
     this.inbox = this.inbox
-      .then(() => this.handle(data, isBinary))
+      .then(step)
       .catch((cause: unknown) =>
         this.fail(engineFailed(cause instanceof Error ? cause.message : String(cause))),
       );
   }
 
-  private async handle(data: RawData, isBinary: boolean): Promise<void> {
-    if (this.state.kind === 'closed') return;
-    if (isBinary) return this.fail(invalidInput('binary frames are not accepted; send JSON text frames'));
+  /** The frame as a client message, or undefined once the connection has failed over it. */
+  private read(data: RawData, isBinary: boolean): ParsedClientMessage | undefined {
+    if (this.state.kind === 'closed') return undefined;
+    if (isBinary) {
+      this.fail(invalidInput('binary frames are not accepted; send JSON text frames'));
+      return undefined;
+    }
     let value: unknown;
     try {
       value = decodeJson(data);
     } catch {
-      return this.fail(INVALID_INPUT_MESSAGE);
+      this.fail(INVALID_INPUT_MESSAGE);
+      return undefined;
     }
     const parsed = parseClientMessage(value);
-    if (!parsed.ok) return this.fail(invalidInput(parsed.reason));
-    const message = parsed.value;
+    if (parsed.ok) return parsed.value;
+    this.fail(invalidInput(parsed.reason));
+    return undefined;
+  }
+
+  private async handle(message: ParsedClientMessage): Promise<void> {
     switch (this.state.kind) {
       case 'awaiting_bos':
         return this.begin(message);
@@ -157,10 +211,8 @@ export class StreamConnection {
     }
   }
 
-  /** The first message: authenticate, check the request, set up the session, then treat its text. */
+  /** The first message, its sender authenticated: check the request, set up the session, treat its text. */
   private async begin(message: ParsedClientMessage): Promise<void> {
-    const problem = this.authenticate(message);
-    if (problem) return this.fail(problem);
     const session = await this.openSession(message);
     if (this.isClosed()) return;
     if ('error' in session) return this.fail(session);
@@ -170,7 +222,6 @@ export class StreamConnection {
   }
 
   private authenticate(message: ParsedClientMessage): ServerError | undefined {
-    if (this.context.headerCredential !== undefined) return undefined; // checked at the handshake
     const credential = credentialFromMessage(message);
     if (credential === undefined) return AUTHENTICATION_REQUIRED;
     return tokensEqual(credential, this.context.token) ? undefined : INVALID_API_KEY;
@@ -319,6 +370,14 @@ export class StreamConnection {
       socket.close(code, reason);
   }
 
+  /** The caller holds the token: no more deadline, and frames up to the full limit. */
+  private admit(): void {
+    this.authenticated = true;
+    if (this.authTimer !== undefined) clearTimeout(this.authTimer);
+    this.authTimer = undefined;
+    allowLargeFrames(this.context.socket, this.context.maxMessageBytes);
+  }
+
   /** A method, so TypeScript re-reads the state after an await. */
   private isClosed(): boolean {
     return this.state.kind === 'closed';
@@ -328,6 +387,7 @@ export class StreamConnection {
   private release(): void {
     if (this.state.kind === 'closed') return;
     this.state = { kind: 'closed' };
+    if (this.authTimer !== undefined) clearTimeout(this.authTimer);
     this.disarmInactivityTimer();
     this.abort.abort();
   }

@@ -7,6 +7,8 @@
 //   `{"message","error","code"}` then a close with that code and the message (cut to 123 bytes).
 // - Authentication: `xi-api-key` or `authorization: Bearer` header (or `authorization` query), else
 //   the first message's `xi_api_key` / `xi-api-key` / `authorization`. Checked before anything else.
+// - Until authenticated: a frame over 64 KiB -> 1009; no token within 10 s -> `authentication_required`
+//   + 1008 (an HTTP request not complete by then -> 408). More than 32 open sockets -> HTTP 503.
 // - An unknown voice id is accepted at the handshake and then answered with ElevenLabs' socket code
 //   `voice_id_does_not_exist` + 1008 once the first message arrives (the same in-band path as a bad key).
 // - Unsupported `output_format` (Opus) -> `unsupported_format` + 1008; malformed query values ->
@@ -23,6 +25,15 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { FormatInfo } from '../speech/protocol';
+import {
+  DEFAULT_AUTH_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  PRE_AUTH_MAX_FRAME_BYTES,
+  httpServerLimits,
+  refuseOverCapacity,
+  refuseUpgrade,
+  tcpConnectionLimit,
+} from './connection-guard';
 import { EncoderPool } from './encoders';
 import { OFFLINE_SAMPLE_RATE, OfflineVoice } from './offline-voice';
 import { credentialFromRequest, generateToken, isBrowserRequest } from './server-auth';
@@ -45,6 +56,10 @@ export interface StreamServerOptions {
    * formats is compiled and ready, so no client waits for start-up (`hark serve` uses this).
    */
   warmUpFormats?: readonly FormatInfo[];
+  /** A caller that has not presented the token by then is cut off (1008, or 408 mid-request). 10 s. */
+  authTimeoutMs?: number;
+  /** Open WebSockets at once; one more handshake is refused with 503. Default 32. */
+  maxConnections?: number;
 }
 
 export interface RunningStreamServer {
@@ -57,7 +72,10 @@ export interface RunningStreamServer {
   close(): Promise<void>;
 }
 
-/** Larger WebSocket messages are refused with close code 1009 (clients send text a little at a time). */
+/**
+ * Larger WebSocket messages from an authenticated client are refused with close code 1009 (clients
+ * send text a little at a time). Before authentication the limit is PRE_AUTH_MAX_FRAME_BYTES.
+ */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 /** How long close() waits for clients to answer the closing handshake before cutting them off. */
 const CLOSE_GRACE_MS = 1000;
@@ -79,15 +97,6 @@ function loopbackHost(host: string): { listen: string; urlHost: string } {
   return known;
 }
 
-/** Answers a handshake that will not be upgraded with a small JSON body, then drops the socket. */
-function refuseUpgrade(socket: Duplex, status: number, statusText: string, message: string): void {
-  const body = JSON.stringify({ detail: { status: statusText.toLowerCase().replace(/ /g, '_'), message } });
-  socket.end(
-    `HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
-}
-
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
@@ -99,13 +108,26 @@ export async function startStreamServer(options: StreamServerOptions = {}): Prom
   const voice = options.voice ?? new OfflineVoice();
   const encoders = new EncoderPool(OFFLINE_SAMPLE_RATE);
   const connections = new Set<StreamConnection>();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, clientTracking: false });
+  const authTimeoutMs = options.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS;
+  const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  // Every socket starts with the small limit; a connection raises its own once authenticated.
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: PRE_AUTH_MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
 
-  const server = createServer((req, res) => void handleHttpRequest(req, res, { token, voice }));
+  const server = createServer(
+    httpServerLimits(authTimeoutMs),
+    (req, res) => void handleHttpRequest(req, res, { token, voice }),
+  );
+  server.maxConnections = tcpConnectionLimit(maxConnections);
   let stopping = false;
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     if (stopping) return refuseUpgrade(socket, 503, 'Service Unavailable', 'The server is shutting down.');
+    if (connections.size >= maxConnections) return refuseOverCapacity(socket, maxConnections);
     if (isBrowserRequest(req.headers)) {
       return refuseUpgrade(
         socket,
@@ -133,6 +155,8 @@ export async function startStreamServer(options: StreamServerOptions = {}): Prom
         token,
         query: parseStreamQuery(url.searchParams),
         headerCredential: credentialFromRequest(req.headers, url.searchParams),
+        authTimeoutMs,
+        maxMessageBytes: MAX_MESSAGE_BYTES,
       });
       connections.add(connection);
       void connection.whenClosed().then(() => connections.delete(connection));
