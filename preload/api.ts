@@ -56,6 +56,8 @@ export type ServiceErrorCode =
   /** The verb makes no sense for the current engine (e.g. subscription with the offline voice). */
   | 'not_available'
   | 'no_api_key'
+  /** The server address is not ElevenLabs' own and the user did not confirm it may get the key. */
+  | 'host_not_confirmed'
   // History (same codes as main/store/history-error.ts)
   | 'not_found'
   | 'invalid_entry'
@@ -99,6 +101,7 @@ const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'keychain_unavailable',
   'not_available',
   'no_api_key',
+  'host_not_confirmed',
   'not_found',
   'invalid_entry',
   'closed',

@@ -28,6 +28,7 @@ import { SettingsStore } from '../main/store/settings';
 import { RecordingPlayer } from './helpers/recording-player';
 import { liveHandles, startScriptedServer } from './helpers/scripted-server';
 import type { ScriptedServer } from './helpers/scripted-server';
+import { quietLogger, startLiveApi } from './helpers/live-api';
 import { until } from './helpers/until';
 
 const KEY = `sk_${'5'.repeat(48)}`;
@@ -111,7 +112,7 @@ afterEach(async () => {
 
 async function setup(
   patch: Record<string, unknown> = {},
-  extra: Pick<ServicesDeps, 'hotkeys'> = {},
+  extra: Pick<ServicesDeps, 'hotkeys' | 'confirmHost' | 'confirmedHosts'> = {},
 ): Promise<Fixture> {
   const dir = await mkdtemp(join(tmpdir(), 'hark-services-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
@@ -579,5 +580,106 @@ describe('services: hotkeys', () => {
     expect(value(await f.services.hotkeyStatus())).toEqual([]);
     expect(value(await f.services.suspendHotkeys())).toBeNull();
     expect(value(await f.services.resumeHotkeys())).toBeNull();
+  });
+});
+
+describe('services: the key goes only to servers the user confirmed', () => {
+  const ATTACKER = 'https://attacker.invalid';
+
+  /** The dialog main would show: answers `yes`, and remembers what it was asked. */
+  function confirmDialog(yes: boolean): {
+    asked: string[];
+    confirmHost: (origin: string) => Promise<boolean>;
+  } {
+    const asked: string[] = [];
+    return { asked, confirmHost: async (origin) => (asked.push(origin), yes) };
+  }
+
+  it('a base URL outside ElevenLabs is refused when nobody can confirm it, or the user says no', async () => {
+    const alone = await setup({ engine: 'elevenlabs' });
+    const before = alone.settings.get().baseUrl;
+    const refused = await alone.services.updateSettings({ patch: { baseUrl: `${ATTACKER}/v1` } });
+    expect(refused).toMatchObject({ ok: false, code: 'host_not_confirmed' });
+    expect(!refused.ok && refused.message).toMatch(
+      /https:\/\/attacker\.invalid is not one of ElevenLabs' own/,
+    );
+    expect(alone.settings.get().baseUrl).toBe(before);
+
+    const dialog = confirmDialog(false);
+    const f = await setup({ engine: 'elevenlabs' }, { confirmHost: dialog.confirmHost });
+    const saidNo = await f.services.updateSettings({ patch: { baseUrl: ATTACKER, voiceId: 'other' } });
+    expect(saidNo).toMatchObject({ ok: false, code: 'host_not_confirmed' });
+    expect(dialog.asked).toEqual([ATTACKER]);
+    // Nothing of the update is applied, and nothing reaches the file.
+    expect(f.settings.get().baseUrl).toBe(before);
+    expect(JSON.parse(await readFile(f.settings.filePath, 'utf8'))).toMatchObject({ baseUrl: before });
+  });
+
+  it('ElevenLabs regions and loopback need no confirmation', async () => {
+    const dialog = confirmDialog(false);
+    const f = await setup({}, { confirmHost: dialog.confirmHost });
+    for (const baseUrl of [
+      'https://api.eu.residency.elevenlabs.io',
+      'http://127.0.0.1:9',
+      'http://localhost:8080',
+    ]) {
+      const result = await f.services.updateSettings({ patch: { baseUrl } });
+      expect(result.ok).toBe(true);
+    }
+    expect(dialog.asked).toEqual([]);
+  });
+
+  it('after the user confirms, the address is applied and the key may go there', async () => {
+    const dialog = confirmDialog(true);
+    const f = await setup({ engine: 'elevenlabs' }, { confirmHost: dialog.confirmHost });
+    value(await f.services.setKey({ key: KEY, sessionOnly: true }));
+    const update = value(await f.services.updateSettings({ patch: { baseUrl: ATTACKER } }));
+    expect(update).toMatchObject({ applied: true, changed: ['baseUrl'] });
+    expect(dialog.asked).toEqual([ATTACKER]);
+    // Confirmed once is enough.
+    value(await f.services.updateSettings({ patch: { baseUrl: ATTACKER } }));
+    expect(dialog.asked).toEqual([ATTACKER]);
+    // The request is made (and fails on the name that cannot resolve), no longer refused by Hark.
+    expect(await f.services.voices()).toMatchObject({ ok: false, code: 'network' });
+  });
+
+  it("through the contract's dispatch (dev bridge, IPC): no dialog refuses and says why; a confirmation is kept", async () => {
+    const lines: string[] = [];
+    const bare = await startLiveApi({ log: quietLogger(lines) });
+    cleanups.push(() => bare.close());
+    expect(await bare.api.updateSettings({ patch: { baseUrl: ATTACKER } })).toMatchObject({
+      ok: false,
+      code: 'host_not_confirmed',
+    });
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^warn: https:\/\/attacker\.invalid was not confirmed: without the desktop app/),
+    );
+
+    const dialog = confirmDialog(true);
+    const dataDir = await mkdtemp(join(tmpdir(), 'hark-services-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const live = await startLiveApi({ dataDir, confirmHost: dialog.confirmHost });
+    expect(await live.api.updateSettings({ patch: { baseUrl: ATTACKER } })).toMatchObject({ ok: true });
+    await live.close();
+    // After a restart the confirmed address still works, without asking again.
+    const again = await startLiveApi({ dataDir, confirmHost: confirmDialog(false).confirmHost });
+    cleanups.push(() => again.close());
+    expect(await again.api.updateSettings({ patch: { baseUrl: ATTACKER } })).toMatchObject({ ok: true });
+    expect(dialog.asked).toEqual([ATTACKER]);
+  });
+
+  it('an unconfirmed address put in the settings file by hand: readings and requests refuse to connect', async () => {
+    // The store's own update, as a hand-edited settings.json is loaded: no services, no dialog.
+    const f = await setup({ engine: 'elevenlabs', baseUrl: ATTACKER, fallbackToOffline: false });
+    value(await f.services.setKey({ key: KEY, sessionOnly: true }));
+    for (const call of [f.services.voices(), f.services.models(), f.services.subscription()]) {
+      const result = await call;
+      expect(result).toMatchObject({ ok: false, code: 'host_not_confirmed' });
+      expect(!result.ok && result.message).toMatch(/did not connect/);
+    }
+    value(await f.services.speakText({ text: 'This must not be sent anywhere.' }));
+    await until(() => f.states.at(-1)?.kind === 'error', 10_000, 'reading refused');
+    expect(f.states.at(-1)).toMatchObject({ kind: 'error', code: 'host_not_confirmed' });
+    expect(f.states.map((s) => s.kind)).toEqual(['connecting', 'error']);
   });
 });

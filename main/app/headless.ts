@@ -5,6 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExportFormat } from '../../preload/api';
+import { ConfirmedHostsStore } from '../store/confirmed-hosts';
 import { HistoryStore } from '../store/history';
 import type { HistoryEntry } from '../store/history';
 import type { Logger } from '../store/redact';
@@ -25,6 +26,20 @@ export interface HeadlessOptions {
   secrets?: SecretStore;
   /** Without a desktop there is no selection: the default reads what readClipboard gives. */
   readClipboard?: () => Promise<string>;
+  /**
+   * Whether the API key may go to a server outside ElevenLabs and loopback. There is no native
+   * dialog without a desktop, so the default says no (and logs why); tests inject their answer.
+   */
+  confirmHost?: (origin: string) => Promise<boolean>;
+}
+
+function refuseWithoutDialog(log: Logger): (origin: string) => Promise<boolean> {
+  return async (origin) => {
+    log.warn(
+      `${origin} was not confirmed: without the desktop app there is no dialog to ask whether your API key may go there.`,
+    );
+    return false;
+  };
 }
 
 export interface HeadlessApp {
@@ -71,6 +86,8 @@ export async function startHeadlessApp(options: HeadlessOptions): Promise<Headle
     }),
     readClipboard,
     chooseExportPath: exportPathIn(join(dataDir, 'exports')),
+    confirmedHosts: await ConfirmedHostsStore.open(dataDir),
+    confirmHost: options.confirmHost ?? refuseWithoutDialog(log),
   });
 
   let closing: Promise<void> | undefined;

@@ -23,6 +23,7 @@ import { TypedEmitter } from '../speech/typed-emitter';
 import type { HistoryEntry, HistoryStore } from '../store/history';
 import type { Logger } from '../store/redact';
 import type { SecretStore } from '../store/secrets';
+import type { ConfirmedHosts } from '../store/confirmed-hosts';
 import type { SettingsStore } from '../store/settings';
 import type { BusyPolicy, EngineKind } from '../store/settings-schema';
 import type { OfflineEndpoint } from './offline-engine';
@@ -69,6 +70,8 @@ export interface ReadingControllerDeps {
   tuning?: SessionTuning;
   /** How often a history replay tops up the player. */
   replayPollMs?: number;
+  /** Servers the user confirmed may get the key (ElevenLabs' own and loopback need none). */
+  confirmedHosts?: Pick<ConfirmedHosts, 'list'>;
 }
 
 export interface ReadOptions {
@@ -308,7 +311,11 @@ export class ReadingController {
       ...(engine !== undefined ? { engine } : {}),
       ...(voiceId !== undefined ? { voiceId } : {}),
       allowFallback: allowFallback ?? true,
-      planDeps: { secrets: this.#deps.secrets, offlineServer: this.#deps.offlineServer },
+      planDeps: {
+        secrets: this.#deps.secrets,
+        offlineServer: this.#deps.offlineServer,
+        ...(this.#deps.confirmedHosts ? { confirmedHosts: this.#deps.confirmedHosts } : {}),
+      },
       lease,
       listener,
       ...(this.#deps.tuning ? { tuning: this.#deps.tuning } : {}),

@@ -2,6 +2,7 @@
 // which key, which voice, model and format. The offline voice is reached exactly like ElevenLabs, at
 // the in-process server's address with its token as the key.
 import { OFFLINE_MODEL_ID } from '../engine/server-http';
+import { isTrustedHost, HOST_NOT_CONFIRMED, hostNotConfirmedMessage } from '../elevenlabs/trusted-hosts';
 import { SpeechError } from '../speech/errors';
 import { parseOutputFormat } from '../speech/protocol';
 import type { FormatInfo } from '../speech/protocol';
@@ -9,6 +10,7 @@ import { streamParametersFor } from '../store/settings-schema';
 import type { EngineKind, Settings, StreamParameters } from '../store/settings-schema';
 import { getKeyWithin } from '../store/secrets';
 import type { SecretStore } from '../store/secrets';
+import type { ConfirmedHosts } from '../store/confirmed-hosts';
 import type { OfflineEndpoint } from './offline-engine';
 import type { ReadingNotice } from './reading-types';
 
@@ -36,6 +38,8 @@ export interface PlanDeps {
   offlineServer: () => Promise<OfflineEndpoint>;
   /** A locked keychain can wait for an unlock prompt forever; a reading does not. Default 5000. */
   keyTimeoutMs?: number;
+  /** Servers besides ElevenLabs' own and loopback that the user let have the key. Default: none. */
+  confirmedHosts?: Pick<ConfirmedHosts, 'list'>;
 }
 
 export type PlanResult =
@@ -111,6 +115,9 @@ export async function planReading(
     const engine = request.engine ?? settings.engine;
     if (engine === 'offline') return { ok: true, plan: await offlinePlan(settings, deps, request.voiceId) };
     const apiKey = await readKey(deps);
+    if (apiKey && !isTrustedHost(settings.baseUrl, deps.confirmedHosts?.list() ?? [])) {
+      return { ok: false, code: HOST_NOT_CONFIRMED, message: hostNotConfirmedMessage(settings.baseUrl) };
+    }
     if (apiKey) return { ok: true, plan: elevenLabsPlan(settings, apiKey, request.voiceId) };
     if (!(request.allowFallback && settings.fallbackToOffline)) {
       return { ok: false, code: 'no_api_key', message: NO_KEY_MESSAGE };

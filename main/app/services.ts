@@ -29,12 +29,21 @@ import { createHttpClient } from '../elevenlabs/http-client';
 import type { ElevenLabsHttp } from '../elevenlabs/http-client';
 import { listModels, pickerModels } from '../elevenlabs/models';
 import { getSubscription } from '../elevenlabs/subscription';
+import {
+  HOST_NOT_CONFIRMED,
+  hostNotConfirmedMessage,
+  isTrustedHost,
+  keyOrigin,
+} from '../elevenlabs/trusted-hosts';
 import { listVoices } from '../elevenlabs/voices';
 import type { VoiceInfo } from '../elevenlabs/voices';
 import { parseOutputFormat } from '../speech/protocol';
+import { MemoryConfirmedHosts } from '../store/confirmed-hosts';
+import type { ConfirmedHosts } from '../store/confirmed-hosts';
 import type { HistoryEntry } from '../store/history';
 import type { Logger } from '../store/redact';
 import { SecretStoreError } from '../store/secrets';
+import { checkBaseUrl } from '../store/settings-schema';
 import type { EngineKind } from '../store/settings-schema';
 import { ReadingController } from './reading-controller';
 import type { ReadingControllerDeps, ReadOptions } from './reading-controller';
@@ -73,6 +82,14 @@ export interface ServicesDeps extends Pick<
   httpTimeoutMs?: number;
   /** Absent without a desktop (dev:web, tests): no failures, and suspend/resume do nothing. */
   hotkeys?: HotkeyControl;
+  /**
+   * Asks the user whether the API key may be sent to `origin`, a server that is neither ElevenLabs'
+   * own nor loopback; true only when they said yes. Main shows it (a native dialog in the app), so a
+   * page cannot answer for the user. Absent: no such server can be confirmed.
+   */
+  confirmHost?: (origin: string) => Promise<boolean>;
+  /** Where confirmations are kept, out of the settings' reach. Default: for this process only. */
+  confirmedHosts?: ConfirmedHosts;
 }
 
 /**
@@ -149,6 +166,7 @@ class ServiceEvents {
 export function createServices(deps: ServicesDeps): AppServices {
   const { settings, secrets, history, log } = deps;
   const events = new ServiceEvents(log);
+  const confirmedHosts = deps.confirmedHosts ?? new MemoryConfirmedHosts();
   const voiceNames = new VoiceNames((engine) => voicesOf(engine));
 
   const controller = new ReadingController({
@@ -159,6 +177,7 @@ export function createServices(deps: ServicesDeps): AppServices {
     player: deps.player,
     log,
     describeVoice: (engine, voiceId) => voiceNames.describe(engine, voiceId),
+    confirmedHosts,
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.tuning ? { tuning: deps.tuning } : {}),
   });
@@ -214,7 +233,11 @@ export function createServices(deps: ServicesDeps): AppServices {
     }
     const apiKey = await secrets.getKey();
     if (!apiKey) return failure('no_api_key', NO_KEY_MESSAGE);
-    return createHttpClient({ baseUrl: settings.get().baseUrl, apiKey, ...timeout });
+    const { baseUrl } = settings.get();
+    if (!isTrustedHost(baseUrl, confirmedHosts.list())) {
+      return failure(HOST_NOT_CONFIRMED, hostNotConfirmedMessage(baseUrl));
+    }
+    return createHttpClient({ baseUrl, apiKey, ...timeout });
   }
 
   async function voicesOf(engine: EngineKind): Promise<VoiceInfo[]> {
@@ -269,7 +292,34 @@ export function createServices(deps: ServicesDeps): AppServices {
     return read(text, 'clipboard');
   }
 
+  /**
+   * A new server address that is neither ElevenLabs' nor loopback is applied only when the user
+   * confirms, through main, that the key may go there. An invalid address is left to the schema.
+   */
+  async function confirmBaseUrl(patch: Record<string, unknown>): Promise<Failure | undefined> {
+    const checked = checkBaseUrl(patch.baseUrl);
+    const origin = checked.ok ? keyOrigin(checked.value) : undefined;
+    if (origin === undefined || isTrustedHost(origin, confirmedHosts.list())) return undefined;
+    let confirmed = false;
+    try {
+      confirmed = (await deps.confirmHost?.(origin)) === true;
+    } catch (error) {
+      log.error('Asking to confirm the server failed:', error);
+    }
+    if (!confirmed) {
+      return failure(
+        HOST_NOT_CONFIRMED,
+        `The server address was not changed: ${origin} is not one of ElevenLabs' own servers, and ` +
+          `sending your API key there was not confirmed.`,
+      );
+    }
+    await confirmedHosts.add(origin);
+    return undefined;
+  }
+
   async function updateSettings(patch: Record<string, unknown>): Promise<Result<SettingsUpdate>> {
+    const refused = await confirmBaseUrl(patch);
+    if (refused) return refused;
     let result;
     try {
       result = await settings.update(patch);

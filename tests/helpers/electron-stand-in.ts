@@ -725,6 +725,15 @@ export class StandInDialog {
   /** What the next save dialogs answer: a path, or undefined for Cancel. */
   savePath: string | undefined;
 
+  readonly messageBoxes: { message: string; buttons: string[] }[] = [];
+  /** The button index the next message boxes answer (0: the first, Cancel in Hark's questions). */
+  messageBoxResponse = 0;
+
+  showMessageBox(options: { message: string; buttons?: string[] }): Promise<{ response: number }> {
+    this.messageBoxes.push({ message: options.message, buttons: options.buttons ?? [] });
+    return Promise.resolve({ response: this.messageBoxResponse });
+  }
+
   showErrorBox(title: string, content: string): void {
     this.errorBoxes.push({ title, content });
   }

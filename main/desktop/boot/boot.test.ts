@@ -303,6 +303,28 @@ describe('boot', () => {
     READING_TEST_MS,
   );
 
+  it('asks with a native dialog before the settings page may send the key to another server', async () => {
+    const { standIn, dataDir } = await start();
+    const settings = await openSettings(standIn);
+    const update = () =>
+      settings.webContents.page.invoke(verbChannel('updateSettings'), {
+        patch: { baseUrl: 'https://attacker.invalid' },
+      });
+    expect(await update()).toMatchObject({ ok: false, code: 'host_not_confirmed' });
+    expect(standIn.dialog.messageBoxes).toEqual([
+      {
+        message: 'Send your ElevenLabs API key to https://attacker.invalid?',
+        buttons: ['Cancel', 'Use this server'],
+      },
+    ]);
+
+    standIn.dialog.messageBoxResponse = 1;
+    expect(await update()).toMatchObject({ ok: true, value: { applied: true, changed: ['baseUrl'] } });
+    // Kept by main beside the settings, where no page can write it.
+    const confirmed = JSON.parse(await readFile(join(dataDir, 'user-data', 'confirmed-hosts.json'), 'utf8'));
+    expect(confirmed).toEqual({ origins: ['https://attacker.invalid'] });
+  });
+
   it('writes the launch-at-login entry under the given config folder, not the real home', async () => {
     const { standIn, dataDir } = await start();
     const settings = await openSettings(standIn);

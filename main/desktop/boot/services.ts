@@ -7,6 +7,7 @@ import type { AppServices, CapturedText, HotkeyControl } from '../../app/service
 import type { Notifier } from '../notifications';
 import { createSelectionCapture } from '../selection/capture';
 import { createSelectionStrategy, electronClipboardPort } from '../selection/platform';
+import { ConfirmedHostsStore } from '../../store/confirmed-hosts';
 import { HistoryStore } from '../../store/history';
 import type { ExportFormat, HistoryEntry } from '../../store/history';
 import type { Logger } from '../../store/redact';
@@ -19,6 +20,8 @@ export interface Stores {
   settings: SettingsStore;
   history: HistoryStore;
   secrets: SecretStore;
+  /** Servers the user confirmed may get the API key: written only after the dialog below. */
+  confirmedHosts: ConfirmedHostsStore;
 }
 
 export async function setupStores(paths: Paths, secrets: SecretStore, notifier: Notifier): Promise<Stores> {
@@ -26,7 +29,8 @@ export async function setupStores(paths: Paths, secrets: SecretStore, notifier: 
   for (const notice of settings.notices) notifier.info(notice.message);
   const history = await HistoryStore.openOrTemporary(paths.history, { retention: settings.get().history });
   for (const notice of history.notices) notifier.info(notice.message);
-  return { settings, history, secrets };
+  const confirmedHosts = await ConfirmedHostsStore.open(paths.userData);
+  return { settings, history, secrets, confirmedHosts };
 }
 
 export function setupSelectionCapture(
@@ -81,7 +85,29 @@ export function setupServices(
     readClipboard: () => electron.clipboard.readText(),
     chooseExportPath: (entry, format) => chooseExportPath(electron, entry, format),
     hotkeys,
+    confirmedHosts: stores.confirmedHosts,
+    confirmHost: (origin) => confirmHost(electron, origin),
   });
+}
+
+/**
+ * The question only main can ask: may the API key go to a server that is not ElevenLabs' own? A
+ * native dialog, so no page (however compromised) can answer it; Cancel is the default.
+ */
+async function confirmHost(electron: Pick<ElectronMain, 'dialog'>, origin: string): Promise<boolean> {
+  const { response } = await electron.dialog.showMessageBox({
+    type: 'warning',
+    title: 'Use this server?',
+    message: `Send your ElevenLabs API key to ${origin}?`,
+    detail:
+      `This server is not one of ElevenLabs' own. Whoever runs it can use your key and your quota. ` +
+      `Confirm only a server you run or trust, such as your own proxy.`,
+    buttons: ['Cancel', 'Use this server'],
+    defaultId: 0,
+    cancelId: 0,
+    noLink: true,
+  });
+  return response === 1;
 }
 
 async function chooseExportPath(
