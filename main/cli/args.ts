@@ -12,6 +12,8 @@ export type TextSource = { kind: 'text'; text: string } | { kind: 'stdin' } | { 
 export interface EngineOptions {
   engine?: EngineName;
   baseUrl?: string;
+  /** --trust-base-url: the API key may go to a server that is not ElevenLabs' own. */
+  trustBaseUrl?: boolean;
 }
 
 export interface SpeakOptions extends EngineOptions {
@@ -49,12 +51,13 @@ const COMMAND_OPTIONS: Record<CommandName, Record<string, boolean>> = {
     format: true,
     model: true,
     'base-url': true,
+    'trust-base-url': false,
     clipboard: false,
     selection: false,
     help: false,
   },
   serve: { port: true, token: true, help: false },
-  voices: { engine: true, 'base-url': true, json: false, help: false },
+  voices: { engine: true, 'base-url': true, 'trust-base-url': false, json: false, help: false },
 };
 
 const SHORT_OPTIONS: Record<string, string> = { o: 'out', h: 'help' };
@@ -211,6 +214,7 @@ function parseSpeak(tokens: Tokens): Command {
   if (format !== undefined) options.format = format;
   if (model !== undefined) options.model = model;
   if (baseUrl !== undefined) options.baseUrl = baseUrl;
+  if (tokens.options.has('trust-base-url')) options.trustBaseUrl = true;
   return { kind: 'speak', options };
 }
 
@@ -234,6 +238,7 @@ function parseVoices(tokens: Tokens): Command {
   const baseUrl = parseBaseUrl(stringOption(tokens, 'base-url'));
   if (engine !== undefined) options.engine = engine;
   if (baseUrl !== undefined) options.baseUrl = baseUrl;
+  if (tokens.options.has('trust-base-url')) options.trustBaseUrl = true;
   return { kind: 'voices', options };
 }
 

@@ -47,6 +47,19 @@ describe('chooseEngine', () => {
     ).rejects.toThrow(/ELEVENLABS_BASE_URL "api.elevenlabs.io" is not a URL/);
   });
 
+  it('sends the key to a server outside ElevenLabs and loopback only with --trust-base-url', async () => {
+    const env = { ELEVENLABS_API_KEY: 'k', ELEVENLABS_BASE_URL: 'https://proxy.example:8443/v1' };
+    await expect(chooseEngine({}, env, noStoredKey)).rejects.toThrow(
+      'ELEVENLABS_BASE_URL https://proxy.example:8443 is not an ElevenLabs server; add --trust-base-url to send your API key there',
+    );
+    await expect(
+      chooseEngine({ baseUrl: 'https://api.elevenlabs.io.example' }, env, noStoredKey),
+    ).rejects.toThrow(/^--base-url https:\/\/api\.elevenlabs\.io\.example is not an ElevenLabs server/);
+    expect(await chooseEngine({ trustBaseUrl: true }, env, noStoredKey)).toMatchObject({
+      baseUrl: 'https://proxy.example:8443/v1',
+    });
+  });
+
   it('lets --engine offline win over a configured key, without asking the keychain', async () => {
     let asked = false;
     const readStored = async (): Promise<string> => {

@@ -1,5 +1,6 @@
 // Which speech engine a command uses, and how to reach it. Both engines are reached the same way, over
 // the stream-input protocol: the offline voice by starting the local server in this process.
+import { isTrustedHost, keyOrigin } from '../elevenlabs/trusted-hosts';
 import { DEFAULT_BASE_URL } from '../speech/protocol';
 import { createSecretStore, getKeyWithin } from '../store/secrets';
 import type { SecretStore } from '../store/secrets';
@@ -82,6 +83,12 @@ export async function chooseEngine(
   const fromEnv = env.ELEVENLABS_BASE_URL?.trim();
   const baseUrl =
     options.baseUrl ?? (fromEnv ? validateBaseUrl(fromEnv, 'ELEVENLABS_BASE_URL') : DEFAULT_BASE_URL);
+  if (!options.trustBaseUrl && !isTrustedHost(baseUrl, [])) {
+    const named = options.baseUrl !== undefined ? '--base-url' : 'ELEVENLABS_BASE_URL';
+    throw new CliError(
+      `${named} ${keyOrigin(baseUrl) ?? baseUrl} is not an ElevenLabs server; add --trust-base-url to send your API key there`,
+    );
+  }
   return { kind: 'elevenlabs', baseUrl, ...key };
 }
 

@@ -26,12 +26,13 @@ Options:
   --format F        output_format, e.g. pcm_22050, mp3_44100_128, ulaw_8000 (default from --out)
   --model ID        model_id for ElevenLabs, e.g. eleven_flash_v2_5 (default: the server's)
   --base-url URL    ElevenLabs server (default ELEVENLABS_BASE_URL or https://api.elevenlabs.io)
+  --trust-base-url  send the API key to a --base-url that is neither ElevenLabs' nor this computer's
 
 Without --out the audio streams into paplay, aplay or ffplay (afplay plays once all audio is in).
 Environment: ELEVENLABS_API_KEY, ELEVENLABS_BASE_URL. Ctrl-C stops at once (exit status 130).
 `;
 
-const VOICES = `Usage: hark voices [--engine offline|elevenlabs] [--base-url URL] [--json]
+const VOICES = `Usage: hark voices [--engine offline|elevenlabs] [--base-url URL [--trust-base-url]] [--json]
 
 Lists voice ids with their names; pass an id to hark speak --voice.
 `;
