@@ -118,6 +118,57 @@ process.stdin.pipe(out);
 out.on('finish', () => process.exit(0));
 `;
 
+/** A player that writes its whole environment to `<name>.env`, then plays (consumes) stdin. */
+const ENV_DUMPING_PLAYER = `
+const fs = require('node:fs');
+const path = require('node:path');
+fs.writeFileSync(path.join(__dirname, path.basename(__filename)) + '.env', JSON.stringify(process.env));
+process.stdin.resume();
+process.stdin.on('end', () => process.exit(0));
+`;
+
+/** A key no child may see, under its own name and copied into an unrelated variable. */
+const CHILD_SECRET = 'sk_0123456789abcdef_no_child_may_see_this';
+
+/** What a child of hark should see of its parent's environment, and what it must not. */
+function childTestEnv(bin: string): NodeJS.ProcessEnv {
+  return baseEnv({
+    PATH: bin,
+    ELEVENLABS_API_KEY: CHILD_SECRET,
+    HARK_COPY_OF_THE_KEY: CHILD_SECRET,
+    SOME_UNRELATED_SETTING: 'anything',
+    HOME: bin,
+    XDG_RUNTIME_DIR: bin,
+    PULSE_SERVER: 'unix:/nowhere/pulse',
+    DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nowhere/bus',
+    DISPLAY: ':7',
+    WAYLAND_DISPLAY: '',
+    LANG: 'C.UTF-8',
+    LC_MESSAGES: 'C',
+    ALSA_CARD: 'Loopback',
+  });
+}
+
+/** The child saw what it needs and nothing holding the key. */
+async function expectChildEnvironment(file: string, bin: string): Promise<void> {
+  const seen = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
+  expect(Object.keys(seen)).not.toContain('ELEVENLABS_API_KEY');
+  expect(Object.keys(seen)).not.toContain('HARK_COPY_OF_THE_KEY');
+  expect(Object.keys(seen)).not.toContain('SOME_UNRELATED_SETTING');
+  expect(Object.values(seen).filter((value) => value.includes(CHILD_SECRET))).toEqual([]);
+  expect(seen).toMatchObject({
+    PATH: bin,
+    HOME: bin,
+    XDG_RUNTIME_DIR: bin,
+    PULSE_SERVER: 'unix:/nowhere/pulse',
+    DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nowhere/bus',
+    DISPLAY: ':7',
+    LANG: 'C.UTF-8',
+    LC_MESSAGES: 'C',
+    ALSA_CARD: 'Loopback',
+  });
+}
+
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -237,9 +288,37 @@ describe('hark speak --out', () => {
     expect(result.code).toBe(0);
     expect(seconds((await soxInfo([file])).get('Duration'))).toBeGreaterThan(0.8);
   });
+
+  it('gives the clipboard tool the session it needs but never the API key', async () => {
+    const bin = await mkdtemp(join(work, 'clip-env-'));
+    await fakeProgram(
+      bin,
+      'xclip',
+      `require('node:fs').writeFileSync(__filename + '.env', JSON.stringify(process.env));
+process.stdout.write('Text from the clipboard.');`,
+    );
+    const result = await hark(
+      ['speak', '--clipboard', '--engine', 'offline', '--out', join(work, 'clip-env.wav')],
+      { env: childTestEnv(bin) },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    await expectChildEnvironment(join(bin, 'xclip.env'), bin);
+  });
 });
 
 describe('hark speak through a player', () => {
+  it('gives the player the session it needs but never the API key', async () => {
+    const bin = await mkdtemp(join(work, 'player-env-'));
+    await fakeProgram(bin, 'paplay', ENV_DUMPING_PLAYER);
+    const result = await hark(['speak', 'A short sentence.', '--engine', 'offline'], {
+      env: childTestEnv(bin),
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    await expectChildEnvironment(join(bin, 'paplay.env'), bin);
+  });
+
   it('streams stdin into the player as it arrives, before stdin ends', async () => {
     const bin = await mkdtemp(join(work, 'player-'));
     await fakeProgram(bin, 'paplay', RECORDING_PLAYER);

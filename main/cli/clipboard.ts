@@ -1,6 +1,7 @@
 // Reads the system clipboard through the platform's own tool. The desktop app uses Electron's
 // clipboard instead; the command line has no Electron, so it asks these programs.
 import { execFile } from 'node:child_process';
+import { childEnv } from '../store/child-env';
 import { CliError } from './errors';
 import { findExecutable } from './executables';
 
@@ -39,7 +40,13 @@ function run(
     execFile(
       path,
       tool.args,
-      { env, signal, timeout: CLIPBOARD_TIMEOUT_MS, maxBuffer: MAX_CLIPBOARD_BYTES, encoding: 'utf8' },
+      {
+        env: childEnv(env),
+        signal,
+        timeout: CLIPBOARD_TIMEOUT_MS,
+        maxBuffer: MAX_CLIPBOARD_BYTES,
+        encoding: 'utf8',
+      },
       (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
         if (signal.aborted) return reject(new CliError('stopped while reading the clipboard'));

@@ -15,6 +15,7 @@ import { CliError } from './errors';
 import { findExecutable } from './executables';
 import { AudioFileWriter } from './file-sink';
 import type { CliSink } from './sink';
+import { childEnv } from '../store/child-env';
 
 export type PlayerName = 'paplay' | 'aplay' | 'ffplay' | 'afplay';
 
@@ -137,7 +138,7 @@ class PlayerProcess {
     env: NodeJS.ProcessEnv,
     stdin: 'pipe' | 'ignore',
   ) {
-    this.child = spawn(player.path, args, { env, stdio: [stdin, 'ignore', 'pipe'] });
+    this.child = spawn(player.path, args, { env: childEnv(env), stdio: [stdin, 'ignore', 'pipe'] });
     this.child.stderr?.setEncoding('utf8');
     this.child.stderr?.on('data', (text: string) => {
       this.stderr = (this.stderr + text).slice(-STDERR_KEEP_CHARS);

@@ -13,6 +13,7 @@ import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import alawmulaw from 'alawmulaw';
 import { tempPathFor, writeFileAtomic } from './atomic-file';
+import { childEnv } from './child-env';
 import { HistoryError } from './history-error';
 import { createEncoder } from '../engine/encoders';
 import { wavHeader } from '../engine/wav';
@@ -74,7 +75,7 @@ function soxMp3ToWav(mp3: Uint8Array, outputPath: string, options: ExportOptions
   const sox = spawn(
     options.soxPath ?? 'sox',
     ['-q', '-t', 'mp3', '-', '-t', 'wav', '-e', 'signed-integer', '-b', '16', outputPath],
-    { stdio: ['pipe', 'ignore', 'pipe'] },
+    { env: childEnv(process.env), stdio: ['pipe', 'ignore', 'pipe'] },
   );
   let stderr = '';
   sox.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk.slice(0, 2000)));

@@ -3,6 +3,7 @@
 // then would arrive as Ctrl+Alt+Shift+C. Both scripts first wait (at most a second) until no
 // modifier is held, then press the copy shortcut.
 import { execFile } from 'node:child_process';
+import { childEnv } from '../../store/child-env';
 
 export interface CommandSpec {
   program: string;
@@ -48,7 +49,7 @@ export const runCommand: CommandRunner = (command) =>
     execFile(
       command.program,
       command.args,
-      { timeout: KEYSTROKE_TIMEOUT_MS, windowsHide: true, encoding: 'utf8' },
+      { env: childEnv(process.env), timeout: KEYSTROKE_TIMEOUT_MS, windowsHide: true, encoding: 'utf8' },
       (error, _stdout, stderr) => {
         if (!error) return resolve();
         const detail = stderr.trim().split('\n')[0] || error.message;

@@ -7,6 +7,7 @@
 // wl-paste runs without a shell, in its own process group: it hands the transfer to a `cat` child, and
 // a hung selection owner leaves that child waiting forever, so a timeout kills the whole group.
 import { execFile, spawn } from 'node:child_process';
+import { childEnv } from '../../store/child-env';
 import { DEFAULT_PRIMARY_TIMEOUT_MS } from './primary';
 
 /** `--type text` makes wl-paste pick text/plain;charset=utf-8, then text/plain, then any text type. */
@@ -17,7 +18,7 @@ export const WL_PASTE_MAX_BYTES = 10 * 1024 * 1024;
 const MAX_STDERR_BYTES = 4 * 1024;
 
 export interface WaylandPrimaryOptions {
-  /** wl-paste's environment: PATH, WAYLAND_DISPLAY, XDG_RUNTIME_DIR. Default: process.env. */
+  /** wl-paste's environment (only what childEnv passes on): PATH, WAYLAND_DISPLAY, XDG_RUNTIME_DIR. Default: process.env. */
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
   /** A larger selection is cut to its first `maxBytes` bytes, at a character boundary. */
@@ -59,7 +60,7 @@ export function readWaylandPrimary(options: WaylandPrimaryOptions = {}): Promise
   const maxBytes = options.maxBytes ?? WL_PASTE_MAX_BYTES;
   return new Promise((resolve, reject) => {
     const child = spawn('wl-paste', WL_PASTE_PRIMARY_ARGS, {
-      env: options.env ?? process.env,
+      env: childEnv(options.env ?? process.env),
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -132,6 +133,8 @@ export function hasWlPaste(
   timeoutMs = WL_PASTE_TIMEOUT_MS,
 ): Promise<boolean> {
   return new Promise((resolve) => {
-    execFile('wl-paste', ['--version'], { env, timeout: timeoutMs }, (error) => resolve(error === null));
+    execFile('wl-paste', ['--version'], { env: childEnv(env), timeout: timeoutMs }, (error) =>
+      resolve(error === null),
+    );
   });
 }
