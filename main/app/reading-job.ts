@@ -1,8 +1,10 @@
-// One reading from start to end, as the controller runs it: a speech job (plan, narration, offline
-// fallback, what to keep for the history) or a replay job (stored audio, no server involved). A job's
-// run() never rejects: every ending is an outcome.
+// One reading from start to end, as the controller runs it: a speech job (plan, a steerable
+// SentenceReading, offline fallback, what to keep for the history) or a replay job (stored audio, no
+// server involved). A job's run() never rejects: every ending is an outcome.
 //
 // Decisions for the speech job:
+// - The listener can go back, forward or to any sentence (sentence-reading.ts); audio already
+//   received is played again from memory.
 // - A connection that drops part-way is resumed by the narration itself (speech/resume.ts): the
 //   job shows "reconnecting" meanwhile, and audio already with the player keeps playing.
 // - A refused key or a used-up quota part-way, with settings.fallbackToOffline on (and not for a
@@ -10,7 +12,8 @@
 //   audio the player had not got, in the same playback, and a notice says so. The history keeps one
 //   entry for the whole reading, under the engine that began it (its characters are the ones billed).
 // - Any other failure part-way lets the player finish the whole words it already has, then reports
-//   the error with how far the reading got; the history keeps what was heard.
+//   the error with how far the reading got; the history keeps the sentences whose audio came in, in
+//   text order, from the first one (a reading steered back and forth keeps one clean copy).
 import { SpeechError, defaultMessage } from '../speech/errors';
 import type { AudioSink, Narration, ResumePoint, WordBoundary } from '../speech/narration';
 import type { FormatInfo } from '../speech/protocol';
@@ -20,7 +23,9 @@ import { audioPieces } from './audio-pieces';
 import type { PlayerLease } from './player-lease';
 import { canFallBackAfter, fallbackNotice, offlinePlan, planReading, stoppedMessage } from './reading-plan';
 import type { PlanDeps, ReadingPlan } from './reading-plan';
-import { SentenceLocator, spokenText } from './reading-text';
+import { SentenceLocator } from './reading-text';
+import { SentenceReading } from './sentence-reading';
+import type { ReadingPlace } from './sentence-reading';
 import { startNarration } from './start-narration';
 import type { SessionTuning } from './start-narration';
 import type { ReadingNotice, ReadingSource, WordEvent } from './reading-types';
@@ -49,6 +54,10 @@ export interface JobListener {
   phase(phase: JobPhase, attempt?: number): void;
   word(word: WordEvent): void;
   notice(notice: ReadingNotice): void;
+  /** A jump started a new stretch of playback: word times start again from 0. */
+  passage?(): void;
+  /** The sentence being heard changed. */
+  place?(place: ReadingPlace): void;
 }
 
 export interface ReadingJob {
@@ -58,6 +67,8 @@ export interface ReadingJob {
   run(): Promise<JobOutcome>;
   /** Stops at once: the socket is closed and playback cut off before this returns. */
   cancel(): void;
+  /** Present while a text reading can be steered by sentence (not for a history replay). */
+  readonly steering?: ReadingSteering | undefined;
 }
 
 function concatChunks(chunks: readonly AudioChunk[]): Uint8Array {
@@ -69,32 +80,6 @@ function concatChunks(chunks: readonly AudioChunk[]): Uint8Array {
     offset += chunk.audio.length;
   }
   return audio;
-}
-
-/** Passes audio on to the player's sink and keeps a copy for the history. */
-class RecordingSink implements AudioSink {
-  readonly chunks: AudioChunk[] = [];
-  audioMs = 0;
-
-  constructor(private readonly target: AudioSink) {}
-
-  get hasAudio(): boolean {
-    return this.chunks.some((chunk) => chunk.audio.length > 0);
-  }
-
-  write(chunk: AudioChunk): void {
-    this.target.write(chunk);
-    this.chunks.push(chunk);
-    this.audioMs = Math.max(this.audioMs, chunk.startMs + chunk.durationMs);
-  }
-
-  playedMs(): number {
-    return this.target.playedMs();
-  }
-
-  end(): Promise<void> {
-    return this.target.end();
-  }
 }
 
 function asSpeechError(cause: unknown): SpeechError {
@@ -119,27 +104,34 @@ export interface SpeakJobOptions {
   tuning?: SessionTuning;
 }
 
-/** How one narration ended. */
-type Narrated =
-  | { kind: 'done' }
-  | { kind: 'stopped' }
-  | { kind: 'failed'; error: SpeechError; resumeFrom: ResumePoint | undefined };
+/** Steering by sentence: what the controller (and so the window, tray and hotkeys) can ask of a reading. */
+export interface ReadingSteering {
+  readonly text: string;
+  readonly sentences: { offset: number; length: number }[];
+  previous(): void;
+  next(): void;
+  jumpTo(sentence: number): void;
+  place(): ReadingPlace;
+}
 
-/** Reads text through a narration; on a refused key or quota, may carry on with the offline voice. */
+/**
+ * Reads text as a steerable SentenceReading; on a refused key or quota, carries on with the offline
+ * voice from the first word whose audio the player had not got.
+ */
 export class SpeakJob implements ReadingJob {
   readonly source: ReadingSource;
   readonly lease: PlayerLease;
   readonly #options: SpeakJobOptions;
   readonly #sentences: SentenceLocator;
-  #narration: Narration | undefined;
-  #sink: RecordingSink | undefined;
-  /** Words whose audio went to the player, over every narration of this reading. */
-  readonly #words: WordBoundary[] = [];
+  #reading: SentenceReading | undefined;
+  /** The plan new generations use: the offline one once the reading has fallen back. */
+  #plan: ReadingPlan | undefined;
   /** The plan whose audio the reading begins with: the history entry's engine and voice. */
   #recordedPlan: ReadingPlan | undefined;
-  #billedCharacters = 0;
+  readonly #billed: { narration: Narration; plan: ReadingPlan }[] = [];
+  #wordsHeard = 0;
+  #fellBack = false;
   #cancelled = false;
-  #onCancel: (() => void) | undefined;
 
   constructor(options: SpeakJobOptions) {
     this.#options = options;
@@ -148,126 +140,135 @@ export class SpeakJob implements ReadingJob {
     this.#sentences = new SentenceLocator(options.text);
   }
 
+  /** Undefined until the reading has started (planning comes first). */
+  get steering(): ReadingSteering | undefined {
+    const reading = this.#reading;
+    if (!reading) return undefined;
+    return {
+      text: this.#options.text,
+      sentences: reading.sentences.list(),
+      previous: () => reading.previous(),
+      next: () => reading.next(),
+      jumpTo: (sentence) => reading.jumpTo(sentence),
+      place: () => reading.place(),
+    };
+  }
+
   cancel(): void {
     if (this.#cancelled) return;
     this.#cancelled = true;
-    this.#narration?.cancel();
+    this.#reading?.cancel();
     this.lease.release(true);
-    this.#onCancel?.();
   }
 
   async run(): Promise<JobOutcome> {
-    const outcome = await this.#attempts();
+    const outcome = await this.#read();
     // A finished reading leaves its last audio playing; any other ending cuts playback off.
     this.lease.release(outcome.kind !== 'done');
     return outcome;
   }
 
-  async #attempts(): Promise<JobOutcome> {
+  async #read(): Promise<JobOutcome> {
     const { settings, engine, voiceId, allowFallback, planDeps, listener } = this.#options;
     listener.phase('connecting');
     const planned = await planReading(settings, { engine, voiceId, allowFallback }, planDeps);
     if (this.#cancelled) return { kind: 'stopped' };
     if (!planned.ok) return { kind: 'failed', code: planned.code, message: planned.message };
     if (planned.notice) listener.notice(planned.notice);
-    const first = await this.#narrate(planned.plan);
-    if (!this.#shouldFallBack(planned.plan, first)) return this.#outcome(first);
-    listener.notice(fallbackNotice(first.error, this.#words.length));
-    let plan: ReadingPlan;
+    this.#plan = planned.plan;
+    let reading: SentenceReading;
     try {
-      plan = await offlinePlan(settings, planDeps);
-    } catch (cause) {
-      return this.#outcome({ kind: 'failed', error: asSpeechError(cause), resumeFrom: first.resumeFrom });
-    }
-    if (this.#cancelled) return this.#outcome({ kind: 'stopped' });
-    return this.#outcome(await this.#narrate(plan, first.resumeFrom));
-  }
-
-  #shouldFallBack(
-    plan: ReadingPlan,
-    narrated: Narrated,
-  ): narrated is Extract<Narrated, { kind: 'failed' }> & { resumeFrom: ResumePoint } {
-    return (
-      narrated.kind === 'failed' &&
-      // Without a known position the offline voice could only start over, repeating what was heard.
-      narrated.resumeFrom !== undefined &&
-      !this.#cancelled &&
-      plan.engine === 'elevenlabs' &&
-      this.#options.allowFallback &&
-      this.#options.settings.fallbackToOffline &&
-      canFallBackAfter(narrated.error)
-    );
-  }
-
-  async #narrate(plan: ReadingPlan, startAt?: ResumePoint): Promise<Narrated> {
-    if (this.#cancelled) return { kind: 'stopped' };
-    let narration: Narration;
-    try {
-      narration = this.#createNarration(plan, startAt);
-    } catch (cause) {
-      return { kind: 'failed', error: asSpeechError(cause), resumeFrom: startAt };
-    }
-    try {
-      await narration.run();
-      return { kind: 'done' };
+      reading = this.#createReading(planned.plan);
     } catch (cause) {
       const error = asSpeechError(cause);
-      if (error.code === 'aborted' || this.#cancelled) return { kind: 'stopped' };
-      return { kind: 'failed', error, resumeFrom: narration.resumePoint };
-    } finally {
-      if (plan.engine === 'elevenlabs') this.#billedCharacters += narration.charactersSent;
-      if (this.#sink?.hasAudio) this.#recordedPlan ??= plan;
+      return { kind: 'failed', code: error.code, message: error.message };
+    }
+    try {
+      await reading.run();
+      return { kind: 'done', recording: this.#recording() };
+    } catch (cause) {
+      const error = asSpeechError(cause);
+      const recording = this.#recording();
+      if (error.code === 'aborted' || this.#cancelled) return { kind: 'stopped', recording };
+      return {
+        kind: 'failed',
+        code: error.code,
+        message: stoppedMessage(error, this.#wordsHeard),
+        recording,
+      };
     }
   }
 
-  async #outcome(narrated: Narrated): Promise<JobOutcome> {
-    if (narrated.kind === 'done') return { kind: 'done', recording: this.#recording(true) };
-    if (narrated.kind === 'stopped') return { kind: 'stopped', recording: this.#recording(false) };
-    await this.#playOut();
-    const recording = this.#recording(false);
-    if (this.#cancelled) return { kind: 'stopped', recording };
-    const { error } = narrated;
-    return {
-      kind: 'failed',
-      code: error.code,
-      message: stoppedMessage(error, this.#words.length),
-      recording,
-    };
+  #createReading(plan: ReadingPlan): SentenceReading {
+    const { listener } = this.#options;
+    const reading = new SentenceReading({
+      text: this.#options.text,
+      format: plan.format,
+      generate: (from, sink) => this.#generate(from, sink),
+      openPlayer: () => this.lease.open(plan.format),
+      onFailure: (error, resumeFrom) => this.#carryOn(error, resumeFrom),
+    });
+    reading.on('passage', () => listener.passage?.());
+    reading.on('word', (word) => this.#onWord(word));
+    reading.on('place', (place) => listener.place?.(place));
+    this.#reading = reading;
+    return reading;
   }
 
-  /** After a failure part-way, the player finishes the whole words it has (a stop cuts this short). */
-  async #playOut(): Promise<void> {
-    const sink = this.#sink;
-    if (!sink?.hasAudio || this.#cancelled) return;
-    this.#options.listener.phase('speaking');
-    const cancelled = new Promise<void>((resolve) => (this.#onCancel = resolve));
-    await Promise.race([sink.end().catch(() => undefined), cancelled]);
-    this.#onCancel = undefined;
-  }
-
-  #createNarration(plan: ReadingPlan, startAt: ResumePoint | undefined): Narration {
-    // Opened once: the offline voice carries on in the same playback.
-    this.#sink ??= new RecordingSink(this.lease.open(plan.format));
+  /** One generation of the reading, with the plan in force (ElevenLabs, or the offline voice after a fallback). */
+  #generate(from: ResumePoint, sink: AudioSink): Narration {
+    const plan = this.#plan as ReadingPlan;
     const narration = startNarration({
       target: plan,
       source: { kind: 'text', text: this.#options.text },
-      sink: this.#sink,
+      sink: {
+        write: (chunk) => {
+          this.#recordedPlan ??= plan;
+          sink.write(chunk);
+        },
+        playedMs: () => sink.playedMs(),
+        end: () => sink.end(),
+      },
       ...(this.#options.tuning ? { tuning: this.#options.tuning } : {}),
-      ...(startAt ? { startAt } : {}),
+      startAt: from,
     });
+    this.#billed.push({ narration, plan });
     narration.on('state', (state) => {
       const { listener } = this.#options;
+      if (this.#billed.at(-1)?.narration !== narration) return;
       if (state.kind === 'connecting') listener.phase('connecting');
       if (state.kind === 'speaking') listener.phase('speaking');
       if (state.kind === 'reconnecting') listener.phase('reconnecting', state.attempt);
     });
-    narration.on('word', (word) => this.#onWord(word));
-    this.#narration = narration;
     return narration;
   }
 
+  /** After a failure: the offline voice carries on when the key or quota was refused and the settings allow. */
+  async #carryOn(error: SpeechError, resumeFrom: ResumePoint | undefined): Promise<'fail' | 'continue'> {
+    const { settings, allowFallback, planDeps, listener } = this.#options;
+    const plan = this.#plan;
+    const allowed =
+      // Without a known position the offline voice could only start over, repeating what was heard.
+      resumeFrom !== undefined &&
+      !this.#cancelled &&
+      !this.#fellBack &&
+      plan?.engine === 'elevenlabs' &&
+      allowFallback &&
+      settings.fallbackToOffline &&
+      canFallBackAfter(error);
+    if (!allowed) return 'fail';
+    listener.notice(fallbackNotice(error, this.#wordsHeard));
+    try {
+      this.#plan = await offlinePlan(settings, planDeps);
+    } catch {
+      return 'fail';
+    }
+    this.#fellBack = true;
+    return this.#cancelled ? 'fail' : 'continue';
+  }
+
   #onWord(word: WordBoundary): void {
-    this.#words.push(word);
+    this.#wordsHeard += 1;
     const text = this.#options.text;
     this.#options.listener.word({
       ...word,
@@ -277,20 +278,22 @@ export class SpeakJob implements ReadingJob {
     });
   }
 
-  #recording(completed: boolean): Recording | undefined {
-    const sink = this.#sink;
+  #recording(): Recording | undefined {
+    const kept = this.#reading?.recording();
     const plan = this.#recordedPlan;
-    if (!sink?.hasAudio || !plan) return undefined;
+    if (!kept || !plan) return undefined;
     return {
-      text: spokenText(this.#options.text, this.#words, completed),
-      audio: concatChunks(sink.chunks),
+      text: this.#options.text.slice(kept.textStart, kept.textEnd),
+      audio: concatChunks(kept.chunks),
       engine: plan.engine,
       voiceId: plan.parameters.voiceId,
       modelId: plan.modelId,
       format: plan.format,
-      durationMs: Math.round(sink.audioMs),
+      durationMs: Math.round(kept.durationMs),
       // The offline voice costs nothing; ElevenLabs bills every character sent.
-      charactersBilled: this.#billedCharacters,
+      charactersBilled: this.#billed
+        .filter((entry) => entry.plan.engine === 'elevenlabs')
+        .reduce((sum, entry) => sum + entry.narration.charactersSent, 0),
     };
   }
 }

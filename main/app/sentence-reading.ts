@@ -66,7 +66,7 @@ export interface SentenceReadingOptions {
   /** Opens a new player stream (the previous one, if any, is dropped by the player). */
   openPlayer(): AudioSink;
   /** A generation failed; 'continue' starts the next from where it stopped (the owner changed voice). */
-  onFailure?(error: SpeechError, resumeFrom: ResumePoint | undefined): FailurePlan;
+  onFailure?(error: SpeechError, resumeFrom: ResumePoint | undefined): FailurePlan | Promise<FailurePlan>;
   /** Test knobs. */
   leadMs?: number;
   pollMs?: number;
@@ -186,34 +186,55 @@ export class SentenceReading extends TypedEmitter<SentenceReadingEvents> {
     if (sentence + 1 < this.sentences.count) this.jumpTo(sentence + 1);
   }
 
-  /** The kept audio of the sentences heard in order from the first one kept, for the history. */
+  /**
+   * The kept audio in text order, from the first sentence kept for as long as the sentences follow on,
+   * for the history: whole sentences, then the words of the last one that came in.
+   */
   recording(): { chunks: AudioChunk[]; durationMs: number; textStart: number; textEnd: number } | undefined {
     const first = this.#homes.findIndex((home) => home !== undefined);
     if (first < 0) return undefined;
     const chunks: AudioChunk[] = [];
     let durationMs = 0;
-    let sentence = first;
-    while (sentence < this.sentences.count) {
+    let textEnd = this.sentences.start(first);
+    const add = (generation: Generation, fromMs: number, toMs: number): void => {
+      for (const chunk of this.#slice(generation, fromMs, toMs)) {
+        chunks.push({ ...chunk, startMs: durationMs + chunk.startMs - fromMs });
+      }
+      durationMs += Math.max(0, toMs - fromMs);
+    };
+    /** A failed generation's continuation holds the rest of the sentence it stopped in, from 0. */
+    let carriedInto: Generation | undefined;
+    for (let sentence = first; sentence < this.sentences.count;) {
       const home = this.#homes[sentence];
       if (!home) break;
-      const { generation, startMs } = home;
+      const { generation } = home;
       let last = sentence;
       while (this.#homes[last + 1]?.generation === generation) last += 1;
+      const fromMs = carriedInto === generation ? 0 : home.startMs;
       const endMs = this.#sentenceEndMs(generation, last);
-      if (endMs === undefined) break;
-      for (const chunk of this.#slice(generation, startMs, endMs)) {
-        chunks.push({ ...chunk, startMs: durationMs + chunk.startMs - startMs });
+      if (endMs !== undefined) {
+        add(generation, fromMs, endMs);
+        textEnd = this.sentences.end(last);
+        sentence = last + 1;
+        carriedInto = undefined;
+        continue;
       }
-      durationMs += endMs - startMs;
+      add(generation, fromMs, generation.endMs);
+      const lastWord = generation.words.at(-1);
+      if (lastWord) textEnd = Math.max(textEnd, lastWord.textOffset + lastWord.length);
+      if (!generation.continuation) break;
+      carriedInto = generation.continuation;
       sentence = last + 1;
+      if (this.#homes[sentence]?.generation !== carriedInto) {
+        // The continuation began no new sentence: its audio is all the rest of this one.
+        add(carriedInto, 0, carriedInto.endMs);
+        const word = carriedInto.words.at(-1);
+        if (word) textEnd = Math.max(textEnd, word.textOffset + word.length);
+        break;
+      }
     }
     if (chunks.length === 0) return undefined;
-    return {
-      chunks,
-      durationMs,
-      textStart: this.sentences.start(first),
-      textEnd: this.sentences.end(sentence - 1),
-    };
+    return { chunks, durationMs, textStart: this.sentences.start(first), textEnd };
   }
 
   // --- generations -------------------------------------------------------------------------------
@@ -255,7 +276,7 @@ export class SentenceReading extends TypedEmitter<SentenceReadingEvents> {
     narration.on('word', (word) => this.#onWord(generation, word));
     narration.run().then(
       () => this.#generationEnded(generation, 'finished'),
-      (error: unknown) => this.#generationFailed(generation, error),
+      (error: unknown) => void this.#generationFailed(generation, error),
     );
     return generation;
   }
@@ -291,16 +312,25 @@ export class SentenceReading extends TypedEmitter<SentenceReadingEvents> {
     this.#pump();
   }
 
-  #generationFailed(generation: Generation, cause: unknown): void {
+  // While the owner decides (it may start another voice), the generation still counts as live: the
+  // passage waits at its end instead of finishing the reading.
+  async #generationFailed(generation: Generation, cause: unknown): Promise<void> {
     const error =
       cause instanceof SpeechError ? cause : new SpeechError('io_failed', defaultMessage('io_failed'));
     if (error.code === 'aborted' || generation.status !== 'live' || this.#settled) {
       return this.#generationEnded(generation, 'cancelled');
     }
-    generation.status = 'failed';
-    if (this.#live === generation) this.#live = undefined;
     const resumeFrom = generation.narration.resumePoint;
-    const plan = this.#options.onFailure?.(error, resumeFrom) ?? 'fail';
+    let plan: FailurePlan;
+    try {
+      plan = (await this.#options.onFailure?.(error, resumeFrom)) ?? 'fail';
+    } catch {
+      plan = 'fail';
+    }
+    generation.status = 'failed';
+    // A jump meanwhile started another generation: it already reads on with whatever the owner chose.
+    if (this.#live !== generation || this.#settled) return this.#pump();
+    this.#live = undefined;
     if (plan === 'continue' && resumeFrom) {
       const sentence = this.sentences.indexOfWord(resumeFrom.wordIndex);
       generation.continuation = this.#startGeneration(sentence, { ...resumeFrom, audioMs: 0 });
