@@ -32,7 +32,7 @@ function word(index: number, startMs: number, durationMs = 200, readingId = 1): 
 const WORDS = [word(0, 0), word(1, 300), word(2, 600), word(3, 900)];
 
 describe('estimatePlayedMs', () => {
-  const running: ClockAnchor = { playedMs: 1000, at: 5000, running: true };
+  const running: ClockAnchor = { playedMs: 1000, at: 5000, running: true, rate: 1 };
 
   it('moves on with the page clock from the last known position while running', () => {
     expect(estimatePlayedMs(running, 5000, 10_000)).toBe(1000);
@@ -40,7 +40,7 @@ describe('estimatePlayedMs', () => {
   });
 
   it('stays put while stopped, however much time passes', () => {
-    expect(estimatePlayedMs({ ...running, running: false }, 99_000, 10_000)).toBe(1000);
+    expect(estimatePlayedMs({ ...running, running: false, rate: 1 }, 99_000, 10_000)).toBe(1000);
   });
 
   it('never runs past the audio that has arrived', () => {
@@ -58,33 +58,34 @@ describe('estimatePlayedMs', () => {
 
 describe('setClockRunning', () => {
   it('freezes at the position reached and restarts from there', () => {
-    const start: ClockAnchor = { playedMs: 0, at: 100, running: true };
+    const start: ClockAnchor = { playedMs: 0, at: 100, running: true, rate: 1 };
     const paused = setClockRunning(start, false, 400, 10_000);
-    expect(paused).toEqual({ playedMs: 300, at: 400, running: false });
+    expect(paused).toEqual({ playedMs: 300, at: 400, running: false, rate: 1 });
     const resumed = setClockRunning(paused, true, 5000, 10_000);
-    expect(resumed).toEqual({ playedMs: 300, at: 5000, running: true });
+    expect(resumed).toEqual({ playedMs: 300, at: 5000, running: true, rate: 1 });
     expect(estimatePlayedMs(resumed, 5100, 10_000)).toBe(400);
   });
 
   it('leaves an anchor alone when nothing changes', () => {
-    const anchor: ClockAnchor = { playedMs: 10, at: 20, running: true };
+    const anchor: ClockAnchor = { playedMs: 10, at: 20, running: true, rate: 1 };
     expect(setClockRunning(anchor, true, 999, 10_000)).toBe(anchor);
   });
 
   it('freezes at the end of the arrived audio, not beyond', () => {
-    const anchor: ClockAnchor = { playedMs: 0, at: 0, running: true };
+    const anchor: ClockAnchor = { playedMs: 0, at: 0, running: true, rate: 1 };
     expect(setClockRunning(anchor, false, 5000, 700).playedMs).toBe(700);
   });
 });
 
 describe('bringUpTo', () => {
   it('moves a running anchor to now at the position reached', () => {
-    expect(bringUpTo({ playedMs: 100, at: 0, running: true }, 300, 10_000)).toEqual({
+    expect(bringUpTo({ playedMs: 100, at: 0, running: true, rate: 1 }, 300, 10_000)).toEqual({
       playedMs: 400,
       at: 300,
       running: true,
+      rate: 1,
     });
-    expect(bringUpTo({ playedMs: 100, at: 0, running: true }, 300, 250).playedMs).toBe(250);
+    expect(bringUpTo({ playedMs: 100, at: 0, running: true, rate: 1 }, 300, 250).playedMs).toBe(250);
   });
 });
 
@@ -158,13 +159,58 @@ describe('arrivedAudioEndMs and msUntilNextWord', () => {
   });
 });
 
+describe('playback speed', () => {
+  it('moves on at the anchor’s rate: 2× covers twice the words’ timeline per page millisecond', () => {
+    const fast: ClockAnchor = { playedMs: 1000, at: 5000, running: true, rate: 2 };
+    expect(estimatePlayedMs(fast, 5250, 10_000)).toBe(1500);
+    expect(estimatePlayedMs({ ...fast, rate: 0.5 }, 5400, 10_000)).toBe(1200);
+    // Still never past the audio received.
+    expect(estimatePlayedMs(fast, 9000, 1600)).toBe(1600);
+  });
+
+  it('takes the speed from each playback report', () => {
+    let reading = acceptWord(undefined, word(0, 0), 0, true);
+    reading = acceptPlayback(reading, { readingId: 1, playedMs: 100, speed: 2 }, 1000, true);
+    expect(reading.anchor.rate).toBe(2);
+    expect(estimatePlayedMs(reading.anchor, 1300, 10_000)).toBe(700);
+    reading = acceptPlayback(reading, { readingId: 1, playedMs: 700, speed: 1 }, 1300, true);
+    expect(estimatePlayedMs(reading.anchor, 1400, 10_000)).toBe(800);
+  });
+
+  it('keeps the rate through pause, resume and a new passage, until a report says otherwise', () => {
+    let reading = acceptWord(undefined, word(0, 0), 0, true);
+    reading = acceptPlayback(reading, { readingId: 1, playedMs: 0, speed: 1.5 }, 0, true);
+    const paused = setClockRunning(reading.anchor, false, 200, 10_000);
+    expect(paused).toEqual({ playedMs: 300, at: 200, running: false, rate: 1.5 });
+    expect(setClockRunning(paused, true, 1000, 10_000).rate).toBe(1.5);
+    // After a jump the passage has a new reading id: its words start again from 0 at the same speed.
+    const next = acceptWord(reading, word(0, 0, 200, 2), 2000, true);
+    expect(next.id).toBe(2);
+    expect(next.anchor.rate).toBe(1.5);
+    expect(acceptPlayback(reading, { readingId: 3, playedMs: 0, speed: 3 }, 0, true).anchor.rate).toBe(3);
+  });
+
+  it('ignores a speed that is not a positive number', () => {
+    const reading = acceptPlayback(undefined, { readingId: 1, playedMs: 0, speed: 2 }, 0, true);
+    expect(
+      acceptPlayback(reading, { readingId: 1, playedMs: 0, speed: Number.NaN }, 0, true).anchor.rate,
+    ).toBe(2);
+    expect(acceptPlayback(reading, { readingId: 1, playedMs: 0, speed: 0 }, 0, true).anchor.rate).toBe(2);
+  });
+
+  it('waits for the next word in page time: half as long at 2×', () => {
+    expect(msUntilNextWord(WORDS, 100, 2)).toBe(100);
+    expect(msUntilNextWord(WORDS, 100, 0.5)).toBe(400);
+  });
+});
+
 describe('readings', () => {
   it('starts a reading at 0 from the first word, running when the app is speaking', () => {
     const reading = acceptWord(undefined, word(0, 0, 200, 7), 1234, true);
     expect(reading).toEqual({
       id: 7,
       words: [word(0, 0, 200, 7)],
-      anchor: { playedMs: 0, at: 1234, running: true },
+      anchor: { playedMs: 0, at: 1234, running: true, rate: 1 },
     });
   });
 
@@ -172,7 +218,7 @@ describe('readings', () => {
     const first = acceptWord(undefined, word(0, 0), 100, true);
     const second = acceptWord(first, word(1, 300), 250, true);
     expect(second.words).toHaveLength(2);
-    expect(second.anchor).toEqual({ playedMs: 150, at: 250, running: true });
+    expect(second.anchor).toEqual({ playedMs: 150, at: 250, running: true, rate: 1 });
     expect(estimatePlayedMs(second.anchor, 400, arrivedAudioEndMs(second.words))).toBe(300);
   });
 
@@ -191,29 +237,29 @@ describe('readings', () => {
 
   it('replaces the old reading when a word of a new one arrives', () => {
     let reading: CaptionReading = acceptWord(undefined, word(0, 0, 200, 1), 0, true);
-    reading = acceptPlayback(reading, { readingId: 1, playedMs: 900 }, 1000, true);
+    reading = acceptPlayback(reading, { readingId: 1, playedMs: 900, speed: 1 }, 1000, true);
     reading = acceptWord(reading, word(0, 0, 200, 2), 2000, true);
     expect(reading.id).toBe(2);
     expect(reading.words.map((w) => w.readingId)).toEqual([2]);
-    expect(reading.anchor).toEqual({ playedMs: 0, at: 2000, running: true });
+    expect(reading.anchor).toEqual({ playedMs: 0, at: 2000, running: true, rate: 1 });
   });
 
   it('ignores words and reports of a reading that is already gone', () => {
     const reading = acceptWord(undefined, word(0, 0, 200, 5), 0, true);
     expect(acceptWord(reading, word(9, 5000, 200, 4), 10, true)).toBe(reading);
-    expect(acceptPlayback(reading, { readingId: 4, playedMs: 5000 }, 10, true)).toBe(reading);
+    expect(acceptPlayback(reading, { readingId: 4, playedMs: 5000, speed: 1 }, 10, true)).toBe(reading);
   });
 
   it('takes a playback report as the new anchor, keeping whether the clock runs', () => {
     const reading = acceptWord(undefined, word(0, 0), 0, false);
-    const reported = acceptPlayback(reading, { readingId: 1, playedMs: 420 }, 3000, true);
-    expect(reported.anchor).toEqual({ playedMs: 420, at: 3000, running: false });
+    const reported = acceptPlayback(reading, { readingId: 1, playedMs: 420, speed: 1 }, 3000, true);
+    expect(reported.anchor).toEqual({ playedMs: 420, at: 3000, running: false, rate: 1 });
     expect(reported.words).toBe(reading.words);
   });
 
   it('starts a new reading from a report that comes before its first word', () => {
     const reading = acceptWord(undefined, word(0, 0, 200, 1), 0, true);
-    const next = acceptPlayback(reading, { readingId: 2, playedMs: 50 }, 700, true);
-    expect(next).toEqual({ id: 2, words: [], anchor: { playedMs: 50, at: 700, running: true } });
+    const next = acceptPlayback(reading, { readingId: 2, playedMs: 50, speed: 1 }, 700, true);
+    expect(next).toEqual({ id: 2, words: [], anchor: { playedMs: 50, at: 700, running: true, rate: 1 } });
   });
 });

@@ -3,16 +3,26 @@
 //
 // Three sources of truth, in order of trust:
 // - playback reports (PlaybackProgress.playedMs): how far the reading has really been heard;
-// - the page's own clock between reports, but only while the app is speaking;
+// - the page's own clock between reports, but only while the app is speaking, and at the speed the
+//   audio plays (PlaybackProgress.speed: at 2× the words' timeline moves two ms per page ms);
 // - the words received (WordProgress): their audio has arrived, so the listener can never be past
 //   the end of the last one; the estimate stops there and waits for more audio or a report.
 import type { PlaybackProgress, WordProgress } from '../../../preload/api';
 
-/** A known position (`playedMs` at page time `at`), and whether it moves on with the page's clock. */
+/**
+ * A known position (`playedMs` at page time `at`), whether it moves on with the page's clock, and how
+ * fast: `rate` ms of the words' timeline per ms of the page (the playback speed).
+ */
 export interface ClockAnchor {
   playedMs: number;
   at: number;
   running: boolean;
+  rate: number;
+}
+
+/** A usable playback speed, else the one already in use (the contract says 0.5 to 3). */
+export function clockRate(speed: unknown, fallback = 1): number {
+  return typeof speed === 'number' && Number.isFinite(speed) && speed > 0 ? speed : fallback;
 }
 
 /** What the captions know about one reading. `words` is sorted by startMs. */
@@ -30,12 +40,12 @@ export function arrivedAudioEndMs(words: readonly WordProgress[]): number {
 }
 
 /**
- * The heard position at page time `now`: the anchor, moved on by the time since while running, but
+ * The heard position at page time `now`: the anchor, moved on by the time since (times the rate) while running, but
  * never past `limitMs` (the audio that has arrived) unless a report itself said so.
  */
 export function estimatePlayedMs(anchor: ClockAnchor, now: number, limitMs: number): number {
   if (!anchor.running) return anchor.playedMs;
-  const elapsed = Math.max(0, now - anchor.at);
+  const elapsed = Math.max(0, now - anchor.at) * anchor.rate;
   return Math.min(anchor.playedMs + elapsed, Math.max(anchor.playedMs, limitMs));
 }
 
@@ -47,7 +57,7 @@ export function setClockRunning(
   limitMs: number,
 ): ClockAnchor {
   if (anchor.running === running) return anchor;
-  return { playedMs: estimatePlayedMs(anchor, now, limitMs), at: now, running };
+  return { playedMs: estimatePlayedMs(anchor, now, limitMs), at: now, running, rate: anchor.rate };
 }
 
 /**
@@ -81,8 +91,8 @@ export function insertWord(words: readonly WordProgress[], word: WordProgress): 
   return rest;
 }
 
-function newReading(id: number, now: number, running: boolean): CaptionReading {
-  return { id, words: [], anchor: { playedMs: 0, at: now, running } };
+function newReading(id: number, now: number, running: boolean, rate: number): CaptionReading {
+  return { id, words: [], anchor: { playedMs: 0, at: now, running, rate } };
 }
 
 /**
@@ -91,7 +101,9 @@ function newReading(id: number, now: number, running: boolean): CaptionReading {
  * A new reading starts at 0 from the moment it is first heard of: that is when its audio starts
  * playing, should no playback report ever come. The clock is first brought up to `now` under the old
  * limit: if it was held at the end of the audio received (the player waiting for more), that wait was
- * not heard, and must not turn into a jump once the new audio extends the limit.
+ * not heard, and must not turn into a jump once the new audio extends the limit. A new reading (or a
+ * new passage after a jump) keeps the last one's rate until a report says otherwise: the speed is a
+ * setting, not a property of one reading.
  */
 export function acceptWord(
   reading: CaptionReading | undefined,
@@ -103,17 +115,20 @@ export function acceptWord(
   const current =
     reading && reading.id === word.readingId
       ? { ...reading, anchor: bringUpTo(reading.anchor, now, arrivedAudioEndMs(reading.words)) }
-      : newReading(word.readingId, now, running);
+      : newReading(word.readingId, now, running, reading?.anchor.rate ?? 1);
   return { ...current, words: insertWord(current.words, word) };
 }
 
 /** The same position, anchored at `now`. */
 export function bringUpTo(anchor: ClockAnchor, now: number, limitMs: number): ClockAnchor {
   if (!anchor.running) return anchor;
-  return { playedMs: estimatePlayedMs(anchor, now, limitMs), at: now, running: true };
+  return { playedMs: estimatePlayedMs(anchor, now, limitMs), at: now, running: true, rate: anchor.rate };
 }
 
-/** The reading after a playback report: the report becomes the new anchor. Same id rules as words. */
+/**
+ * The reading after a playback report: the report (position and speed) becomes the new anchor. Same
+ * id rules as words.
+ */
 export function acceptPlayback(
   reading: CaptionReading | undefined,
   progress: PlaybackProgress,
@@ -121,13 +136,26 @@ export function acceptPlayback(
   running: boolean,
 ): CaptionReading {
   if (reading && progress.readingId < reading.id) return reading;
+  const rate = clockRate(progress.speed, reading?.anchor.rate ?? 1);
   const current =
-    reading && reading.id === progress.readingId ? reading : newReading(progress.readingId, now, running);
-  return { ...current, anchor: { playedMs: progress.playedMs, at: now, running: current.anchor.running } };
+    reading && reading.id === progress.readingId
+      ? reading
+      : newReading(progress.readingId, now, running, rate);
+  return {
+    ...current,
+    anchor: { playedMs: progress.playedMs, at: now, running: current.anchor.running, rate },
+  };
 }
 
-/** How long until the next word starts at this position, for a timer instead of every frame. */
-export function msUntilNextWord(words: readonly WordProgress[], positionMs: number): number | undefined {
+/**
+ * How long (page ms) until the next word starts at this position, for a timer instead of every frame:
+ * at `rate` 2 the words' timeline passes twice as fast.
+ */
+export function msUntilNextWord(
+  words: readonly WordProgress[],
+  positionMs: number,
+  rate = 1,
+): number | undefined {
   const next = words[wordIndexAt(words, positionMs) + 1];
-  return next ? Math.max(0, next.startMs - positionMs) : undefined;
+  return next ? Math.max(0, next.startMs - positionMs) / clockRate(rate) : undefined;
 }

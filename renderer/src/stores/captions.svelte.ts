@@ -2,8 +2,8 @@
 // it has been heard (PlaybackProgress), and from those the word and sentence to show. The caption
 // overlay and the Read tab each build one from the HarkApi. The arithmetic lives in caption-clock.ts.
 //
-// Between playback reports the position moves on by the page's clock, but only while the app is
-// speaking, and never past the audio that has arrived. Frames are asked for only while the position
+// Between playback reports the position moves on by the page's clock, at the playback speed the last
+// report gave (2× moves two ms of audio per ms), but only while the app is speaking, and never past the audio that has arrived. Frames are asked for only while the position
 // can still move; with reduced motion a single timer wakes up when the next word starts instead.
 import type { AppState, HarkApi, PlaybackProgress, Unsubscribe, WordProgress } from '../../../preload/api';
 import {
@@ -141,7 +141,7 @@ export class CaptionsStore {
     this.#stopTicking();
     if (!this.#canMove()) return;
     if (this.#timing.prefersReducedMotion()) {
-      const wait = msUntilNextWord(this.#words, this.positionMs);
+      const wait = msUntilNextWord(this.#words, this.positionMs, this.#reading?.anchor.rate);
       if (wait !== undefined) this.#cancelTick = this.#timing.after(Math.ceil(wait), () => this.#tick());
     } else {
       this.#cancelTick = this.#timing.nextFrame(() => this.#tick());

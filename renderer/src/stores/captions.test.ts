@@ -140,10 +140,10 @@ describe('CaptionsStore', () => {
     events.state(speaking());
     for (let i = 0; i < 5; i += 1) events.word(word(i));
     expect(captions.currentWord?.text).toBe('One');
-    events.playback({ readingId: 1, playedMs: 350 });
+    events.playback({ readingId: 1, playedMs: 350, speed: 1 });
     expect(captions.currentWord?.text).toBe('two');
     expect(captions.sentence).toEqual(FIRST);
-    events.playback({ readingId: 1, playedMs: 960 });
+    events.playback({ readingId: 1, playedMs: 960, speed: 1 });
     expect(captions.currentWord?.text).toBe('Four');
     expect(captions.sentence).toEqual(SECOND);
   });
@@ -152,12 +152,50 @@ describe('CaptionsStore', () => {
     const captions = start();
     events.state(speaking());
     for (let i = 0; i < 5; i += 1) events.word(word(i));
-    events.playback({ readingId: 1, playedMs: 100 });
+    events.playback({ readingId: 1, playedMs: 100, speed: 1 });
     timing.advance(550);
     expect(captions.positionMs).toBe(650);
     expect(captions.currentWord?.text).toBe('three');
     // The next report is the truth, even when it is behind the estimate.
-    events.playback({ readingId: 1, playedMs: 590 });
+    events.playback({ readingId: 1, playedMs: 590, speed: 1 });
+    expect(captions.currentWord?.text).toBe('two');
+  });
+
+  it('moves on at twice the page clock between reports when the speed is 2', () => {
+    const captions = start();
+    events.state(speaking());
+    for (let i = 0; i < 5; i += 1) events.word(word(i));
+    events.playback({ readingId: 1, playedMs: 100, speed: 2 });
+    timing.advance(300);
+    expect(captions.positionMs).toBe(700);
+    expect(captions.currentWord?.text).toBe('three');
+    // Back to 1×: the next 100 page ms are 100 ms of audio.
+    events.playback({ readingId: 1, playedMs: 700, speed: 1 });
+    timing.advance(100);
+    expect(captions.positionMs).toBe(800);
+  });
+
+  it('keeps the speed for the new passage after a jump (a new reading id)', () => {
+    const captions = start();
+    events.state(speaking());
+    events.word(word(0, 1));
+    events.playback({ readingId: 1, playedMs: 0, speed: 2 });
+    events.word(word(0, 2));
+    events.word(word(1, 2));
+    expect(captions.readingId).toBe(2);
+    timing.advance(200);
+    expect(captions.positionMs).toBe(400);
+    expect(captions.currentWord?.text).toBe('two');
+  });
+
+  it('with reduced motion at 2×, wakes for the next word after half the time', () => {
+    const captions = start();
+    timing.reducedMotion = true;
+    events.state(speaking());
+    for (let i = 0; i < 3; i += 1) events.word(word(i));
+    events.playback({ readingId: 1, playedMs: 0, speed: 2 });
+    expect([...timing.timers].map((timer) => timer.at - timing.time)).toEqual([150]);
+    timing.advance(150);
     expect(captions.currentWord?.text).toBe('two');
   });
 
@@ -240,16 +278,16 @@ describe('CaptionsStore', () => {
     events.state(speaking());
     events.word(word(0, 1));
     events.word(word(1, 1));
-    events.playback({ readingId: 1, playedMs: 400 });
+    events.playback({ readingId: 1, playedMs: 400, speed: 1 });
     expect(captions.currentWord?.text).toBe('two');
     events.word(word(3, 2));
     expect(captions.readingId).toBe(2);
     expect(captions.sentence).toEqual(SECOND);
     expect(captions.currentWord).toBeUndefined(); // its first word starts at 900 ms, the clock at 0
     events.word(word(2, 1));
-    events.playback({ readingId: 1, playedMs: 700 });
+    events.playback({ readingId: 1, playedMs: 700, speed: 1 });
     expect(captions.readingId).toBe(2);
-    events.playback({ readingId: 2, playedMs: 950 });
+    events.playback({ readingId: 2, playedMs: 950, speed: 1 });
     expect(captions.currentWord?.text).toBe('Four');
   });
 

@@ -7,6 +7,10 @@ export const HOTKEY_LABELS: Record<HotkeyAction, string> = {
   readClipboard: 'Read clipboard',
   pauseResume: 'Pause or resume',
   stop: 'Stop',
+  previousSentence: 'Previous sentence',
+  nextSentence: 'Next sentence',
+  speedUp: 'Speed up',
+  speedDown: 'Speed down',
 };
 
 export const FIELD_LABELS: Record<string, string> = {
@@ -25,6 +29,7 @@ export const FIELD_LABELS: Record<string, string> = {
   busyPolicy: 'When Hark is already reading',
   clipboardFallback: 'Read the clipboard when nothing is selected',
   fallbackToOffline: 'Fall back to the offline voice',
+  playbackSpeed: 'Playback speed',
   launchAtLogin: 'Start Hark when I log in',
   'overlay.enabled': 'Show captions while reading',
   'overlay.highlightColor': 'Highlight colour',
@@ -39,10 +44,10 @@ export function fieldLabel(path: string): string {
   return FIELD_LABELS[path] ?? path;
 }
 
+/** Any action id, as a whole word (built from the labels, so a new action is never missed). */
+const ACTION_ID = new RegExp(`\\b(${Object.keys(HOTKEY_LABELS).join('|')})\\b`, 'g');
+
 /** The schema names hotkey actions by id ("same combination as readSelection"): use their labels. */
 export function readableReason(reason: string): string {
-  return reason.replace(
-    /\b(readSelection|readClipboard|pauseResume|stop)\b/g,
-    (id) => HOTKEY_LABELS[id as HotkeyAction] ?? id,
-  );
+  return reason.replace(ACTION_ID, (id) => HOTKEY_LABELS[id as HotkeyAction] ?? id);
 }

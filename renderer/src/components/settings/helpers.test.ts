@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { API_REGIONS } from '../../../../main/elevenlabs/http-client';
 import { DEFAULT_OUTPUT_FORMAT, OUTPUT_FORMATS } from '../../../../main/speech/protocol';
 import type { Voice } from '../../../../preload/api';
-import { fieldLabel, readableReason } from './field-labels';
+import { HOTKEY_ACTIONS } from '../../../../main/store/settings-schema';
+import { fieldLabel, HOTKEY_LABELS, readableReason } from './field-labels';
 import { failureText, NO_KEY_TEXT } from './failure-text';
 import { formatGroups, formatLabel } from './output-formats';
 import { CUSTOM_REGION, REGIONS, regionOf } from './regions';
@@ -75,6 +76,20 @@ describe('wording', () => {
     expect(readableReason('same combination as readSelection')).toBe('same combination as Read selection');
     expect(fieldLabel('voiceSettings.speed')).toBe('Speed');
     expect(fieldLabel('something.new')).toBe('something.new');
+  });
+
+  it('gives every hotkey action a label of its own, the steering ones included', () => {
+    for (const action of HOTKEY_ACTIONS) {
+      expect(HOTKEY_LABELS[action]).toMatch(/^[A-Z][a-z ]+$/);
+      expect(fieldLabel(`hotkeys.${action}`)).toBe(HOTKEY_LABELS[action]);
+    }
+    expect(new Set(HOTKEY_ACTIONS.map((action) => HOTKEY_LABELS[action])).size).toBe(HOTKEY_ACTIONS.length);
+    expect(
+      HOTKEY_ACTIONS.filter((a) =>
+        ['previousSentence', 'nextSentence', 'speedUp', 'speedDown'].includes(a),
+      ).map((a) => HOTKEY_LABELS[a]),
+    ).toEqual(['Previous sentence', 'Next sentence', 'Speed up', 'Speed down']);
+    expect(readableReason('same combination as speedDown')).toBe('same combination as Speed down');
   });
 
   it('asks for the key when that is what a list is missing', () => {
