@@ -172,6 +172,37 @@ export interface WordProgress {
 export interface PlaybackProgress {
   readingId: number;
   playedMs: number;
+  /** How fast the audio plays (1 = as spoken): a page's clock moves on by this much between reports. */
+  speed: number;
+}
+
+/** The text being read and its sentences, once per reading (offsets into `text`, UTF-16 units). */
+export interface ReadingText {
+  readingId: number;
+  text: string;
+  sentences: { offset: number; length: number }[];
+}
+
+/**
+ * Where the listener is in the reading: pushed when the sentence, the speed or the place changes,
+ * and about once a second while playing. Times are of the audio as spoken (at 1×); the remaining time
+ * is at the current speed, so it is what the listener will wait.
+ */
+export interface ReadingPosition {
+  readingId: number;
+  /** The sentence being heard (0-based) and how many the reading has. */
+  sentence: number;
+  sentenceCount: number;
+  elapsedMs: number;
+  remainingMs: number;
+  speed: number;
+  /** False for readings that cannot be steered by sentence (a history replay). */
+  steerable: boolean;
+}
+
+export interface ReadingView {
+  text: ReadingText;
+  position: ReadingPosition;
 }
 
 /** The key's state, never the key (see main/store/secrets.ts SecretStatus). */
@@ -254,6 +285,15 @@ export interface VerbMap {
   readClipboard: { payload: undefined; value: ReadOutcome };
   pause: { payload: undefined; value: null };
   resume: { payload: undefined; value: null };
+  /** Back one sentence; within its first 2 s, to the one before (a no-op when nothing is read). */
+  previousSentence: { payload: undefined; value: null };
+  nextSentence: { payload: undefined; value: null };
+  /** Reads on from this sentence of the current reading (0-based). */
+  jumpToSentence: { payload: { index: number }; value: null };
+  /** 0.5 to 3, rounded to 0.1; applies at once and is saved in the settings. Answers the speed set. */
+  setSpeed: { payload: { speed: number }; value: number };
+  /** The reading being heard, or null when idle. */
+  getReading: { payload: undefined; value: ReadingView | null };
   /** Stops the current reading and clears the queue. */
   stop: { payload: undefined; value: null };
   /** Leaves the error state (back to idle) without starting anything. */
@@ -298,6 +338,9 @@ export interface EventMap {
   state: AppState;
   word: WordProgress;
   playback: PlaybackProgress;
+  /** A new reading's text (null: nothing is being read any more). */
+  readingText: ReadingText | null;
+  position: ReadingPosition;
   historyChanged: HistoryChange;
   /** The new failure list, after every (re-)registration of the hotkeys. */
   hotkeysChanged: HotkeyFailure[];
@@ -312,6 +355,11 @@ export const VERBS = [
   'readClipboard',
   'pause',
   'resume',
+  'previousSentence',
+  'nextSentence',
+  'jumpToSentence',
+  'setSpeed',
+  'getReading',
   'stop',
   'dismissError',
   'getSettings',
@@ -339,6 +387,8 @@ export const EVENTS = [
   'state',
   'word',
   'playback',
+  'readingText',
+  'position',
   'historyChanged',
   'hotkeysChanged',
 ] as const satisfies readonly EventName[];
@@ -367,6 +417,8 @@ export interface HarkEvents {
   onState(listener: (state: AppState) => void): Unsubscribe;
   onWord(listener: (word: WordProgress) => void): Unsubscribe;
   onPlayback(listener: (progress: PlaybackProgress) => void): Unsubscribe;
+  onReadingText(listener: (text: ReadingText | null) => void): Unsubscribe;
+  onPosition(listener: (position: ReadingPosition) => void): Unsubscribe;
   onHistoryChanged(listener: (change: HistoryChange) => void): Unsubscribe;
   onHotkeysChanged(listener: (failures: HotkeyFailure[]) => void): Unsubscribe;
 }
@@ -379,6 +431,8 @@ export const EVENT_SUBSCRIBERS = {
   state: 'onState',
   word: 'onWord',
   playback: 'onPlayback',
+  readingText: 'onReadingText',
+  position: 'onPosition',
   historyChanged: 'onHistoryChanged',
   hotkeysChanged: 'onHotkeysChanged',
 } as const satisfies Record<EventName, keyof HarkEvents>;
@@ -433,7 +487,9 @@ export type MainToPlayer =
   /** Drop everything queued or playing now. */
   | { type: 'stop' }
   /** 0..1 */
-  | { type: 'volume'; value: number };
+  | { type: 'volume'; value: number }
+  /** 0.5..3: how fast to play from now on, pitch kept; `position` stays in the audio's own time. */
+  | { type: 'speed'; value: number };
 
 export type PlayerErrorCode = 'decode_failed' | 'audio_unavailable' | 'unsupported_format';
 
@@ -549,6 +605,8 @@ export const MAX_KEY_PAYLOAD = 1024;
 /** A settings patch is small; anything bigger is not a settings form. */
 export const MAX_PATCH_JSON_LENGTH = 64 * 1024;
 const MAX_ID_LENGTH = 100;
+/** A reading holds at most MAX_READ_CHARS (100,000) characters: it cannot have more sentences. */
+const MAX_SENTENCE_INDEX = 100_000;
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const reject = <T>(reason: string): Parsed<T> => ({ ok: false, reason });
@@ -729,6 +787,26 @@ export const PAYLOAD_VALIDATORS: { [V in Verb]: (raw: unknown) => Parsed<Payload
   readClipboard: nothing,
   pause: nothing,
   resume: nothing,
+  previousSentence: nothing,
+  nextSentence: nothing,
+  jumpToSentence: (raw) =>
+    withRecord(raw, ['index'], (r) =>
+      all(
+        [
+          r.index === undefined
+            ? reject('index is required')
+            : optionalCount(r.index, 'index', MAX_SENTENCE_INDEX),
+        ],
+        () => ({ index: r.index as number }),
+      ),
+    ),
+  setSpeed: (raw) =>
+    withRecord(raw, ['speed'], (r) =>
+      typeof r.speed === 'number' && Number.isFinite(r.speed) && r.speed >= 0.5 && r.speed <= 3
+        ? ok({ speed: r.speed })
+        : reject('speed must be a number from 0.5 to 3'),
+    ),
+  getReading: nothing,
   stop: nothing,
   dismissError: nothing,
   getSettings: nothing,

@@ -572,7 +572,8 @@ describe('faults at the app level', () => {
     await until(() => app.history.list().total > 0, 5000, 'history written');
     const entry = app.history.list().entries[0]!;
     expect(TEXT.startsWith(entry.text)).toBe(true);
-    expect(entry.text.split(' ')).toEqual(app.words);
+    // The history keeps all the audio that came in (it was paid for): at least every word heard.
+    expect(entry.text.split(' ').slice(0, app.words.length)).toEqual(app.words);
   });
 });
 

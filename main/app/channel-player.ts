@@ -98,6 +98,7 @@ export class ChannelPlayer implements PlayerPort {
   #stream: ChannelStream | undefined;
   #nextStreamId = 1;
   #volume: number | undefined;
+  #speed: number | undefined;
   readonly #progressListeners = new Set<(playedMs: number) => void>();
 
   constructor(private readonly log: PlayerLogger) {}
@@ -118,6 +119,7 @@ export class ChannelPlayer implements PlayerPort {
       }),
     ];
     if (this.#volume !== undefined) channel.post({ type: 'volume', value: this.#volume });
+    if (this.#speed !== undefined) channel.post({ type: 'speed', value: this.#speed });
   }
 
   open(format: FormatInfo): AudioSink {
@@ -149,6 +151,12 @@ export class ChannelPlayer implements PlayerPort {
   setVolume(value: number): void {
     this.#volume = Math.min(1, Math.max(0, value));
     this.#post({ type: 'volume', value: this.#volume });
+  }
+
+  /** Pitch-preserving playback speed, kept for pages that attach later; positions stay in the audio's time. */
+  setSpeed(value: number): void {
+    this.#speed = value;
+    this.#post({ type: 'speed', value });
   }
 
   onProgress(listener: (playedMs: number) => void): Unsubscribe {

@@ -50,6 +50,7 @@ describe('PlayerLease', () => {
     const errors: unknown[] = [];
     const broken: PlayerPort = {
       open: (format) => new RecordingPlayer().open(format),
+      setSpeed: () => undefined,
       pause: () => {
         throw new Error('pause failed');
       },

@@ -16,9 +16,14 @@
 // - History: when a reading ends with some audio (done, stopped, or failed part-way) an entry is
 //   stored with the audio received and the text that audio covers (see spokenText in
 //   reading-text.ts), so replaying an entry plays exactly its text. Previews and replays are not stored.
+// - Steering (previous, next, jump) goes to the current reading; a jump starts a new stretch of
+//   playback, so word and playback events get a new playback id and the captions start afresh.
+// - Speed is the player's (pitch kept): it applies at once, is saved as settings.playbackSpeed, and
+//   the position says the remaining time at that speed.
 // - Every state change is emitted exactly once; read(), stop() and friends never throw, and no
 //   promise of theirs can reject unhandled.
 import type { FormatInfo } from '../speech/protocol';
+import { SPEED_STEP, normaliseSpeed } from '../speech/time-stretch';
 import { TypedEmitter } from '../speech/typed-emitter';
 import type { HistoryEntry, HistoryStore } from '../store/history';
 import type { Logger } from '../store/redact';
@@ -39,11 +44,18 @@ import type {
   ReadOutcome,
   ReadResult,
   ReadingNotice,
+  ReadingPosition,
   ReadingSource,
+  ReadingText,
+  ReadingView,
   WordEvent,
 } from './reading-types';
+import type { ReadingPlace } from './sentence-reading';
 
 export type {
+  ReadingPosition,
+  ReadingText,
+  ReadingView,
   AppState,
   PlaybackEvent,
   PlayerPort,
@@ -99,6 +111,9 @@ type Request =
 interface ActiveReading {
   readonly id: number;
   readonly job: ReadingJob;
+  /** Changes with every jump: word and playback events of the new stretch of playback carry it. */
+  playbackId: number;
+  textShown: boolean;
   phase: JobPhase;
   /** Reconnection attempts in a row (while the phase is 'reconnecting'). */
   attempt: number;
@@ -107,6 +122,8 @@ interface ActiveReading {
 
 interface ControllerEvents {
   state: (state: AppState) => void;
+  readingText: (text: ReadingText | null) => void;
+  position: (position: ReadingPosition) => void;
   word: (word: WordEvent) => void;
   notice: (notice: ReadingNotice) => void;
   history: (entry: HistoryEntry) => void;
@@ -128,6 +145,9 @@ function sameState(a: AppState, b: AppState): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** How often the position is pushed while a reading plays (the elapsed time moves on). */
+const POSITION_EVERY_MS = 1000;
+
 const TRUNCATED_MESSAGE = `The text is very long, so only its first ${MAX_READ_CHARS.toLocaleString('en')} characters or so are read.`;
 
 export class ReadingController {
@@ -140,9 +160,62 @@ export class ReadingController {
   #error: { code: string; message: string } | undefined;
   #published: AppState = { kind: 'idle' };
   #readings = 0;
+  #speed: number;
+  #positionTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(deps: ReadingControllerDeps) {
     this.#deps = deps;
+    this.#speed = normaliseSpeed(deps.settings.get().playbackSpeed);
+    deps.player.setSpeed(this.#speed);
+  }
+
+  get speed(): number {
+    return this.#speed;
+  }
+
+  onReadingText(listener: (text: ReadingText | null) => void): () => void {
+    return this.#events.subscribe('readingText', listener);
+  }
+
+  onPosition(listener: (position: ReadingPosition) => void): () => void {
+    return this.#events.subscribe('position', listener);
+  }
+
+  /** The reading being heard (its text and where the listener is), or null. */
+  readingView(): ReadingView | null {
+    const current = this.#current;
+    const text = current && this.#readingText(current);
+    const position = current && this.#position(current);
+    return text && position ? { text, position } : null;
+  }
+
+  previousSentence(): void {
+    this.#current?.job.steering?.previous();
+  }
+
+  nextSentence(): void {
+    this.#current?.job.steering?.next();
+  }
+
+  jumpToSentence(index: number): void {
+    this.#current?.job.steering?.jumpTo(index);
+  }
+
+  /** Sets the playback speed (0.5 to 3, on the 0.1 grid), at once and for later readings; returns it. */
+  async setSpeed(speed: number): Promise<number> {
+    const next = normaliseSpeed(speed);
+    this.#speed = next;
+    this.#deps.player.setSpeed(next);
+    this.#pushPosition();
+    if (this.#deps.settings.get().playbackSpeed !== next) {
+      await this.#deps.settings.update({ playbackSpeed: next });
+    }
+    return next;
+  }
+
+  /** One step faster (or slower, with a negative `steps`). */
+  stepSpeed(steps: number): Promise<number> {
+    return this.setSpeed(this.#speed + steps * SPEED_STEP);
   }
 
   get state(): AppState {
@@ -165,7 +238,7 @@ export class ReadingController {
   onPlayback(listener: (progress: PlaybackEvent) => void): () => void {
     return this.#deps.player.onProgress((playedMs) => {
       const current = this.#current;
-      if (current) listener({ readingId: current.id, playedMs });
+      if (current) listener({ readingId: current.playbackId, playedMs, speed: this.#speed });
     });
   }
 
@@ -265,6 +338,7 @@ export class ReadingController {
     const current = this.#current;
     if (!current) return;
     this.#current = undefined;
+    this.#readingEnded();
     current.job.cancel();
   }
 
@@ -281,12 +355,15 @@ export class ReadingController {
         lease,
         this.#listenerFor(() => active),
       ),
+      playbackId: id,
+      textShown: false,
       phase: request.kind === 'replay' ? 'speaking' : 'connecting',
       attempt: 0,
       paused: false,
     };
     this.#current = active;
     this.#publish();
+    this.#startPositionTimer();
     const finished = this.#runJob(active, request);
     this.#running.add(finished);
     void finished.finally(() => this.#running.delete(finished));
@@ -333,7 +410,15 @@ export class ReadingController {
         this.#publish();
       },
       word: (word) => {
-        if (isCurrent()) this.#events.fire('word', word);
+        if (isCurrent()) this.#events.fire('word', { ...word, readingId: active().playbackId });
+      },
+      passage: () => {
+        if (isCurrent()) active().playbackId = ++this.#readings;
+      },
+      place: (place) => {
+        if (!isCurrent()) return;
+        this.#showText(active());
+        this.#events.fire('position', this.#positionFrom(active(), place));
       },
       notice: (notice) => {
         if (isCurrent()) this.#events.fire('notice', notice);
@@ -363,6 +448,7 @@ export class ReadingController {
 
   #finishCurrent(outcome: JobOutcome): void {
     this.#current = undefined;
+    this.#readingEnded();
     if (outcome.kind === 'failed') {
       this.#error = { code: outcome.code, message: outcome.message };
       if (this.#queue.length > 0) {
@@ -431,6 +517,61 @@ export class ReadingController {
     if (sameState(next, this.#published)) return;
     this.#published = next;
     this.#events.fire('state', next);
+  }
+
+  #readingText(active: ActiveReading): ReadingText | undefined {
+    const steering = active.job.steering;
+    if (!steering) return undefined;
+    return { readingId: active.id, text: steering.text, sentences: steering.sentences };
+  }
+
+  #showText(active: ActiveReading): void {
+    if (active.textShown) return;
+    const text = this.#readingText(active);
+    if (!text) return;
+    active.textShown = true;
+    this.#events.fire('readingText', text);
+  }
+
+  #position(active: ActiveReading): ReadingPosition | undefined {
+    const place = active.job.steering?.place();
+    return place && this.#positionFrom(active, place);
+  }
+
+  #positionFrom(active: ActiveReading, place: ReadingPlace): ReadingPosition {
+    return {
+      readingId: active.id,
+      sentence: place.sentence,
+      sentenceCount: place.sentenceCount,
+      elapsedMs: place.elapsedMs,
+      remainingMs: Math.round(place.remainingMs / this.#speed),
+      speed: this.#speed,
+      steerable: active.job.steering !== undefined,
+    };
+  }
+
+  #pushPosition(): void {
+    const current = this.#current;
+    const position = current && this.#position(current);
+    if (current && position) {
+      this.#showText(current);
+      this.#events.fire('position', position);
+    }
+  }
+
+  #startPositionTimer(): void {
+    if (this.#positionTimer !== undefined) return;
+    this.#positionTimer = setInterval(() => {
+      if (this.#current && !this.#current.paused) this.#pushPosition();
+    }, POSITION_EVERY_MS);
+    this.#positionTimer.unref?.();
+  }
+
+  /** The reading view empties and the position timer stops once nothing is read. */
+  #readingEnded(): void {
+    if (this.#positionTimer !== undefined) clearInterval(this.#positionTimer);
+    this.#positionTimer = undefined;
+    this.#events.fire('readingText', null);
   }
 
   #now(): number {

@@ -25,6 +25,8 @@ export interface PlayerPort {
   pause(): void;
   resume(): void;
   stop(): void;
+  /** How fast to play, pitch kept (0.5 to 3); positions stay in the audio's own time. */
+  setSpeed(speed: number): void;
   /**
    * Hears how far the current playback has been heard (ms from its start), each time the player
    * reports it. Only the open playback reports: once stopped or replaced, it is silent.
@@ -36,7 +38,10 @@ export interface PlayerPort {
 export interface PlaybackEvent {
   readingId: number;
   playedMs: number;
+  speed: number;
 }
+
+export type { ReadingPosition, ReadingText, ReadingView } from '../../preload/api';
 
 /** A word whose audio has arrived, for the caption overlay. */
 export type WordEvent = WordBoundary & {

@@ -100,6 +100,8 @@ export type AppServices = HarkVerbs & {
   subscribe: HarkServices['subscribe'];
   /** For the pause/resume hotkey and `hark --toggle-pause`. */
   togglePause(): Promise<Result<null>>;
+  /** For the speed hotkeys: `steps` of 0.1 faster (negative: slower). */
+  stepSpeed(steps: number): Promise<Result<number>>;
   onState(listener: (state: AppState) => void): Unsubscribe;
   onWord(listener: (word: WordEvent) => void): Unsubscribe;
   onHistoryChanged(listener: (change: HistoryChange) => void): Unsubscribe;
@@ -186,6 +188,8 @@ export function createServices(deps: ServicesDeps): AppServices {
     controller.onState((state) => events.fire('state', state)),
     controller.onWord((word) => events.fire('word', word)),
     controller.onPlayback((progress) => events.fire('playback', progress)),
+    controller.onReadingText((text) => events.fire('readingText', text)),
+    controller.onPosition((position) => events.fire('position', position)),
     controller.onHistoryAdded((entry) => events.fire('historyChanged', { kind: 'added', entry })),
     // A smaller retention limit applies at once, not only after the next reading.
     settings.onChange((current, changed) => {
@@ -376,6 +380,14 @@ export function createServices(deps: ServicesDeps): AppServices {
     readClipboard: verb('readClipboard', readClipboardText),
     pause: verb('pause', async () => (controller.pause(), success(null))),
     resume: verb('resume', async () => (controller.resume(), success(null))),
+    previousSentence: verb('previousSentence', async () => (controller.previousSentence(), success(null))),
+    nextSentence: verb('nextSentence', async () => (controller.nextSentence(), success(null))),
+    jumpToSentence: verb(
+      'jumpToSentence',
+      async ({ index }) => (controller.jumpToSentence(index), success(null)),
+    ),
+    setSpeed: verb('setSpeed', async ({ speed }) => success(await controller.setSpeed(speed))),
+    getReading: verb('getReading', async () => success(controller.readingView())),
     stop: verb('stop', async () => (controller.stop(), success(null))),
     dismissError: verb('dismissError', async () => (controller.dismissError(), success(null))),
 
@@ -446,6 +458,7 @@ export function createServices(deps: ServicesDeps): AppServices {
   return {
     ...handlers,
     togglePause: verb('pause', async () => (controller.togglePause(), success(null))),
+    stepSpeed: (steps) => guarded('setSpeed', log, async () => success(await controller.stepSpeed(steps))),
     onState: (listener) => subscribe('state', listener),
     onWord: (listener) => subscribe('word', listener),
     onHistoryChanged: (listener) => subscribe('historyChanged', listener),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_HOTKEYS } from '../store/settings-schema';
+import { DEFAULT_HOTKEYS, HOTKEY_ACTIONS } from '../store/settings-schema';
 import type { HotkeyAction, Hotkeys } from '../store/settings-schema';
 import { HotkeyManager, LateBoundHotkeys, registerHotkeys } from './hotkeys';
 import type { HotkeyFailure } from './hotkeys';
@@ -50,12 +50,9 @@ class DesktopShortcuts implements SuspendableShortcutLike {
 
 function recordingHandlers() {
   const pressed: HotkeyAction[] = [];
-  const handlers = {
-    readSelection: () => pressed.push('readSelection'),
-    readClipboard: () => pressed.push('readClipboard'),
-    pauseResume: () => pressed.push('pauseResume'),
-    stop: () => pressed.push('stop'),
-  };
+  const handlers = Object.fromEntries(
+    HOTKEY_ACTIONS.map((action) => [action, () => void pressed.push(action)]),
+  ) as Record<HotkeyAction, () => void>;
   return { pressed, handlers };
 }
 
@@ -87,7 +84,7 @@ describe('registerHotkeys', () => {
           ) as unknown,
         },
       ]);
-      expect(desktop.ours.size).toBe(3);
+      expect(desktop.ours.size).toBe(HOTKEY_ACTIONS.length - 1);
     }
   });
 
@@ -106,7 +103,7 @@ describe('registerHotkeys', () => {
     ]);
     expect(failures[0]?.message).toMatch(/not a valid key combination/);
     expect(failures[1]?.message).toMatch(/Error processing argument/);
-    expect(desktop.ours.size).toBe(2);
+    expect(desktop.ours.size).toBe(HOTKEY_ACTIONS.length - 2);
   });
 
   it('an empty hotkey is no hotkey, not a failure', () => {
@@ -114,7 +111,7 @@ describe('registerHotkeys', () => {
     expect(
       registerHotkeys(desktop, { ...HOTKEYS, readClipboard: '' }, recordingHandlers().handlers, 'linux'),
     ).toEqual([]);
-    expect(desktop.ours.size).toBe(3);
+    expect(desktop.ours.size).toBe(HOTKEY_ACTIONS.length - 1);
   });
 
   it('registers the canonical spelling of an accelerator', () => {
@@ -138,7 +135,7 @@ describe('HotkeyManager', () => {
     expect(manager.apply(swapped)).toEqual([]);
     desktop.press(HOTKEYS.readSelection);
     expect(pressed).toEqual(['readClipboard']);
-    expect(desktop.ours.size).toBe(4);
+    expect(desktop.ours.size).toBe(HOTKEY_ACTIONS.length);
   });
 
   it('keeps failures, tells listeners, and clears a failure once the combination is free', () => {
@@ -161,7 +158,9 @@ describe('HotkeyManager', () => {
     manager.apply(HOTKEYS);
     manager.dispose();
     expect(desktop.unregisterCalls.sort()).toEqual(
-      [HOTKEYS.readSelection, HOTKEYS.readClipboard, HOTKEYS.pauseResume].sort(),
+      HOTKEY_ACTIONS.filter((action) => action !== 'stop')
+        .map((action) => HOTKEYS[action])
+        .sort(),
     );
     expect(desktop.ours.size).toBe(0);
   });

@@ -5,7 +5,16 @@
 // (which Chromium may reorder and extend with its own switches); additionalData wins.
 import type { HotkeyAction } from '../store/settings-schema';
 
-export const INSTANCE_COMMANDS = ['read-selection', 'read-clipboard', 'stop', 'toggle-pause'] as const;
+export const INSTANCE_COMMANDS = [
+  'read-selection',
+  'read-clipboard',
+  'stop',
+  'toggle-pause',
+  'previous-sentence',
+  'next-sentence',
+  'speed-up',
+  'speed-down',
+] as const;
 export type InstanceCommand = (typeof INSTANCE_COMMANDS)[number];
 
 /** Each command does what the hotkey (and tray item) of the same name does. */
@@ -14,6 +23,10 @@ const COMMAND_ACTIONS: Readonly<Record<InstanceCommand, HotkeyAction>> = {
   'read-clipboard': 'readClipboard',
   'toggle-pause': 'pauseResume',
   stop: 'stop',
+  'previous-sentence': 'previousSentence',
+  'next-sentence': 'nextSentence',
+  'speed-up': 'speedUp',
+  'speed-down': 'speedDown',
 };
 
 export function actionForCommand(command: InstanceCommand): HotkeyAction {
@@ -27,7 +40,16 @@ export type InstanceRequest = { kind: 'command'; command: InstanceCommand } | { 
  * When one launch carries several commands, the most cautious wins (argv order is not reliable):
  * stopping beats pausing beats starting to read.
  */
-const PRIORITY: readonly InstanceCommand[] = ['stop', 'toggle-pause', 'read-clipboard', 'read-selection'];
+const PRIORITY: readonly InstanceCommand[] = [
+  'stop',
+  'toggle-pause',
+  'previous-sentence',
+  'next-sentence',
+  'speed-down',
+  'speed-up',
+  'read-clipboard',
+  'read-selection',
+];
 
 /** The command among `argv`; every other argument (executable, app path, Chromium switches) is ignored. */
 export function parseInstanceCommand(argv: readonly string[]): InstanceCommand | undefined {

@@ -37,6 +37,10 @@ export const ACTION_LABELS: Readonly<Record<HotkeyAction, string>> = {
   readClipboard: 'Read clipboard',
   pauseResume: 'Pause/Resume',
   stop: 'Stop',
+  previousSentence: 'Previous sentence',
+  nextSentence: 'Next sentence',
+  speedUp: 'Speed up',
+  speedDown: 'Speed down',
 };
 
 const MAC_MODIFIERS: Record<string, string> = {
@@ -177,6 +181,7 @@ export function buildTrayMenu(
     state.kind === 'reconnecting' ||
     state.kind === 'speaking' ||
     state.kind === 'paused';
+  const steerable = state.kind === 'speaking' || state.kind === 'paused' || state.kind === 'reconnecting';
   return [
     { type: 'status', label: `Hark: ${describeState(state)}` },
     ...(state.kind === 'error'
@@ -188,6 +193,10 @@ export function buildTrayMenu(
     { type: 'action', action: 'readClipboard', label: label('readClipboard'), enabled: true },
     pauseItem(state, label('pauseResume')),
     { type: 'action', action: 'stop', label: label('stop'), enabled: reading },
+    { type: 'action', action: 'previousSentence', label: label('previousSentence'), enabled: steerable },
+    { type: 'action', action: 'nextSentence', label: label('nextSentence'), enabled: steerable },
+    { type: 'action', action: 'speedUp', label: label('speedUp'), enabled: true },
+    { type: 'action', action: 'speedDown', label: label('speedDown'), enabled: true },
     { type: 'separator' },
     { type: 'action', action: 'history', label: 'History…', enabled: true },
     { type: 'action', action: 'settings', label: 'Settings…', enabled: true },

@@ -156,6 +156,7 @@ describe('validateSettings field by field', () => {
       hotkeys: { readSelection: 'alt+ctrl+r', readClipboard: 'Control+Alt+R', pauseResume: '', stop: 'X' },
     });
     expect(result.settings.hotkeys).toEqual({
+      ...DEFAULT_HOTKEYS,
       readSelection: 'Alt+Ctrl+R',
       readClipboard: DEFAULT_HOTKEYS.readClipboard,
       pauseResume: '',

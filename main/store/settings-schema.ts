@@ -20,7 +20,16 @@ export const LATENCY_PRESETS = ['fastest', 'balanced', 'quality'] as const;
 export type LatencyPreset = (typeof LATENCY_PRESETS)[number];
 export const BUSY_POLICIES = ['replace', 'queue', 'ignore'] as const;
 export type BusyPolicy = (typeof BUSY_POLICIES)[number];
-export const HOTKEY_ACTIONS = ['readSelection', 'readClipboard', 'pauseResume', 'stop'] as const;
+export const HOTKEY_ACTIONS = [
+  'readSelection',
+  'readClipboard',
+  'pauseResume',
+  'stop',
+  'previousSentence',
+  'nextSentence',
+  'speedUp',
+  'speedDown',
+] as const;
 export type HotkeyAction = (typeof HOTKEY_ACTIONS)[number];
 
 export type VoiceSettingsValues = Required<VoiceSettings>;
@@ -61,6 +70,8 @@ export interface Settings {
   launchAtLogin: boolean;
   /** Switch to the offline voice when ElevenLabs refuses the key or the quota is used up. */
   fallbackToOffline: boolean;
+  /** How fast readings play, 0.5 to 3 (pitch kept); distinct from voiceSettings.speed, which ElevenLabs applies when generating. */
+  playbackSpeed: number;
 }
 
 /** Same as DEFAULT_OFFLINE_VOICE_ID in main/engine/offline-voice.ts (kept here so this file stays pure). */
@@ -76,6 +87,11 @@ export const DEFAULT_HOTKEYS: Readonly<Hotkeys> = {
   readClipboard: 'CommandOrControl+Alt+Shift+C',
   pauseResume: 'CommandOrControl+Alt+Shift+P',
   stop: 'CommandOrControl+Alt+Shift+X',
+  // The arrows: nothing types with them, and desktops bind Ctrl+Alt+arrows (workspaces), not with Shift.
+  previousSentence: 'CommandOrControl+Alt+Shift+Left',
+  nextSentence: 'CommandOrControl+Alt+Shift+Right',
+  speedUp: 'CommandOrControl+Alt+Shift+Up',
+  speedDown: 'CommandOrControl+Alt+Shift+Down',
 };
 
 export function defaultSettings(): Settings {
@@ -95,6 +111,7 @@ export function defaultSettings(): Settings {
     history: { maxEntries: 1000, maxMegabytes: 500 },
     launchAtLogin: false,
     fallbackToOffline: true,
+    playbackSpeed: 1,
   };
 }
 
@@ -200,7 +217,16 @@ const GROUPS = {
     use_speaker_boost: isBoolean,
     speed: numberBetween(0.7, 1.2),
   },
-  hotkeys: { readSelection: hotkey, readClipboard: hotkey, pauseResume: hotkey, stop: hotkey },
+  hotkeys: {
+    readSelection: hotkey,
+    readClipboard: hotkey,
+    pauseResume: hotkey,
+    stop: hotkey,
+    previousSentence: hotkey,
+    nextSentence: hotkey,
+    speedUp: hotkey,
+    speedDown: hotkey,
+  },
   overlay: {
     enabled: isBoolean,
     highlightColor: hexColor,
@@ -220,6 +246,7 @@ const FIELDS = {
   clipboardFallback: isBoolean,
   launchAtLogin: isBoolean,
   fallbackToOffline: isBoolean,
+  playbackSpeed: numberBetween(0.5, 3),
 } satisfies Partial<Shape<Settings>>;
 
 function isRecord(value: unknown): value is Record<string, unknown> {

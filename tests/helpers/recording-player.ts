@@ -104,8 +104,15 @@ export class RecordingPlayer implements PlayerPort {
   #reporter: NodeJS.Timeout | undefined;
   #lastReport: { playback: Playback; playedMs: number } | undefined;
 
+  /** The playback speed main asked for: it multiplies `rate`, as a real time-stretch would. */
+  speed = 1;
+
   /** `rate` 4 plays four times faster than real time (tests need not sit through every reading). */
   constructor(public rate = 1) {}
+
+  setSpeed(speed: number): void {
+    this.speed = speed;
+  }
 
   get current(): Playback | undefined {
     return this.playbacks.at(-1);
@@ -113,7 +120,7 @@ export class RecordingPlayer implements PlayerPort {
 
   open(format: FormatInfo): AudioSink {
     this.calls.push('open');
-    const playback = new Playback(format, () => this.rate);
+    const playback = new Playback(format, () => this.rate * this.speed);
     this.playbacks.push(playback);
     return playback;
   }
