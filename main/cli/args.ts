@@ -1,6 +1,7 @@
 // Parses `hark` arguments into one explicit command. Pure: no I/O, every mistake is a CliError whose
 // message says what was wrong and what to do instead.
 import { parseOutputFormat, OUTPUT_FORMATS } from '../speech/protocol';
+import { MAX_SPEED, MIN_SPEED, normaliseSpeed } from '../speech/time-stretch';
 import type { FormatInfo } from '../speech/protocol';
 import { CliError } from './errors';
 
@@ -22,6 +23,8 @@ export interface SpeakOptions extends EngineOptions {
   voice?: string;
   format?: FormatInfo;
   model?: string;
+  /** Playback speed, pitch kept: 0.5 to 3 in steps of 0.1. */
+  speed?: number;
 }
 
 export interface ServeOptions {
@@ -50,6 +53,7 @@ const COMMAND_OPTIONS: Record<CommandName, Record<string, boolean>> = {
     engine: true,
     format: true,
     model: true,
+    speed: true,
     'base-url': true,
     'trust-base-url': false,
     clipboard: false,
@@ -164,6 +168,15 @@ function parseBaseUrl(value: string | undefined): string | undefined {
   return value === undefined ? undefined : validateBaseUrl(value, '--base-url');
 }
 
+function parseSpeed(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const speed = /^\d*\.?\d+$/.test(value) ? Number(value) : NaN;
+  if (!(speed >= MIN_SPEED && speed <= MAX_SPEED)) {
+    throw new CliError(`--speed must be a number from ${MIN_SPEED} to ${MAX_SPEED} (got "${value}")`);
+  }
+  return normaliseSpeed(speed);
+}
+
 function parsePort(value: string | undefined): number {
   if (value === undefined) return 0;
   const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
@@ -208,12 +221,14 @@ function parseSpeak(tokens: Tokens): Command {
   const format = parseFormat(stringOption(tokens, 'format'));
   const model = nonEmpty('model', stringOption(tokens, 'model'));
   const baseUrl = parseBaseUrl(stringOption(tokens, 'base-url'));
+  const speed = parseSpeed(stringOption(tokens, 'speed'));
   if (out !== undefined) options.out = out;
   if (voice !== undefined) options.voice = voice;
   if (engine !== undefined) options.engine = engine;
   if (format !== undefined) options.format = format;
   if (model !== undefined) options.model = model;
   if (baseUrl !== undefined) options.baseUrl = baseUrl;
+  if (speed !== undefined) options.speed = speed;
   if (tokens.options.has('trust-base-url')) options.trustBaseUrl = true;
   return { kind: 'speak', options };
 }

@@ -25,10 +25,13 @@ Options:
   --engine E        offline or elevenlabs (default: elevenlabs when a key is set, else offline)
   --format F        output_format, e.g. pcm_22050, mp3_44100_128, ulaw_8000 (default from --out)
   --model ID        model_id for ElevenLabs, e.g. eleven_flash_v2_5 (default: the server's)
+  --speed X         0.5 to 3 (default 1), pitch kept; needs pcm audio (an .mp3 file is encoded here)
   --base-url URL    ElevenLabs server (default ELEVENLABS_BASE_URL or https://api.elevenlabs.io)
   --trust-base-url  send the API key to a --base-url that is neither ElevenLabs' nor this computer's
 
 Without --out the audio streams into paplay, aplay or ffplay (afplay plays once all audio is in).
+On a terminal a text (not stdin) shows its progress and can be steered: space pause/resume,
+←/→ previous/next sentence, +/- speed by 0.1, q stop (exit status 0).
 Environment: ELEVENLABS_API_KEY, ELEVENLABS_BASE_URL. Ctrl-C stops at once (exit status 130).
 `;
 

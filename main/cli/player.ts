@@ -228,6 +228,7 @@ const PROBATION_MS = 1_500;
 export class StreamingPlayerSink implements CliSink {
   private readonly remaining: FoundPlayer[];
   private process!: PlayerProcess;
+  private current!: FoundPlayer;
   private clock = new PlaybackClock();
   /** Audio written to the current player while it is on probation; undefined once it is trusted. */
   private retained: { audio: Uint8Array; durationMs: number }[] | undefined = [];
@@ -272,7 +273,13 @@ export class StreamingPlayerSink implements CliSink {
     await this.process.waitForExit(PLAYER_EXIT_GRACE_MS).catch(() => undefined);
   }
 
+  /** The player in use first, then those not tried yet: where a restarted stream should begin. */
+  get players(): FoundPlayer[] {
+    return [this.current, ...this.remaining];
+  }
+
   private startPlayer(player: FoundPlayer): void {
+    this.current = player;
     const process = new PlayerProcess(player, player.spec.args(this.format), this.env, 'pipe');
     this.process = process;
     void process.exited.then((exit) => {
@@ -417,4 +424,25 @@ export function playersFor(players: readonly FoundPlayer[], format: FormatInfo):
     throw new CliError(`${names} cannot play ${format.format}; use a pcm_* format, or --out FILE`);
   }
   return able;
+}
+
+/**
+ * Opens a new streaming player each time it is called, for a steered reading, whose jumps, pauses and
+ * speed changes kill the old process and start another (see steered-player.ts). Later players begin
+ * with the one that worked. Undefined when no player found can stream `format` (afplay only).
+ */
+export function streamingPlayers(
+  players: readonly FoundPlayer[],
+  format: FormatInfo,
+  env: NodeJS.ProcessEnv,
+  onFailure: (error: CliError) => void,
+): (() => CliSink) | undefined {
+  let able = playersFor(players, format).filter((player) => player.spec.readsStdin);
+  if (able.length === 0) return undefined;
+  let last: StreamingPlayerSink | undefined;
+  return () => {
+    if (last) able = last.players;
+    last = new StreamingPlayerSink(able, format, env, onFailure);
+    return last;
+  };
 }

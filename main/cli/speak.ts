@@ -1,11 +1,16 @@
 // `hark speak`: text (argument, stdin stream or clipboard) → a narration started like the app's
 // (app/start-narration.ts) → player or file.
 import { prepareText } from '../app/reading-text';
+import { SentenceReading } from '../app/sentence-reading';
 import { startNarration } from '../app/start-narration';
+import type { NarrationTarget } from '../app/start-narration';
+import { createEncoder } from '../engine/encoders';
 import { DEFAULT_OFFLINE_VOICE_ID } from '../engine/offline-voice';
 import { SpeechError } from '../speech/errors';
 import type { NarrationSource } from '../speech/narration';
+import { parseOutputFormat } from '../speech/protocol';
 import type { FormatInfo } from '../speech/protocol';
+import { SPEED_STEP } from '../speech/time-stretch';
 import type { EngineName, SpeakOptions, TextSource } from './args';
 import { readClipboard } from './clipboard';
 import type { CliContext } from './context';
@@ -14,10 +19,15 @@ import type { EngineChoice, EngineConnection } from './engine';
 import { CliError, EXIT_INTERRUPTED, EXIT_OK } from './errors';
 import { FileSink } from './file-sink';
 import { chooseFileTarget, defaultPcmFormat } from './formats';
-import { findPlayers, openPlayerSink, playersFor } from './player';
+import type { FileTarget } from './formats';
+import { findPlayers, openPlayerSink, playersFor, streamingPlayers } from './player';
 import type { FoundPlayer } from './player';
 import type { CliSink } from './sink';
+import { SteeredPlayer } from './steered-player';
+import { canSteer, startSteering } from './steering';
+import type { SteeringKey, SteeringSession } from './steering';
 import { readTextChunks, requireText } from './stdin';
+import { StretchingSink } from './stretch-sink';
 
 /**
  * A file has no listener who might stop early, so the server is kept well supplied (it never waits for
@@ -27,31 +37,60 @@ import { readTextChunks, requireText } from './stdin';
 export const FILE_LEAD_MS = 120_000;
 
 interface OutputPlan {
+  /** What the engine is asked for. */
   format: FormatInfo;
   /** How far text may be sent ahead of what was heard (a player) or written (a file). */
   leadMs?: number;
   open(onFailure: (error: CliError) => void): Promise<CliSink>;
+  /** A player that can be steered: opens a new player process per call (see steered-player.ts). */
+  streaming?: (onFailure: (error: CliError) => void) => () => CliSink;
   /** Said once on stderr before the reading starts. */
   note?: string;
 }
 
+function refuseSpeed(what: string): never {
+  throw new CliError(`--speed needs pcm audio (${what}); use a pcm_* --format, or leave --speed out`);
+}
+
+/** The file plan; at a --speed other than 1, PCM is stretched, and MP3 is asked for as PCM and encoded. */
+function planFile(target: FileTarget, speed: number): OutputPlan {
+  const plain = (): Promise<CliSink> => FileSink.create(target.path, target.container, target.format);
+  if (speed === 1) return { format: target.format, leadMs: FILE_LEAD_MS, open: plain };
+  const { format } = target;
+  if (format.codec === 'pcm') {
+    const open = async (): Promise<CliSink> => new StretchingSink(await plain(), format.sampleRate, speed);
+    return { format, leadMs: FILE_LEAD_MS, open };
+  }
+  const pcm = parseOutputFormat(`pcm_${format.sampleRate}`);
+  if (format.codec !== 'mp3' || !pcm) return refuseSpeed(`not ${format.format}`);
+  const open = async (): Promise<CliSink> => {
+    const encoder = await createEncoder(format, pcm.sampleRate);
+    return new StretchingSink(await plain(), pcm.sampleRate, speed, encoder);
+  };
+  return { format: pcm, leadMs: FILE_LEAD_MS, open };
+}
+
 /** Decided before anything starts, so a missing player or a bad extension fails at once. */
 function planOutput(options: SpeakOptions, engine: EngineName, ctx: CliContext): OutputPlan {
+  const speed = options.speed ?? 1;
   if (options.out !== undefined) {
-    const target = chooseFileTarget(options.out, options.format, engine);
-    return {
-      format: target.format,
-      leadMs: FILE_LEAD_MS,
-      open: () => FileSink.create(target.path, target.container, target.format),
-    };
+    return planFile(chooseFileTarget(options.out, options.format, engine), speed);
   }
   const players = findPlayers(ctx.env, ctx.platform);
   const format = options.format ?? defaultPcmFormat(engine);
-  const first = playersFor(players, format)[0] as FoundPlayer;
+  if (speed !== 1 && format.codec !== 'pcm') refuseSpeed(`not ${format.format}`);
+  const able = playersFor(players, format);
+  const first = able[0] as FoundPlayer;
   const plan: OutputPlan = {
     format,
-    open: (onFailure) => openPlayerSink(players, format, ctx.env, onFailure),
+    open: async (onFailure) => {
+      const sink = await openPlayerSink(players, format, ctx.env, onFailure);
+      return speed === 1 ? sink : new StretchingSink(sink, format.sampleRate, speed);
+    },
   };
+  if (able.some((player) => player.spec.readsStdin)) {
+    plan.streaming = (onFailure) => streamingPlayers(players, format, ctx.env, onFailure) as () => CliSink;
+  }
   if (!first.spec.readsStdin) {
     plan.note = `${first.spec.name} cannot play a stream, so playback starts once all audio has arrived (install ffplay to stream)`;
   }
@@ -116,33 +155,138 @@ function exitCodeFor(signal: AbortSignal): number {
   return signal.reason === 'SIGTERM' ? 143 : EXIT_INTERRUPTED;
 }
 
+/** How a steered reading was stopped from the keyboard: q is a chosen end (0), Ctrl-C an interrupt. */
+type KeyStop = 'quit' | 'interrupt';
+
+interface SteeredRun {
+  text: string;
+  target: NarrationTarget;
+  format: FormatInfo;
+  openProcess: () => CliSink;
+  speed: number;
+  ctx: CliContext;
+  stop: AbortController;
+  onKeyStop(how: KeyStop): void;
+}
+
+/** Keys and the progress line, on a terminal only. */
+function steerFromTerminal(
+  run: SteeredRun,
+  reading: SentenceReading,
+  player: SteeredPlayer,
+): SteeringSession | undefined {
+  const { ctx } = run;
+  if (!canSteer(ctx.stdin as { isTTY?: boolean }, ctx.stderr as { isTTY?: boolean }, ctx.env))
+    return undefined;
+  const actions: Record<SteeringKey, () => void> = {
+    pause: () => player.togglePause(),
+    previous: () => reading.previous(),
+    next: () => reading.next(),
+    faster: () => player.setSpeed(player.speed + SPEED_STEP),
+    slower: () => player.setSpeed(player.speed - SPEED_STEP),
+    stop: () => run.onKeyStop('quit'),
+    interrupt: () => run.onKeyStop('interrupt'),
+  };
+  const session = startSteering({
+    stdin: ctx.stdin,
+    stderr: ctx.stderr,
+    onKey: (key) => {
+      actions[key]();
+      session.redraw();
+    },
+    state: () => {
+      const place = reading.place();
+      return {
+        sentence: place.sentence,
+        sentenceCount: place.sentenceCount,
+        elapsedMs: place.elapsedMs,
+        totalMs: place.elapsedMs + place.remainingMs,
+        speed: player.speed,
+        paused: player.paused,
+        speedAdjustable: player.canStretch,
+      };
+    },
+  });
+  return session;
+}
+
+/** A whole text to a player: read by sentence, so a terminal can pause, skip and change speed. */
+async function playSteered(run: SteeredRun): Promise<void> {
+  const player = new SteeredPlayer(run.openProcess, run.format, run.speed);
+  const reading = new SentenceReading({
+    text: run.text,
+    format: run.format,
+    generate: (from, sink) =>
+      startNarration({
+        target: run.target,
+        source: { kind: 'text', text: run.text },
+        sink,
+        startAt: from,
+        signal: run.stop.signal,
+      }),
+    openPlayer: () => player.openPassage(),
+  });
+  run.stop.signal.addEventListener('abort', () => reading.cancel(), { once: true });
+  const steering = steerFromTerminal(run, reading, player);
+  try {
+    await reading.run();
+  } finally {
+    steering?.close();
+    player.stop();
+  }
+}
+
 export async function speakCommand(options: SpeakOptions, ctx: CliContext): Promise<number> {
   const engine = await chooseEngine(options, ctx.env);
   const voiceId = options.voice ?? defaultVoice(engine);
   const output = planOutput(options, engine.kind, ctx);
-  // Aborted by Ctrl-C, or by the player dying mid-reading.
+  // Aborted by Ctrl-C, q, or the player dying mid-reading.
   const stop = new AbortController();
   const onInterrupt = (): void => stop.abort();
   ctx.signal.addEventListener('abort', onInterrupt, { once: true });
   if (ctx.signal.aborted) stop.abort();
   let sinkFailure: CliError | undefined;
+  let keyStop: KeyStop | undefined;
+  const onFailure = (error: CliError): void => {
+    sinkFailure ??= error;
+    stop.abort();
+  };
   let sink: CliSink | undefined;
   let connection: EngineConnection | undefined;
   try {
     const source = await narrationSource(options.source, ctx, stop.signal);
     if (output.note) ctx.stderr.write(`hark: note: ${output.note}\n`);
-    sink = await output.open((error) => {
-      sinkFailure ??= error;
-      stop.abort();
-    });
-    connection = await connectEngine(engine);
-    if (stop.signal.aborted) throw new SpeechError('aborted', 'stopped');
-    const narration = startNarration({
-      target: {
+    const connect = async (): Promise<NarrationTarget> => {
+      connection = await connectEngine(engine);
+      if (stop.signal.aborted) throw new SpeechError('aborted', 'stopped');
+      return {
         baseUrl: connection.baseUrl,
         apiKey: connection.apiKey,
         parameters: { voiceId, query: { output_format: output.format.format, model_id: options.model } },
-      },
+      };
+    };
+    // A whole text to a streaming player is read by sentence; stdin streams and files as they come.
+    if (output.streaming && source.kind === 'text') {
+      const openProcess = output.streaming(onFailure);
+      await playSteered({
+        text: source.text,
+        target: await connect(),
+        format: output.format,
+        openProcess,
+        speed: options.speed ?? 1,
+        ctx,
+        stop,
+        onKeyStop: (how) => {
+          keyStop ??= how;
+          stop.abort();
+        },
+      });
+      return EXIT_OK;
+    }
+    sink = await output.open(onFailure);
+    const target = await connect();
+    const narration = startNarration({
+      target,
       source,
       sink,
       ...(output.leadMs !== undefined ? { tuning: { leadMs: output.leadMs } } : {}),
@@ -155,6 +299,7 @@ export async function speakCommand(options: SpeakOptions, ctx: CliContext): Prom
   } catch (error) {
     await sink?.stop();
     if (sinkFailure) throw sinkFailure;
+    if (keyStop) return keyStop === 'quit' ? EXIT_OK : EXIT_INTERRUPTED;
     if (ctx.signal.aborted) return exitCodeFor(ctx.signal);
     throw explain(error, voiceId);
   } finally {

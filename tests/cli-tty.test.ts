@@ -1,0 +1,254 @@
+// `hark speak` on a real terminal: the built CLI runs inside a detached tmux session of fixed size, keys
+// are sent with `tmux send-keys`, and what the terminal shows is read back with `tmux capture-pane`.
+// The machine has no sound server, so the player is a stand-in paplay on a private PATH that consumes
+// its stdin at the real-time pace of the --rate it is given (and plays nothing): the CLI's clock,
+// pacing and restarts then behave as with a real player.
+import { execFile, execFileSync } from 'node:child_process';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+const HARK = resolve('bin/hark.js');
+/** Sentences of about 5 s each in the offline voice, so a sentence change within 2 s is the key's. */
+const TEXT = [
+  'The first sentence is long enough to take several seconds when it is read aloud by the voice.',
+  'The second sentence is also long enough to take several seconds when it is read out loud.',
+  'The third sentence keeps going for a good while so that there is always something to hear.',
+  'The fourth sentence is here to make sure the reading does not end before the test is done.',
+  'The fifth sentence closes the text, and nobody should ever get to hear it during the test.',
+].join(' ');
+
+const PACED_PLAYER = `
+// Consumes raw S16LE mono at real-time pace (--rate=N) and plays nothing.
+const rateArg = process.argv.find((arg) => arg.startsWith('--rate='));
+const bytesPerSecond = Number(rateArg ? rateArg.slice(7) : 22050) * 2;
+let started;
+let consumed = 0;
+process.stdin.on('data', (chunk) => {
+  started ??= Date.now();
+  consumed += chunk.length;
+  const dueMs = (consumed / bytesPerSecond) * 1000 - (Date.now() - started);
+  if (dueMs > 0) {
+    process.stdin.pause();
+    setTimeout(() => process.stdin.resume(), dueMs);
+  }
+});
+process.stdin.on('end', () => {
+  const leftMs = started === undefined ? 0 : (consumed / bytesPerSecond) * 1000 - (Date.now() - started);
+  setTimeout(() => process.exit(0), Math.max(0, leftMs));
+});
+`;
+
+let work: string;
+let bin: string;
+let socket: string;
+let sessions = 0;
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-S', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+}
+
+function quote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Starts `hark speak` in a new tmux session; when hark ends, the shell prints its exit status and
+ * whether the terminal was left in raw mode, then waits so the pane can still be read.
+ */
+async function startInTmux(args: string[]): Promise<string> {
+  const name = `hark${++sessions}`;
+  const script = join(work, `${name}.sh`);
+  const command = [process.execPath, HARK, ...args].map(quote).join(' ');
+  await writeFile(
+    script,
+    [
+      '#!/bin/sh',
+      `cd ${quote(work)}`,
+      `env -u ELEVENLABS_API_KEY -u ELEVENLABS_BASE_URL -u HARK_DEBUG PATH=${quote(`${bin}:/usr/bin:/bin`)} HARK_KEYCHAIN=off TERM=xterm-256color ${command}`,
+      'echo "EXIT=$?"',
+      `if stty -a | grep -qE -- '(^| )-(icanon|echo|isig)( |;|$)'; then echo MODE=raw; else echo MODE=cooked; fi`,
+      'exec sleep 600',
+      '',
+    ].join('\n'),
+  );
+  await chmod(script, 0o755);
+  tmux('new-session', '-d', '-x', '160', '-y', '12', '-s', name, script);
+  return name;
+}
+
+function screen(session: string): string {
+  return tmux('capture-pane', '-p', '-t', session);
+}
+
+interface Progress {
+  sentence: number;
+  count: number;
+  elapsed: string;
+  speed: string;
+  paused: boolean;
+}
+
+function progress(session: string): Progress | undefined {
+  const match = /Sentence (\d+)\/(\d+) {2}(\d+:\d+) \/ \d+:\d+ {2}([\d.]+)×( {2}paused)?/.exec(
+    screen(session),
+  );
+  if (!match) return undefined;
+  return {
+    sentence: Number(match[1]),
+    count: Number(match[2]),
+    elapsed: match[3] as string,
+    speed: match[4] as string,
+    paused: match[5] !== undefined,
+  };
+}
+
+async function waitFor<T>(
+  probe: () => T | undefined,
+  timeoutMs: number,
+  what: string,
+  session: string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; the screen:\n${screen(session)}`);
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 100));
+  }
+}
+
+function exitLine(session: string): { code: number; mode: string } | undefined {
+  const text = screen(session);
+  const code = /EXIT=(\d+)/.exec(text);
+  const mode = /MODE=(\w+)/.exec(text);
+  return code && mode ? { code: Number(code[1]), mode: mode[1] as string } : undefined;
+}
+
+function seconds(clock: string): number {
+  const [minutes, secs] = clock.split(':').map(Number);
+  return (minutes ?? 0) * 60 + (secs ?? 0);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'hark-tty-'));
+  bin = join(work, 'bin');
+  socket = join(work, 'tmux.sock');
+  execFileSync('mkdir', ['-p', bin]);
+  await writeFile(join(bin, 'paplay'), `#!${process.execPath}\n${PACED_PLAYER}`);
+  await chmod(join(bin, 'paplay'), 0o755);
+});
+
+afterEach(() => {
+  try {
+    execFileSync('tmux', ['-S', socket, 'kill-server'], { stdio: 'ignore' });
+  } catch {
+    // No session was left.
+  }
+});
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('hark speak on a terminal', () => {
+  it('shows its place, skips, pauses, changes speed, and q stops with 0 in cooked mode', async () => {
+    const session = await startInTmux(['speak', TEXT, '--engine', 'offline']);
+    // The offline voice takes a few seconds to start; wait until the first sentence is being heard.
+    const first = await waitFor(
+      () => {
+        const now = progress(session);
+        return now && seconds(now.elapsed) >= 1 ? now : undefined;
+      },
+      20_000,
+      'the first sentence playing',
+      session,
+    );
+    expect(first).toMatchObject({ sentence: 1, count: 5, speed: '1.0', paused: false });
+
+    tmux('send-keys', '-t', session, 'Right');
+    const sentAt = Date.now();
+    await waitFor(() => (progress(session)?.sentence === 2 ? true : undefined), 3000, 'sentence 2', session);
+    // Far sooner than the ~5 s the first sentence lasts.
+    expect(Date.now() - sentAt).toBeLessThan(3000);
+    const jumped = progress(session) as Progress;
+    await waitFor(
+      () => (seconds(progress(session)?.elapsed ?? '0:00') > seconds(jumped.elapsed) ? true : undefined),
+      4000,
+      'sentence 2 playing',
+      session,
+    );
+
+    tmux('send-keys', '-t', session, 'Space');
+    await waitFor(() => (progress(session)?.paused ? true : undefined), 2000, 'paused', session);
+    await sleep(500);
+    const paused = progress(session) as Progress;
+    await sleep(2500);
+    expect(progress(session)).toMatchObject({ paused: true, elapsed: paused.elapsed, sentence: 2 });
+
+    tmux('send-keys', '-t', session, 'Space');
+    await waitFor(
+      () => {
+        const now = progress(session);
+        return now && !now.paused && seconds(now.elapsed) > seconds(paused.elapsed) ? true : undefined;
+      },
+      4000,
+      'time moving again',
+      session,
+    );
+
+    tmux('send-keys', '-t', session, '+');
+    await waitFor(() => (progress(session)?.speed === '1.1' ? true : undefined), 2000, 'speed 1.1', session);
+
+    tmux('send-keys', '-t', session, 'q');
+    const exit = await waitFor(() => exitLine(session), 10_000, 'hark to exit', session);
+    expect(exit).toEqual({ code: 0, mode: 'cooked' });
+    // The line was erased on the way out.
+    expect(screen(session)).not.toContain('[q] stop');
+  }, 60_000);
+
+  it('Ctrl-C stops with 130 and gives the terminal back in cooked mode', async () => {
+    const session = await startInTmux(['speak', TEXT, '--engine', 'offline']);
+    await waitFor(() => progress(session), 20_000, 'the progress line', session);
+    tmux('send-keys', '-t', session, 'C-c');
+    const exit = await waitFor(() => exitLine(session), 10_000, 'hark to exit', session);
+    expect(exit).toEqual({ code: 130, mode: 'cooked' });
+  }, 40_000);
+});
+
+function soxSeconds(path: string): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    execFile('sox', ['--i', '-D', path], (error, stdout) =>
+      error ? reject(error) : resolvePromise(Number(stdout)),
+    );
+  });
+}
+
+function harkToFile(args: string[]): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, HARK_KEYCHAIN: 'off' };
+    delete env.ELEVENLABS_API_KEY;
+    delete env.ELEVENLABS_BASE_URL;
+    execFile(process.execPath, [HARK, ...args], { env, cwd: work, timeout: 60_000 }, (error, _out, stderr) =>
+      error ? reject(new Error(`hark ${args.join(' ')}: ${stderr}`)) : resolvePromise(),
+    );
+  });
+}
+
+describe('hark speak --speed', () => {
+  it('--speed 2 writes a WAV file half as long as --speed 1', async () => {
+    const text = 'A short text for the file. It has two sentences.';
+    await harkToFile(['speak', text, '--engine', 'offline', '--speed', '1', '--out', 'one.wav']);
+    await harkToFile(['speak', text, '--engine', 'offline', '--speed', '2', '--out', 'two.wav']);
+    const one = await soxSeconds(join(work, 'one.wav'));
+    const two = await soxSeconds(join(work, 'two.wav'));
+    expect(one).toBeGreaterThan(1);
+    expect(Math.abs(two / one - 0.5)).toBeLessThan(0.025);
+  }, 60_000);
+});
