@@ -21,14 +21,21 @@ import { createSecretStore } from '../store/secrets';
 import { SettingsStore } from '../store/settings';
 import type { Settings } from '../store/settings-schema';
 import { heardLetters, heardWords } from '../../tests/helpers/coded-sink';
-import { CODED_OUTPUT_FORMAT, startFaultServer } from '../../tests/helpers/fault-server';
+import { CODED_OUTPUT_FORMAT, decodeCodedAudio, startFaultServer } from '../../tests/helpers/fault-server';
 import type { ConnectionPlan, FaultServer } from '../../tests/helpers/fault-server';
 import { liveHandles, pcmSilence, startScriptedServer } from '../../tests/helpers/scripted-server';
 import type { ScriptedConnection, ScriptedServer } from '../../tests/helpers/scripted-server';
 import { RecordingPlayer } from '../../tests/helpers/recording-player';
 import type { Playback } from '../../tests/helpers/recording-player';
 import { ReadingController } from './reading-controller';
-import type { AppState, ReadingNotice, SessionTuning, WordEvent } from './reading-controller';
+import type {
+  AppState,
+  ReadingNotice,
+  ReadingPosition,
+  ReadingText,
+  SessionTuning,
+  WordEvent,
+} from './reading-controller';
 import { MAX_ACCEPTED_CHARS, MAX_READ_CHARS } from './reading-text';
 import { until } from '../../tests/helpers/until';
 
@@ -721,5 +728,64 @@ describe('ReadingController: history replay', () => {
     expect(replayed.endCalled).toBe(true);
     // A replay is not stored again.
     expect(f.history.list().total).toBe(1);
+  });
+});
+
+describe('ReadingController: steering by sentence and speed', () => {
+  const STEERED = 'First comes one. Second comes two. Third comes three. Fourth comes four. Fifth is last.';
+
+  it('previous sentence replays kept audio: no new connection, no new character, a new playback id', async () => {
+    const server = await faulty([]);
+    const f = await setup({
+      key: KEY,
+      rate: 1,
+      settings: { engine: 'elevenlabs', baseUrl: server.url, outputFormat: CODED_OUTPUT_FORMAT },
+    });
+    const positions: ReadingPosition[] = [];
+    const texts: (ReadingText | null)[] = [];
+    f.controller.onPosition((position) => positions.push(position));
+    f.controller.onReadingText((text) => texts.push(text));
+    f.controller.read(STEERED, 'typed');
+    await until(() => positions.some((p) => p.sentence === 2), 20_000, 'third sentence heard');
+    await until(() => (server.voiced[0] ?? '').includes('Fifth'), 20_000, 'all generated');
+    const sent = server.voiced.join('').length;
+    const playbackBefore = f.words.at(-1)?.readingId;
+
+    f.controller.previousSentence();
+    await until(
+      () => decodeCodedAudio(audioOf(f.player.current!)).length >= 12,
+      5000,
+      'audio after previous',
+    );
+    expect(decodeCodedAudio(audioOf(f.player.current!)).startsWith('Second comes')).toBe(true);
+    expect(server.connections).toHaveLength(1);
+    expect(server.voiced.join('').length).toBe(sent);
+    await until(() => f.words.at(-1)?.readingId !== playbackBefore, 5000, 'new playback id');
+    const replayed = f.words.filter((word) => word.readingId === f.words.at(-1)?.readingId);
+    expect(replayed[0]).toMatchObject({ text: 'Second', startMs: 0 });
+
+    expect(texts[0]).toMatchObject({
+      text: STEERED,
+      sentences: expect.arrayContaining([{ offset: 0, length: 17 }]),
+    });
+    expect(f.controller.readingView()?.position).toMatchObject({ sentenceCount: 5, steerable: true });
+    f.controller.stop();
+    expect(texts.at(-1)).toBeNull();
+  });
+
+  it('speed applies to the playing reading at once, is saved, and scales the remaining time', async () => {
+    const f = await setup({ rate: 1 });
+    f.controller.read(STEERED, 'typed');
+    await until(() => f.controller.readingView() !== null, 20_000, 'reading view');
+    const atOne = f.controller.readingView()!.position.remainingMs;
+    expect(await f.controller.setSpeed(2.04)).toBe(2);
+    expect(f.player.speed).toBe(2);
+    expect(f.settings.get().playbackSpeed).toBe(2);
+    const atTwo = f.controller.readingView()!.position;
+    expect(atTwo.speed).toBe(2);
+    // Half the time to go, give or take what was heard in between.
+    expect(atTwo.remainingMs).toBeLessThan(atOne * 0.6);
+    expect(await f.controller.stepSpeed(-3)).toBe(1.7);
+    expect(await f.controller.setSpeed(9)).toBe(3);
   });
 });
