@@ -12,6 +12,7 @@ import { benchPlayer } from './player';
 import { renderResults, writeResultsSection } from './report';
 import { now } from './stats';
 import { LONG_TEXT, SHORT_TEXT, textOfLength } from './texts';
+import { benchTimeStretch } from './time-stretch';
 
 const ENGINE_REPETITIONS = 7;
 const FIRST_AUDIO_REPETITIONS = 9;
@@ -118,6 +119,8 @@ async function main(): Promise<void> {
   }
   step('the player in Chromium: start latency and underruns');
   await benchPlayer(resolve('bench/README.md'));
+  step('the time-stretcher: CPU per second of audio, duration and pitch at 2x');
+  await benchTimeStretch(resolve('bench/README.md'));
 }
 
 main().catch((error: unknown) => {
