@@ -4,7 +4,7 @@
 // its stdin at the real-time pace of the --rate it is given (and plays nothing): the CLI's clock,
 // pacing and restarts then behave as with a real player.
 import { execFile, execFileSync } from 'node:child_process';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -213,6 +213,25 @@ describe('hark speak on a terminal', () => {
     expect(screen(session)).not.toContain('[q] stop');
   }, 60_000);
 
+  it('draws nothing and reads no keys when stderr is a pipe', async () => {
+    const result = await runHark(['speak', 'Hello there. A second sentence.', '--engine', 'offline'], {
+      PATH: `${bin}:/usr/bin:/bin`,
+    });
+    expect(result).toEqual({ code: 0, stderr: '' });
+  }, 30_000);
+
+  it('SIGTERM stops with 143 and gives the terminal back in cooked mode', async () => {
+    const session = await startInTmux(['speak', TEXT, '--engine', 'offline']);
+    await waitFor(() => progress(session), 20_000, 'the progress line', session);
+    const shell = tmux('list-panes', '-t', session, '-F', '#{pane_pid}').trim();
+    // The pane runs the script's shell; hark is its one child (env execs node).
+    const children = await readFile(`/proc/${shell}/task/${shell}/children`, 'utf8');
+    const harkPid = Number(children.trim().split(/\s+/)[0]);
+    process.kill(harkPid, 'SIGTERM');
+    const exit = await waitFor(() => exitLine(session), 10_000, 'hark to exit', session);
+    expect(exit).toEqual({ code: 143, mode: 'cooked' });
+  }, 40_000);
+
   it('Ctrl-C stops with 130 and gives the terminal back in cooked mode', async () => {
     const session = await startInTmux(['speak', TEXT, '--engine', 'offline']);
     await waitFor(() => progress(session), 20_000, 'the progress line', session);
@@ -230,15 +249,23 @@ function soxSeconds(path: string): Promise<number> {
   });
 }
 
-function harkToFile(args: string[]): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, HARK_KEYCHAIN: 'off' };
+function runHark(
+  args: string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolvePromise) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, HARK_KEYCHAIN: 'off', ...extraEnv };
     delete env.ELEVENLABS_API_KEY;
     delete env.ELEVENLABS_BASE_URL;
     execFile(process.execPath, [HARK, ...args], { env, cwd: work, timeout: 60_000 }, (error, _out, stderr) =>
-      error ? reject(new Error(`hark ${args.join(' ')}: ${stderr}`)) : resolvePromise(),
+      resolvePromise({ code: error ? Number(error.code ?? 1) : 0, stderr }),
     );
   });
+}
+
+async function harkToFile(args: string[]): Promise<void> {
+  const result = await runHark(args);
+  if (result.code !== 0) throw new Error(`hark ${args.join(' ')}: ${result.stderr}`);
 }
 
 describe('hark speak --speed', () => {
@@ -251,4 +278,23 @@ describe('hark speak --speed', () => {
     expect(one).toBeGreaterThan(1);
     expect(Math.abs(two / one - 0.5)).toBeLessThan(0.025);
   }, 60_000);
+
+  it('refuses a speed out of range, and audio it cannot stretch, in one line', async () => {
+    const fast = await runHark(['speak', 'Hi', '--engine', 'offline', '--speed', '4', '--out', 'no.wav']);
+    expect(fast).toEqual({ code: 1, stderr: 'hark: --speed must be a number from 0.5 to 3 (got "4")\n' });
+    const ulaw = await runHark([
+      'speak',
+      'Hi',
+      '--engine',
+      'offline',
+      '--speed',
+      '2',
+      '--format',
+      'ulaw_8000',
+      '--out',
+      'u.wav',
+    ]);
+    expect(ulaw.code).toBe(1);
+    expect(ulaw.stderr).toMatch(/^hark: --speed needs pcm audio \(not ulaw_8000\)/);
+  });
 });
