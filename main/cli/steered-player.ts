@@ -38,7 +38,6 @@ class PassageSink implements AudioSink {
   private output: Output | undefined;
   private frozenMs = 0;
   private closed = false;
-  private ending = false;
   private wake: (() => void) | undefined;
 
   constructor(
@@ -64,7 +63,6 @@ class PassageSink implements AudioSink {
 
   /** Resolves once the passage's audio has been played out (waiting through a pause). */
   async end(): Promise<void> {
-    this.ending = true;
     while (!this.closed) {
       const output = this.output;
       if (!output) {
