@@ -18,6 +18,8 @@ export interface ToneFeed {
    * but never before the one ahead of it, as over one connection.
    */
   jitterMs: number;
+  /** Chunks arrive this often instead of every chunkMs (faster than real time, as main feeds ahead). */
+  arriveEveryMs?: number;
 }
 
 /** An encoded stream (MP3) fed in pieces of about `chunkMs` of audio, timed like a ToneFeed. */

@@ -80,6 +80,63 @@ test('plays a jittered PCM stream gaplessly, reports position, then ended', asyn
   expect(longestSilence).toBeLessThan(250);
 });
 
+test('at 2x a tone plays in half the time at the same pitch, and positions stay in the stream time', async ({
+  page,
+}) => {
+  await openHarness(page);
+  await send(page, { type: 'speed', value: 2 });
+  // Main feeds a few seconds ahead of the ear; at 2x the chunks must come faster than real time.
+  await playTone(page, {
+    streamId: 3,
+    sampleRate: 24_000,
+    chunks: 40,
+    chunkMs: 50,
+    jitterMs: 5,
+    arriveEveryMs: 15,
+  });
+  await expect
+    .poll(async () => (await received(page)).some(({ message }) => isEnded(message, 3)), { timeout: 10_000 })
+    .toBe(true);
+  const { samples, sampleRate } = await dump(page);
+  const [from, to] = activeRange(samples) ?? [0, 0];
+  const active = samples.slice(from, to + 1);
+  // 2 s of tone in 1 s, within 3 %.
+  expect(active.length / sampleRate).toBeGreaterThan(0.97);
+  expect(active.length / sampleRate).toBeLessThan(1.03);
+  expect(frequencyHz(active, sampleRate)).toBeGreaterThan(440 * 0.97);
+  expect(frequencyHz(active, sampleRate)).toBeLessThan(440 * 1.03);
+  expect(longestQuietRun(active)).toBeLessThan(5);
+  const played = positions(await received(page), 3);
+  expect(played.at(-1)).toBeGreaterThanOrEqual(1990);
+});
+
+test('a speed change applies at once to what is already queued', async ({ page }) => {
+  await openHarness(page);
+  // Everything arrives at once, so all 3 s are scheduled before the change.
+  await playTone(page, {
+    streamId: 4,
+    sampleRate: 24_000,
+    chunks: 60,
+    chunkMs: 50,
+    jitterMs: 0,
+    arriveEveryMs: 2,
+  });
+  await page.waitForTimeout(500);
+  await send(page, { type: 'speed', value: 3 });
+  const changedAt = Math.max(...positions(await received(page), 4));
+  await expect
+    .poll(async () => (await received(page)).some(({ message }) => isEnded(message, 4)), { timeout: 10_000 })
+    .toBe(true);
+  const { samples, sampleRate } = await dump(page);
+  const [from, to] = activeRange(samples) ?? [0, 0];
+  const heardS = (to - from + 1) / sampleRate;
+  // About 0.5 s at 1x, then the other ~2.5 s of the stream in a third of the time.
+  const expected = changedAt / 1000 + (3 - changedAt / 1000) / 3;
+  expect(heardS).toBeGreaterThan(expected - 0.15);
+  expect(heardS).toBeLessThan(expected + 0.15);
+  expect(Math.max(...positions(await received(page), 4))).toBeGreaterThanOrEqual(2990);
+});
+
 test('pause freezes the position, resume continues, stop silences it', async ({ page }) => {
   await openHarness(page);
   await playTone(page, { streamId: 7, sampleRate: 22_050, chunks: 60, chunkMs: 50, jitterMs: 0 });

@@ -49,6 +49,7 @@ interface Schedule {
   chunks: number;
   chunkMs: number;
   jitterMs: number;
+  arriveEveryMs?: number;
 }
 
 /**
@@ -61,6 +62,7 @@ function feed(
   chunkAt: (index: number) => ArrayBuffer,
 ): Promise<FeedTiming> {
   const { chunks, chunkMs, jitterMs } = schedule;
+  const everyMs = schedule.arriveEveryMs ?? chunkMs;
   const t0 = performance.now();
   return new Promise((resolve) => {
     let due = 0;
@@ -75,7 +77,7 @@ function feed(
         durationMs: chunkMs,
       });
       if (c === chunks - 1) return player.handle({ type: 'end', streamId });
-      due = Math.max(due, (c + 1) * chunkMs + jitterMs * jitterAt(c + 1));
+      due = Math.max(due, (c + 1) * everyMs + jitterMs * jitterAt(c + 1));
       setTimeout(() => send(c + 1), Math.max(0, t0 + due - performance.now()));
     };
     send(0);

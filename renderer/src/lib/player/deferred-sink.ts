@@ -8,6 +8,7 @@ export class DeferredSink implements StreamSink {
   #ended = false;
   #paused = false;
   #stopped = false;
+  #speed = 1;
 
   constructor(
     decide: Promise<StreamSink | undefined>,
@@ -52,6 +53,11 @@ export class DeferredSink implements StreamSink {
     this.#sink?.resume();
   }
 
+  setSpeed(speed: number): void {
+    this.#speed = speed;
+    this.#sink?.setSpeed(speed);
+  }
+
   stop(): void {
     this.#stopped = true;
     this.#written.length = 0;
@@ -63,6 +69,7 @@ export class DeferredSink implements StreamSink {
     if (!sink) return this.onUnavailable();
     this.#sink = sink;
     if (this.#paused) sink.pause();
+    if (this.#speed !== 1) sink.setSpeed(this.#speed);
     for (const bytes of this.#written.splice(0)) sink.write(bytes);
     if (this.#ended) sink.end();
   }

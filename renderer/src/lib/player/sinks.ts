@@ -2,6 +2,12 @@
 // here, MP3 decoded by WebCodecs), or, where WebCodecs cannot decode MP3, its bytes fed to a
 // MediaSource on an <audio> element whose output is routed into the same graph. The player drives
 // either through the same small interface.
+//
+// Speed (pitch kept): scheduled samples go through a WSOLA time-stretch (main/speech/time-stretch.ts)
+// and the element uses its own pitch-preserving playbackRate. Positions stay in the audio's own time,
+// so main's pacing and the captions need not know the speed. A change applies at once: what was
+// scheduled ahead is taken back and stretched again from the sample being heard.
+import { TimeStretch } from '../../../../main/speech/time-stretch';
 import type { SampleDecoder } from './codecs';
 import { PlaybackSchedule } from './schedule';
 import type { LeadPolicy } from './schedule';
@@ -15,6 +21,8 @@ export interface StreamSink {
   finished(): boolean;
   pause(): void;
   resume(): void;
+  /** 0.5 to 3, pitch kept; playedMs() stays in the audio's own time. */
+  setSpeed(speed: number): void;
   /** Silences it now and lets go of its nodes. */
   stop(): void;
   /** Times the audio ran dry while more was still to come (a stutter the listener heard). */
@@ -56,11 +64,36 @@ export interface SinkTarget {
   onError(message: string): void;
 }
 
+/** A buffer on the audio clock, and the stretch of the stream's own time it plays. */
+interface Placed {
+  source: AudioBufferSourceNode;
+  startAt: number;
+  durationS: number;
+  fromS: number;
+  toS: number;
+}
+
+/** Decoded samples kept until heard, so a speed change can stretch them again. */
+interface Received {
+  fromS: number;
+  samples: Float32Array;
+  sampleRate: number;
+}
+
 export class ScheduledSink implements StreamSink {
-  readonly #schedule: PlaybackSchedule;
-  readonly #sources = new Set<AudioBufferSourceNode>();
+  #schedule: PlaybackSchedule;
+  readonly #lead: LeadPolicy;
+  readonly #placed: Placed[] = [];
+  readonly #received: Received[] = [];
   readonly #input: SampleSource;
+  #receivedS = 0;
+  /** Stream time heard up to the start of the first buffer still placed. */
+  #heardS = 0;
+  #speed = 1;
+  #stretch: { stretcher: TimeStretch; sampleRate: number; baseS: number; outSamples: number } | undefined;
+  #earlierUnderruns = 0;
   #endRequested = false;
+  #flushed = false;
   #ending = false;
   #stopped = false;
 
@@ -70,9 +103,10 @@ export class ScheduledSink implements StreamSink {
     lead: LeadPolicy,
     leadS: number,
   ) {
+    this.#lead = lead;
     this.#schedule = new PlaybackSchedule(lead, leadS);
     this.#input = input(
-      (samples, sampleRate) => this.#play(samples, sampleRate),
+      (samples, sampleRate) => this.#receive(samples, sampleRate),
       (message) => this.#fail(message),
     );
   }
@@ -82,7 +116,7 @@ export class ScheduledSink implements StreamSink {
   }
 
   get underruns(): number {
-    return this.#schedule.underruns;
+    return this.#earlierUnderruns + this.#schedule.underruns;
   }
 
   write(bytes: Uint8Array): void {
@@ -101,6 +135,8 @@ export class ScheduledSink implements StreamSink {
     this.#input.flush().then(
       () => {
         if (this.#stopped) return;
+        this.#flushed = true;
+        this.#flushStretch();
         this.#ending = true;
         this.target.onProgress();
       },
@@ -109,7 +145,7 @@ export class ScheduledSink implements StreamSink {
   }
 
   playedMs(): number {
-    return Math.round(this.#schedule.playedS(this.target.context.currentTime) * 1000);
+    return Math.round(this.#heardAt(this.target.context.currentTime) * 1000);
   }
 
   finished(): boolean {
@@ -121,19 +157,72 @@ export class ScheduledSink implements StreamSink {
   pause(): void {}
   resume(): void {}
 
+  setSpeed(speed: number): void {
+    if (speed === this.#speed || this.#stopped) return;
+    this.#speed = speed;
+    const heardS = this.#heardAt(this.target.context.currentTime);
+    // Take back everything not yet heard, and place it again, stretched from where the ear is.
+    for (const placed of this.#placed.splice(0)) this.#silence(placed.source);
+    this.#heardS = heardS;
+    this.#earlierUnderruns += this.#schedule.underruns;
+    this.#schedule = new PlaybackSchedule(this.#lead, this.#schedule.leadS);
+    this.#stretch = undefined;
+    for (const block of this.#received) {
+      const skip = Math.max(0, Math.round((heardS - block.fromS) * block.sampleRate));
+      if (skip >= block.samples.length) continue;
+      this.#place(block.samples.subarray(skip), block.sampleRate, block.fromS + skip / block.sampleRate);
+    }
+    if (this.#flushed) this.#flushStretch();
+  }
+
   stop(): void {
     this.#stopped = true;
     this.#input.close();
-    for (const source of this.#sources) {
-      source.onended = null;
-      source.stop();
-      source.disconnect();
-    }
-    this.#sources.clear();
+    for (const placed of this.#placed.splice(0)) this.#silence(placed.source);
+    this.#received.length = 0;
   }
 
-  #play(samples: Float32Array, sampleRate: number): void {
+  #receive(samples: Float32Array, sampleRate: number): void {
     if (this.#stopped) return;
+    const fromS = this.#receivedS;
+    this.#receivedS += samples.length / sampleRate;
+    this.#received.push({ fromS, samples, sampleRate });
+    this.#place(samples, sampleRate, fromS);
+  }
+
+  /** Schedules samples of the stream from `fromS` on, through the stretcher unless at 1×. */
+  #place(samples: Float32Array, sampleRate: number, fromS: number): void {
+    if (this.#speed === 1 && !this.#stretch) {
+      this.#play(samples, sampleRate, fromS, fromS + samples.length / sampleRate);
+      return;
+    }
+    if (this.#stretch?.sampleRate !== sampleRate) {
+      this.#stretch = {
+        stretcher: new TimeStretch(sampleRate, this.#speed),
+        sampleRate,
+        baseS: fromS,
+        outSamples: 0,
+      };
+    }
+    this.#playStretched(this.#stretch.stretcher.process(samples));
+  }
+
+  #flushStretch(): void {
+    if (this.#stretch) this.#playStretched(this.#stretch.stretcher.flush());
+  }
+
+  #playStretched(out: Float32Array): void {
+    const stretch = this.#stretch;
+    if (!stretch || out.length === 0) return;
+    const { stretcher, sampleRate, baseS } = stretch;
+    const fromS = baseS + stretcher.sourcePosition(stretch.outSamples) / sampleRate;
+    stretch.outSamples += out.length;
+    const toS = baseS + stretcher.sourcePosition(stretch.outSamples) / sampleRate;
+    this.#play(out, sampleRate, fromS, toS);
+  }
+
+  #play(samples: Float32Array, sampleRate: number, fromS: number, toS: number): void {
+    if (this.#stopped || samples.length === 0) return;
     const { context, output } = this.target;
     const buffer = context.createBuffer(1, samples.length, sampleRate);
     buffer.getChannelData(0).set(samples);
@@ -141,13 +230,37 @@ export class ScheduledSink implements StreamSink {
     source.buffer = buffer;
     source.connect(output);
     const { startAt } = this.#schedule.place(context.currentTime, buffer.duration);
-    this.#sources.add(source);
+    this.#placed.push({ source, startAt, durationS: buffer.duration, fromS, toS });
     source.onended = () => {
-      this.#sources.delete(source);
       source.disconnect();
       this.target.onProgress();
     };
     source.start(startAt);
+  }
+
+  #silence(source: AudioBufferSourceNode): void {
+    source.onended = null;
+    source.stop();
+    source.disconnect();
+  }
+
+  /** The stream time heard by `now`: buffers that have played are let go, with the samples behind them. */
+  #heardAt(now: number): number {
+    while (this.#placed.length > 0) {
+      const first = this.#placed[0] as Placed;
+      if (first.startAt + first.durationS > now) break;
+      this.#heardS = first.toS;
+      this.#placed.shift();
+    }
+    while (this.#received.length > 1) {
+      const first = this.#received[0] as Received;
+      if (first.fromS + first.samples.length / first.sampleRate > this.#heardS) break;
+      this.#received.shift();
+    }
+    const current = this.#placed[0];
+    if (!current || now <= current.startAt) return this.#heardS;
+    const share = Math.min(1, (now - current.startAt) / current.durationS);
+    return current.fromS + share * (current.toS - current.fromS);
   }
 
   #fail(message: string): void {
@@ -226,6 +339,12 @@ export class MediaSourceSink implements StreamSink {
   resume(): void {
     this.#paused = false;
     if (this.#started) this.#play();
+  }
+
+  // The element's own time-stretch keeps the pitch; currentTime stays in the audio's time.
+  setSpeed(speed: number): void {
+    this.#audio.preservesPitch = true;
+    this.#audio.playbackRate = speed;
   }
 
   stop(): void {

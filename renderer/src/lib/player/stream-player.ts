@@ -47,6 +47,7 @@ export class StreamPlayer {
   #state: PlayerState = { kind: 'idle' };
   #graph: Graph | undefined;
   #volume = 1;
+  #speed = 1;
   #paused = false;
   #leadS: number;
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -94,6 +95,8 @@ export class StreamPlayer {
         return this.#setPaused(false);
       case 'volume':
         return this.#setVolume(message.value);
+      case 'speed':
+        return this.#setSpeed(message.value);
     }
   }
 
@@ -115,6 +118,7 @@ export class StreamPlayer {
       this.options.post({ type: 'error', streamId, code: 'unsupported_format', message });
       return;
     }
+    if (this.#speed !== 1) sink.setSpeed(this.#speed);
     // A new reading plays even if the previous one was left paused.
     this.#setPaused(false);
     this.#state = { kind: 'streaming', stream: { streamId, sink, lastReportedMs: -1 } };
@@ -215,6 +219,11 @@ export class StreamPlayer {
     // Suspending the context freezes its clock, so the position stops with the sound.
     const change = paused ? context.suspend() : context.resume();
     void change.catch((error: unknown) => console.warn('The audio context did not switch:', error));
+  }
+
+  #setSpeed(value: number): void {
+    this.#speed = Math.min(3, Math.max(0.5, Number.isFinite(value) ? value : 1));
+    if (this.#state.kind === 'streaming') this.#state.stream.sink.setSpeed(this.#speed);
   }
 
   #setVolume(value: number): void {
