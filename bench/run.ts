@@ -12,6 +12,7 @@ import { benchPlayer } from './player';
 import { renderResults, writeResultsSection } from './report';
 import { now } from './stats';
 import { LONG_TEXT, SHORT_TEXT, textOfLength } from './texts';
+import { benchSteering } from './steering';
 import { benchTimeStretch } from './time-stretch';
 
 const ENGINE_REPETITIONS = 7;
@@ -121,6 +122,8 @@ async function main(): Promise<void> {
   await benchPlayer(resolve('bench/README.md'));
   step('the time-stretcher: CPU per second of audio, duration and pitch at 2x');
   await benchTimeStretch(resolve('bench/README.md'));
+  step('steering: previous sentence, jumps past what was generated, seeks in a 2-hour text');
+  process.stdout.write(`${await benchSteering(resolve('bench/README.md'))}\n`);
 }
 
 main().catch((error: unknown) => {
