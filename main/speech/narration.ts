@@ -101,6 +101,7 @@ interface Leg {
 
 /** Streamed text that arrived and was not sent yet; past this, the source is not read further. */
 export const MAX_UNSENT_STREAM_CHARS = 20_000;
+const FORGET_STREAM_STEP_CHARS = 64 * 1024;
 
 /** A promise rejected from outside; marked handled so that nobody waiting on it is no failure. */
 function interruption(): { promise: Promise<never>; reject: (error: SpeechError) => void } {
@@ -139,6 +140,8 @@ export class Narration extends TypedEmitter<NarrationEvents> {
   #opened = false;
   /** Streamed text: everything the source gave so far, and whether it has ended. */
   #streamed = '';
+  /** Offset in the source of #streamed's first character: text no resume can need is let go. */
+  #streamedBase = 0;
   #streamEnded = false;
   #feeding: Promise<void> | undefined;
   /** Resolves feedStream's wait for room once the unsent text is below MAX_UNSENT_STREAM_CHARS. */
@@ -279,7 +282,7 @@ export class Narration extends TypedEmitter<NarrationEvents> {
   #isComplete(point: ResumePoint): boolean {
     const source = this.#options.source;
     if (source.kind === 'text') return !hasWords(source.text.slice(point.textOffset));
-    return this.#streamEnded && !hasWords(this.#streamed.slice(point.textOffset));
+    return this.#streamEnded && !hasWords(this.#textBetween(point.textOffset));
   }
 
   #createSession(): StreamSession {
@@ -294,8 +297,30 @@ export class Narration extends TypedEmitter<NarrationEvents> {
 
   /** The source text from `offset` on: for streamed text, what has arrived so far. */
   #textFrom(offset: number): string {
+    return this.#textBetween(offset);
+  }
+
+  /** Source text between two offsets (streamed text: never before what may still be resumed). */
+  #textBetween(from: number, to?: number): string {
     const source = this.#options.source;
-    return (source.kind === 'text' ? source.text : this.#streamed).slice(offset);
+    if (source.kind === 'text') return source.text.slice(from, to);
+    const base = this.#streamedBase;
+    return this.#streamed.slice(from - base, to === undefined ? undefined : to - base);
+  }
+
+  /**
+   * A book piped in: the streamed text before the first word a resume could start from is let go
+   * (in steps, so the copying stays linear), keeping memory flat however long the stream.
+   */
+  #forgetHeardStream(leg: Leg): void {
+    if (this.#options.source.kind !== 'stream') return;
+    const resume = leg.timeline.resumePoint();
+    if (!resume) return;
+    const voicedTo = leg.timeline.start.textOffset + leg.timeline.progress.voicedChars;
+    const keepFrom = Math.min(resume.textOffset, voicedTo);
+    if (keepFrom - this.#streamedBase < FORGET_STREAM_STEP_CHARS) return;
+    this.#streamed = this.#streamed.slice(keepFrom - this.#streamedBase);
+    this.#streamedBase = keepFrom;
   }
 
   #leadMs(): number {
@@ -352,7 +377,7 @@ export class Narration extends TypedEmitter<NarrationEvents> {
   #unsentStreamChars(): number {
     const leg = this.#leg;
     const sentUpTo = leg ? leg.timeline.start.textOffset + leg.pacer.sentChars : 0;
-    return this.#streamed.length - sentUpTo;
+    return this.#streamedBase + this.#streamed.length - sentUpTo;
   }
 
   #wakeStreamReader(): void {
@@ -379,6 +404,7 @@ export class Narration extends TypedEmitter<NarrationEvents> {
   #onAudio(leg: Leg, chunk: AudioChunk): void {
     if (this.#interruptedBy || this.#leg !== leg) return;
     this.#handOver(leg.timeline.take(chunk));
+    this.#forgetHeardStream(leg);
     this.#emitProgress();
     leg.feeder.pump();
   }
@@ -408,7 +434,8 @@ export class Narration extends TypedEmitter<NarrationEvents> {
    */
   #watchForStall(leg: Leg, playedMs: number, voicedChars: number): void {
     if (playedMs < leg.timeline.endMs) return;
-    const sent = this.#textFrom(leg.timeline.start.textOffset).slice(voicedChars, leg.pacer.sentChars);
+    const start = leg.timeline.start.textOffset;
+    const sent = this.#textBetween(start + voicedChars, start + leg.pacer.sentChars);
     if (hasWords(sent)) leg.session.awaitAudio();
   }
 

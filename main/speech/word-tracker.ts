@@ -60,6 +60,8 @@ export class WordTracker {
   /** The source's words from `#dropped` on: completed ones are let go, so a book keeps memory flat. */
   #words: SourceWord[] = [];
   #dropped = 0;
+  /** The source text from `#sourceBase` on: what lies before every word still needed is let go too. */
+  #sourceBase = 0;
   #nextWord = 0;
   #position = 0;
   #timing: WordTiming | undefined;
@@ -75,13 +77,13 @@ export class WordTracker {
   /** Adds sent text. Sends never split a word, so each is tokenised on its own. */
   append(text: string): void {
     // A loop, not push(...words): a long text has more words than a call may take arguments.
-    for (const word of tokenizeWords(text, this.#source.length)) this.#words.push(word);
+    for (const word of tokenizeWords(text, this.sourceLength)) this.#words.push(word);
     this.#source += text;
   }
 
   /** Length of the source text so far. */
   get sourceLength(): number {
-    return this.#source.length;
+    return this.#sourceBase + this.#source.length;
   }
 
   /** Source characters (from the start) that timed characters have reached. */
@@ -142,7 +144,7 @@ export class WordTracker {
    */
   #find(char: string): number | undefined {
     let at = this.#position;
-    while (at < this.#source.length && WHITESPACE.test(this.#source[at] as string)) at++;
+    while (at < this.sourceLength && WHITESPACE.test(this.#source[at - this.#sourceBase] as string)) at++;
     if (this.#matches(char, at)) return at;
     const next = this.#nextWord - this.#dropped;
     const following = this.#words.slice(next, next + RESYNC_WORDS + 1);
@@ -150,7 +152,8 @@ export class WordTracker {
   }
 
   #matches(char: string, at: number): boolean {
-    return this.#source.slice(at, at + char.length).toLowerCase() === char.toLowerCase();
+    const from = at - this.#sourceBase;
+    return this.#source.slice(from, from + char.length).toLowerCase() === char.toLowerCase();
   }
 
   /** Words the match skipped over were not timed: they get the next character's start, no duration. */
@@ -195,5 +198,10 @@ export class WordTracker {
   #dropCompleted(): void {
     this.#words = this.#words.slice(this.#nextWord - this.#dropped);
     this.#dropped = this.#nextWord;
+    const keepFrom = Math.min(this.#position, this.#words[0]?.offset ?? this.#position);
+    if (keepFrom > this.#sourceBase) {
+      this.#source = this.#source.slice(keepFrom - this.#sourceBase);
+      this.#sourceBase = keepFrom;
+    }
   }
 }
