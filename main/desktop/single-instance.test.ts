@@ -47,6 +47,16 @@ describe('actionForCommand', () => {
     expect(actionForCommand('read-clipboard')).toBe('readClipboard');
     expect(actionForCommand('toggle-pause')).toBe('pauseResume');
     expect(actionForCommand('stop')).toBe('stop');
+    expect(actionForCommand('previous-sentence')).toBe('previousSentence');
+    expect(actionForCommand('next-sentence')).toBe('nextSentence');
+    expect(actionForCommand('speed-up')).toBe('speedUp');
+    expect(actionForCommand('speed-down')).toBe('speedDown');
+  });
+
+  it('finds the steering commands, and stop still beats them', () => {
+    expect(parseInstanceCommand(['/usr/bin/hark', '--next-sentence'])).toBe('next-sentence');
+    expect(parseInstanceCommand(['/usr/bin/hark', '--Previous-Sentence'])).toBe('previous-sentence');
+    expect(parseInstanceCommand(['/usr/bin/hark', '--next-sentence', '--stop'])).toBe('stop');
   });
 });
 

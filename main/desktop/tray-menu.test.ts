@@ -68,6 +68,21 @@ describe('buildTrayMenu', () => {
     }
   });
 
+  it('previous and next sentence, with their hotkeys, only while a reading plays or is paused', () => {
+    const idle = buildTrayMenu({ kind: 'idle' }, HOTKEYS, [], 'linux');
+    expect(action(idle, 'previousSentence')).toMatchObject({
+      label: 'Previous sentence\tCtrl+Alt+Shift+Left',
+      enabled: false,
+    });
+    expect(action(idle, 'nextSentence').enabled).toBe(false);
+    expect(action(idle, 'speedUp')).toMatchObject({ label: 'Speed up\tCtrl+Alt+Shift+Up', enabled: true });
+    const paused = buildTrayMenu({ kind: 'paused', source: 'typed', queued: 0 }, HOTKEYS, [], 'linux');
+    expect(action(paused, 'previousSentence').enabled).toBe(true);
+    expect(action(paused, 'nextSentence').enabled).toBe(true);
+    const connecting = buildTrayMenu({ kind: 'connecting', source: 'typed' }, HOTKEYS, [], 'linux');
+    expect(action(connecting, 'nextSentence').enabled).toBe(false);
+  });
+
   it('pause becomes resume while paused, and both are only enabled during a reading', () => {
     const idle = buildTrayMenu({ kind: 'idle' }, HOTKEYS, [], 'linux');
     expect(action(idle, 'pauseResume')).toMatchObject({ label: 'Pause\tCtrl+Alt+Shift+P', enabled: false });
