@@ -11,9 +11,16 @@ export interface MeterReading {
   peakRms: number;
 }
 
+/** How loud the output was, in steps of ENVELOPE_BLOCKS blocks, from the first block on. */
+export const ENVELOPE_BLOCKS = 8;
+
 const METER_WORKLET = `
 class HarkMeter extends AudioWorkletProcessor {
-  constructor() { super(); this.loud = 0; this.total = 0; this.peak = 0; this.sinceReport = 0; }
+  constructor() {
+    super();
+    this.loud = 0; this.total = 0; this.peak = 0; this.sinceReport = 0;
+    this.stepSum = 0; this.stepBlocks = 0; this.envelope = [];
+  }
   process(inputs) {
     const channel = inputs[0] && inputs[0][0];
     if (channel) {
@@ -23,10 +30,16 @@ class HarkMeter extends AudioWorkletProcessor {
       this.total += 1;
       if (rms > 0.01) this.loud += 1;
       if (rms > this.peak) this.peak = rms;
+      this.stepSum += sum / channel.length;
+      if (++this.stepBlocks >= ${ENVELOPE_BLOCKS}) {
+        this.envelope.push(Math.sqrt(this.stepSum / this.stepBlocks));
+        this.stepSum = 0; this.stepBlocks = 0;
+      }
     }
     if (++this.sinceReport >= 40) {
       this.sinceReport = 0;
-      this.port.postMessage({ loudBlocks: this.loud, totalBlocks: this.total, peakRms: this.peak });
+      this.port.postMessage({ loudBlocks: this.loud, totalBlocks: this.total, peakRms: this.peak, envelope: this.envelope });
+      this.envelope = [];
     }
     return true;
   }
@@ -38,7 +51,9 @@ registerProcessor('hark-meter', HarkMeter);
 const INSTALL_METER = `
 (() => {
   const reading = { loudBlocks: 0, totalBlocks: 0, peakRms: 0 };
+  const envelope = [];
   globalThis.harkMeter = reading;
+  globalThis.harkEnvelope = envelope;
   const moduleUrl = URL.createObjectURL(new Blob([${JSON.stringify(METER_WORKLET)}], { type: 'text/javascript' }));
   const realDestination = Object.getOwnPropertyDescriptor(BaseAudioContext.prototype, 'destination').get;
   const taps = new WeakMap();
@@ -54,7 +69,11 @@ const INSTALL_METER = `
         const input = tap;
         this.audioWorklet.addModule(moduleUrl).then(() => {
           const meter = new AudioWorkletNode(this, 'hark-meter');
-          meter.port.onmessage = (event) => Object.assign(reading, event.data);
+          meter.port.onmessage = (event) => {
+            const { envelope: steps, ...counts } = event.data;
+            Object.assign(reading, counts);
+            for (const step of steps) envelope.push(step);
+          };
           // A silent path to the speakers keeps the meter in the rendered graph.
           input.connect(meter).connect(new GainNode(this, { gain: 0 })).connect(speakers);
         });
@@ -71,4 +90,32 @@ export async function addAudioMeter(page: Page): Promise<void> {
 
 export function readMeter(page: Page): Promise<MeterReading> {
   return page.evaluate(() => ({ ...(globalThis as unknown as { harkMeter: MeterReading }).harkMeter }));
+}
+
+/** The output's loudness so far, one value per ENVELOPE_BLOCKS blocks (about 23 ms at 44.1 kHz). */
+export function readEnvelope(page: Page): Promise<number[]> {
+  return page.evaluate(() => [...(globalThis as unknown as { harkEnvelope: number[] }).harkEnvelope]);
+}
+
+/**
+ * How alike two stretches of loudness are: the best normalised correlation of `probe` against
+ * `reference` at any offset (1: the same sound, whatever its level).
+ */
+export function envelopeMatch(reference: readonly number[], probe: readonly number[]): number {
+  const normalise = (values: readonly number[]): number[] => {
+    const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+    const centred = values.map((value) => value - mean);
+    const norm = Math.sqrt(centred.reduce((sum, value) => sum + value * value, 0)) || 1;
+    return centred.map((value) => value / norm);
+  };
+  const target = normalise(probe);
+  let best = -1;
+  for (let offset = 0; offset + probe.length <= reference.length; offset++) {
+    const window = normalise(reference.slice(offset, offset + probe.length));
+    best = Math.max(
+      best,
+      window.reduce((sum, value, i) => sum + value * (target[i] ?? 0), 0),
+    );
+  }
+  return best;
 }
