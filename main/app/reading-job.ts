@@ -140,18 +140,20 @@ export class SpeakJob implements ReadingJob {
     this.#sentences = new SentenceLocator(options.text);
   }
 
+  #steering: ReadingSteering | undefined;
+
   /** Undefined until the reading has started (planning comes first). */
   get steering(): ReadingSteering | undefined {
     const reading = this.#reading;
     if (!reading) return undefined;
-    return {
+    return (this.#steering ??= {
       text: this.#options.text,
       sentences: reading.sentences.list(),
       previous: () => reading.previous(),
       next: () => reading.next(),
       jumpTo: (sentence) => reading.jumpTo(sentence),
       place: () => reading.place(),
-    };
+    });
   }
 
   cancel(): void {
