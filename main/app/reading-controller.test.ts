@@ -561,6 +561,19 @@ describe('ReadingController: errors and the offline fallback', () => {
     expect(f.words.map((w) => w.text)).toEqual(text.split(' '));
   });
 
+  it('a reading started while a voice change is still being saved speaks with the new voice', async () => {
+    const server = await scripted(speaker);
+    const f = await setup({ key: KEY, settings: { engine: 'elevenlabs', baseUrl: server.url } });
+    // Not awaited: the window's save and the Speak press reach main back to back.
+    const saved = f.settings.update({ voiceIds: { elevenlabs: 'pickedJustNow' } });
+    f.controller.read('Which voice is this?', 'typed');
+    await until(() => f.controller.state.kind === 'idle', 20_000, 'idle');
+    await f.controller.settled();
+    expect((await saved).ok).toBe(true);
+    expect(server.connections[0]!.url.pathname).toBe('/v1/text-to-speech/pickedJustNow/stream-input');
+    expect(f.history.list().entries[0]!.voiceId).toBe('pickedJustNow');
+  });
+
   it('a failure part-way that reconnecting cannot mend keeps the error and what was heard', async () => {
     // The first connection voices two words and a bit, then drops; every reconnection fails at once.
     const server = await faulty([

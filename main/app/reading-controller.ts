@@ -384,7 +384,7 @@ export class ReadingController {
       text: request.text,
       source: request.source,
       readingId,
-      settings: this.#deps.settings.get(),
+      settings: () => this.#deps.settings.settled(),
       ...(engine !== undefined ? { engine } : {}),
       ...(voiceId !== undefined ? { voiceId } : {}),
       allowFallback: allowFallback ?? true,

@@ -92,8 +92,11 @@ export interface SpeakJobOptions {
   text: string;
   source: ReadingSource;
   readingId: number;
-  /** A snapshot: a settings change during the reading applies to the next one. */
-  settings: Settings;
+  /**
+   * The settings for this reading, read once when it starts (after any save in progress); a change
+   * during the reading applies to the next one.
+   */
+  settings: () => Promise<Settings>;
   engine?: EngineKind;
   voiceId?: string;
   /** Voice previews test the chosen engine: they never switch to the offline voice. */
@@ -126,6 +129,7 @@ export class SpeakJob implements ReadingJob {
   #reading: SentenceReading | undefined;
   /** The plan new generations use: the offline one once the reading has fallen back. */
   #plan: ReadingPlan | undefined;
+  #settings: Settings | undefined;
   /** The plan whose audio the reading begins with: the history entry's engine and voice. */
   #recordedPlan: ReadingPlan | undefined;
   readonly #billed: { narration: Narration; plan: ReadingPlan }[] = [];
@@ -171,8 +175,11 @@ export class SpeakJob implements ReadingJob {
   }
 
   async #read(): Promise<JobOutcome> {
-    const { settings, engine, voiceId, allowFallback, planDeps, listener } = this.#options;
+    const { engine, voiceId, allowFallback, planDeps, listener } = this.#options;
     listener.phase('connecting');
+    const settings = await this.#options.settings();
+    this.#settings = settings;
+    if (this.#cancelled) return { kind: 'stopped' };
     const planned = await planReading(settings, { engine, voiceId, allowFallback }, planDeps);
     if (this.#cancelled) return { kind: 'stopped' };
     if (!planned.ok) return { kind: 'failed', code: planned.code, message: planned.message };
@@ -247,7 +254,8 @@ export class SpeakJob implements ReadingJob {
 
   /** After a failure: the offline voice carries on when the key or quota was refused and the settings allow. */
   async #carryOn(error: SpeechError, resumeFrom: ResumePoint | undefined): Promise<'fail' | 'continue'> {
-    const { settings, allowFallback, planDeps, listener } = this.#options;
+    const { allowFallback, planDeps, listener } = this.#options;
+    const settings = this.#settings;
     const plan = this.#plan;
     const allowed =
       // Without a known position the offline voice could only start over, repeating what was heard.
@@ -256,9 +264,9 @@ export class SpeakJob implements ReadingJob {
       !this.#fellBack &&
       plan?.engine === 'elevenlabs' &&
       allowFallback &&
-      settings.fallbackToOffline &&
+      settings?.fallbackToOffline === true &&
       canFallBackAfter(error);
-    if (!allowed) return 'fail';
+    if (!allowed || !settings) return 'fail';
     listener.notice(fallbackNotice(error, this.#wordsHeard));
     try {
       this.#plan = await offlinePlan(settings, planDeps);

@@ -54,6 +54,14 @@ describe('loading', () => {
     expect(await readJson(file)).toMatchObject({ version: SETTINGS_VERSION, engine: 'elevenlabs' });
   });
 
+  it('settled() gives the settings after the saves already asked for, which get() does not yet show', async () => {
+    const store = await SettingsStore.open(dir);
+    const saving = store.update({ engine: 'elevenlabs' });
+    expect(store.get().engine).toBe('offline');
+    expect((await store.settled()).engine).toBe('elevenlabs');
+    expect(await saving).toMatchObject({ ok: true });
+  });
+
   it('removes leftovers of an interrupted save and keeps the last complete file', async () => {
     await fs.writeFile(file, JSON.stringify({ version: 1, busyPolicy: 'queue' }));
     const leftover = tempPathFor(file);

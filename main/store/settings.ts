@@ -106,6 +106,15 @@ export class SettingsStore {
   }
 
   /**
+   * The settings once every update already asked for is saved: a reading started while a change is
+   * being written (a voice picked just before Speak) uses the new value, not the one before it.
+   */
+  async settled(): Promise<Settings> {
+    await this.queue;
+    return this.get();
+  }
+
+  /**
    * Applies a partial update (`{ overlay: { enabled: false } }`) after validating the result as a
    * whole. Nothing is applied when any field is invalid. Rejects only when the file cannot be written.
    */

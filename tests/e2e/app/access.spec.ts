@@ -6,7 +6,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import type { Settings } from '../../../preload/api';
-import { expectSpeechHeard, openApp } from './pages';
+import { expectSpeechHeard, openApp, reportIfFailed } from './pages';
 import { newDataDir, removeDataDir, startHarkWeb } from './processes';
 import type { HarkWeb } from './processes';
 
@@ -17,6 +17,7 @@ test.beforeEach(async () => {
   web = await startHarkWeb(await newDataDir(), PORT);
 });
 test.afterEach(async () => {
+  reportIfFailed(test.info(), web);
   await web.stop();
   await removeDataDir(web.dataDir);
 });

@@ -7,7 +7,7 @@ import type { Page } from '@playwright/test';
 import { readMeter } from './audio-meter';
 import { countConnections } from './connection-counter';
 import type { ConnectionCounter } from './connection-counter';
-import { expectSpeechHeard, openApp } from './pages';
+import { expectSpeechHeard, openApp, reportIfFailed } from './pages';
 import { newDataDir, removeDataDir, startHarkServe, startHarkWeb } from './processes';
 import type { HarkServe, HarkWeb } from './processes';
 
@@ -24,6 +24,7 @@ test.beforeEach(async () => {
   web = await startHarkWeb(await newDataDir(), 4182);
 });
 test.afterEach(async () => {
+  reportIfFailed(test.info(), web);
   await web.stop();
   await removeDataDir(web.dataDir);
   await counter.close();

@@ -1,6 +1,6 @@
 // First run, no key: the offline voice reads typed text aloud and the caption follows it.
 import { expect, test } from '@playwright/test';
-import { expectHighlightAdvances, expectSpeechHeard, openApp } from './pages';
+import { expectHighlightAdvances, expectSpeechHeard, openApp, reportIfFailed } from './pages';
 import { newDataDir, removeDataDir, startHarkWeb } from './processes';
 import type { HarkWeb } from './processes';
 
@@ -12,6 +12,7 @@ test.beforeEach(async () => {
   web = await startHarkWeb(await newDataDir(), 4181);
 });
 test.afterEach(async () => {
+  reportIfFailed(test.info(), web);
   await web.stop();
   await removeDataDir(web.dataDir);
 });

@@ -1,7 +1,7 @@
 // Opening the real app in Chromium the way a person has it: the player page (hidden in Electron, a
 // tab here) with an audio meter on its output, and the app window on a given tab.
 import { expect } from '@playwright/test';
-import type { BrowserContext, Page } from '@playwright/test';
+import type { BrowserContext, Page, TestInfo } from '@playwright/test';
 import { addAudioMeter, readMeter } from './audio-meter';
 import type { HarkWeb } from './processes';
 
@@ -10,8 +10,29 @@ export interface OpenApp {
   page: Page;
 }
 
+/** What the pages of the current test printed, for the report of a failed test. */
+const pageLog: string[] = [];
+
+function recordConsole(page: Page, name: string): void {
+  page.on('console', (message) => pageLog.push(`${name} ${message.type()}: ${message.text()}`));
+  page.on('pageerror', (error) => pageLog.push(`${name} error: ${error.message}`));
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) pageLog.push(`${name} loaded ${frame.url().replace(/#.*/, '')}`);
+  });
+}
+
+/** After a failed test, prints what the services and the pages said, so a CI log shows why. */
+export function reportIfFailed(testInfo: TestInfo, web: HarkWeb): void {
+  if (testInfo.status !== testInfo.expectedStatus) {
+    console.warn(`--- services (${testInfo.title}) ---\n${web.output().slice(-6000)}`);
+    console.warn(`--- pages ---\n${pageLog.slice(-80).join('\n')}`);
+  }
+  pageLog.length = 0;
+}
+
 export async function openPlayer(context: BrowserContext, web: HarkWeb): Promise<Page> {
   const player = await context.newPage();
+  recordConsole(player, 'player');
   await addAudioMeter(player);
   await player.goto(web.url('player'));
   await expect(player.getByRole('status')).toHaveText('Ready to play.');
@@ -25,6 +46,7 @@ export async function openApp(
 ): Promise<OpenApp> {
   const player = await openPlayer(context, web);
   const page = await context.newPage();
+  recordConsole(page, 'app');
   await page.goto(web.url(tab));
   await expect(page.getByRole('tab', { selected: true })).toBeVisible();
   return { player, page };
