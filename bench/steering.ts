@@ -6,6 +6,8 @@
 // The clock stops when the first audio of the new sentence is handed to the player's stream: the
 // player's own start-up (bench/player.ts: the lead of its jitter buffer) comes on top.
 import { resolve } from 'node:path';
+import { DEFAULT_KEPT_AUDIO_MEMORY_BYTES } from '../main/app/kept-audio';
+import type { KeptAudioOptions } from '../main/app/kept-audio';
 import { SentenceReading } from '../main/app/sentence-reading';
 import { startNarration } from '../main/app/start-narration';
 import { startStreamServer } from '../main/engine/stream-server';
@@ -77,7 +79,23 @@ interface Steered {
   done: Promise<void>;
 }
 
-function startReading(text: string, proxy: MeasuringProxy, token: string): Steered {
+/** A listener who hears everything at once: the reading goes as fast as the voice generates. */
+function instantSink(): AudioSink & { heardMs: number } {
+  const sink = {
+    heardMs: 0,
+    write: (chunk: AudioChunk) => void (sink.heardMs += chunk.durationMs),
+    playedMs: () => sink.heardMs,
+    end: () => Promise.resolve(),
+  };
+  return sink;
+}
+
+function startReading(
+  text: string,
+  proxy: MeasuringProxy,
+  token: string,
+  options: { openPlayer?: () => AudioSink; keptAudio?: KeptAudioOptions } = {},
+): Steered {
   const player = new ClockPlayer();
   const reading = new SentenceReading({
     text,
@@ -93,8 +111,9 @@ function startReading(text: string, proxy: MeasuringProxy, token: string): Steer
         sink,
         startAt: from,
       }),
-    openPlayer: () => player.open(),
+    openPlayer: options.openPlayer ?? (() => player.open()),
     pollMs: 20,
+    ...(options.keptAudio ? { keptAudio: options.keptAudio } : {}),
   });
   const done = reading.run();
   done.catch(() => undefined);
@@ -166,6 +185,63 @@ async function jumpAhead(
   }
   steered.reading.cancel();
   return samples;
+}
+
+interface MemoryRow {
+  what: string;
+  audioMs: number;
+  peakMemoryBytes: number;
+  fileBytes: number;
+  peakRssGrowthBytes: number;
+}
+
+/** A 2-hour text listened through: the kept audio's memory, its file, and the process's RSS growth. */
+async function keptAudioOfTwoHours(
+  proxy: MeasuringProxy,
+  token: string,
+  what: string,
+  keptAudio: KeptAudioOptions,
+): Promise<MemoryRow> {
+  const sink = instantSink();
+  const rssBefore = process.memoryUsage.rss();
+  const steered = startReading(textOfLength(TWO_HOURS_CHARS), proxy, token, {
+    openPlayer: () => sink,
+    keptAudio,
+  });
+  let peakMemoryBytes = 0;
+  let peakRss = rssBefore;
+  const sampler = setInterval(() => {
+    peakMemoryBytes = Math.max(peakMemoryBytes, steered.reading.keptBytes().memory);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  }, 100);
+  await steered.done;
+  clearInterval(sampler);
+  const { memory, file } = steered.reading.keptBytes();
+  steered.reading.close();
+  return {
+    what,
+    audioMs: sink.heardMs,
+    peakMemoryBytes: Math.max(peakMemoryBytes, memory),
+    fileBytes: file,
+    peakRssGrowthBytes: peakRss - rssBefore,
+  };
+}
+
+function renderMemory(rows: readonly MemoryRow[]): string {
+  const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  const audio = rows[0] ? `${(rows[0].audioMs / 3_600_000).toFixed(2)} h of ${FORMAT_NAME}` : '';
+  const lines = [
+    `The kept audio of a ${TWO_HOURS_CHARS.toLocaleString('en')}-character text (${audio}, offline voice) listened through at the speed the voice generates, one after the other in this run:`,
+    '',
+    '| Kept audio | In memory (peak) | In the temporary file | Process RSS growth (peak) |',
+    '| --- | --- | --- | --- |',
+  ];
+  for (const row of rows) {
+    lines.push(
+      `| ${row.what} | ${mb(row.peakMemoryBytes)} | ${mb(row.fileBytes)} | ${mb(row.peakRssGrowthBytes)} |`,
+    );
+  }
+  return lines.join('\n');
 }
 
 /** A stand-in for ElevenLabs: its first audio comes STAND_IN_FIRST_CHUNK_MS after the first text. */
@@ -248,7 +324,18 @@ export async function benchSteering(readmePath?: string): Promise<string> {
         target: '≤ 150 ms',
       },
     ];
-    const markdown = renderRows(rows, (now() - started) / 1000);
+    const memory = [
+      await keptAudioOfTwoHours(
+        offlineProxy,
+        offline.token,
+        `Beyond ${DEFAULT_KEPT_AUDIO_MEMORY_BYTES / 1024 / 1024} MB to a temporary file (the default)`,
+        {},
+      ),
+      await keptAudioOfTwoHours(offlineProxy, offline.token, 'All in memory (for comparison)', {
+        memoryBytes: Infinity,
+      }),
+    ];
+    const markdown = `${renderRows(rows, (now() - started) / 1000)}\n\n${renderMemory(memory)}`;
     if (readmePath) await writeMarkedSection(readmePath, MARKERS, markdown);
     return markdown;
   } finally {

@@ -169,6 +169,8 @@ export class SpeakJob implements ReadingJob {
 
   async run(): Promise<JobOutcome> {
     const outcome = await this.#read();
+    // The recording, if any, was taken: the kept audio (and its temporary file) can go.
+    this.#reading?.close();
     // A finished reading leaves its last audio playing; any other ending cuts playback off.
     this.lease.release(outcome.kind !== 'done');
     return outcome;

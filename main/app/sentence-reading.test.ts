@@ -27,7 +27,7 @@ let server: FaultServer | undefined;
 let reading: SentenceReading | undefined;
 
 afterEach(async () => {
-  reading?.cancel();
+  reading?.close();
   reading = undefined;
   await server?.close();
   server = undefined;
@@ -69,6 +69,7 @@ async function start(
     openPlayer: () => player.open(FORMAT),
     pollMs: 20,
     ...(options.onFailure ? { onFailure: options.onFailure } : {}),
+    ...(options.keptAudio ? { keptAudio: options.keptAudio } : {}),
   });
   const done = reading.run();
   done.catch(() => undefined);
@@ -105,6 +106,19 @@ describe('SentenceReading', () => {
     expect(heard(player.current).startsWith('Bravo two')).toBe(true);
     expect(server.connections).toHaveLength(1);
     expect(charactersSent(server)).toBe(sentBefore);
+  });
+
+  it('goes back to audio that had moved out of memory to the temporary file', async () => {
+    const { reading, player, server } = await start({ keptAudio: { memoryBytes: 2000 } });
+    await until(() => reading.currentSentence === 2, 10_000, 'third sentence heard');
+    await until(() => server.voiced[0]?.includes('Echo') ?? false, 10_000, 'all generated');
+    const kept = reading.keptBytes();
+    expect(kept.memory).toBeLessThanOrEqual(2000);
+    expect(kept.file).toBeGreaterThan(2000);
+    reading.previous();
+    await until(() => heard(player.current).length >= 12, 5000, 'audio after previous');
+    expect(heard(player.current).startsWith('Bravo two')).toBe(true);
+    expect(server.connections).toHaveLength(1);
   });
 
   it('previous late in a sentence restarts that sentence', async () => {

@@ -20,6 +20,8 @@
 //   generation, which starts at the very word it stopped at.
 // - Previous within PREVIOUS_GRACE_MS of a sentence's start goes to the sentence before, else back to
 //   the start of this one (as Read Aloud does).
+import { KeptAudio } from './kept-audio';
+import type { KeptAudioOptions, KeptChunk } from './kept-audio';
 import type { AudioCutter } from '../speech/audio-hold';
 import { audioCutter } from '../speech/audio-hold';
 import { SpeechError, defaultMessage } from '../speech/errors';
@@ -67,6 +69,8 @@ export interface SentenceReadingOptions {
   openPlayer(): AudioSink;
   /** A generation failed; 'continue' starts the next from where it stopped (the owner changed voice). */
   onFailure?(error: SpeechError, resumeFrom: ResumePoint | undefined): FailurePlan | Promise<FailurePlan>;
+  /** How much kept audio stays in memory before the rest moves to a temporary file. */
+  keptAudio?: KeptAudioOptions;
   /** Test knobs. */
   leadMs?: number;
   pollMs?: number;
@@ -79,7 +83,7 @@ interface Generation {
   readonly id: number;
   readonly startSentence: number;
   readonly narration: Narration;
-  readonly chunks: AudioChunk[];
+  readonly chunks: KeptChunk[];
   readonly words: WordBoundary[];
   /** Sentence index → the time its first word starts in this generation. */
   readonly sentenceStarts: Map<number, number>;
@@ -117,6 +121,7 @@ export class SentenceReading extends TypedEmitter<SentenceReadingEvents> {
   readonly #options: SentenceReadingOptions;
   readonly #cutter: AudioCutter | undefined;
   readonly #generations: Generation[] = [];
+  readonly #kept: KeptAudio;
   /** Sentence → the generation and time it is kept at. */
   readonly #homes: ({ generation: Generation; startMs: number } | undefined)[] = [];
   #live: Generation | undefined;
@@ -135,6 +140,7 @@ export class SentenceReading extends TypedEmitter<SentenceReadingEvents> {
     this.#options = options;
     this.sentences = new ReadingSentences(options.text);
     this.#cutter = audioCutter(options.format);
+    this.#kept = new KeptAudio(options.keptAudio);
     this.#done = new Promise<void>((resolve, reject) => (this.#finished = { resolve, reject }));
     this.#done.catch(() => undefined);
   }
@@ -149,6 +155,20 @@ export class SentenceReading extends TypedEmitter<SentenceReadingEvents> {
   /** Stops everything: generation and playback. run() rejects with 'aborted'. */
   cancel(): void {
     this.#settle(new SpeechError('aborted', defaultMessage('aborted')));
+  }
+
+  /**
+   * Lets go of the kept audio (and deletes its temporary file): after run() has settled and the
+   * recording, if wanted, was taken.
+   */
+  close(): void {
+    this.cancel();
+    this.#kept.close();
+  }
+
+  /** Kept audio bytes in memory and in the temporary file. */
+  keptBytes(): { memory: number; file: number } {
+    return { memory: this.#kept.memoryBytes, file: this.#kept.fileBytes };
   }
 
   /** Sentence being heard (or about to be). */
@@ -283,7 +303,7 @@ export class SentenceReading extends TypedEmitter<SentenceReadingEvents> {
 
   #onAudio(generation: Generation, chunk: AudioChunk): void {
     if (generation.status !== 'live') return;
-    generation.chunks.push(chunk);
+    generation.chunks.push(this.#kept.keep(chunk));
     generation.endMs = Math.max(generation.endMs, chunk.startMs + chunk.durationMs);
     this.#pump();
   }
@@ -529,13 +549,19 @@ export class SentenceReading extends TypedEmitter<SentenceReadingEvents> {
     // The first chunk that ends after fromMs (chunks are in time order).
     while (low < high) {
       const middle = (low + high) >> 1;
-      const chunk = chunks[middle] as AudioChunk;
+      const chunk = chunks[middle] as KeptChunk;
       if (chunk.startMs + chunk.durationMs <= fromMs + 0.5) low = middle + 1;
       else high = middle;
     }
     for (let index = low; index < chunks.length; index += 1) {
-      let piece = chunks[index] as AudioChunk;
-      if (piece.startMs >= toMs - 0.5) return undefined;
+      const kept = chunks[index] as KeptChunk;
+      if (kept.startMs >= toMs - 0.5) return undefined;
+      let piece: AudioChunk = {
+        audio: this.#kept.read(kept),
+        startMs: kept.startMs,
+        durationMs: kept.durationMs,
+        chars: [],
+      };
       if (piece.startMs < fromMs) piece = this.#dropHead(piece, fromMs - piece.startMs);
       if (piece.startMs + piece.durationMs > toMs + 0.5) piece = this.#keepHead(piece, toMs - piece.startMs);
       if (piece.audio.length > 0 && piece.durationMs > 0) return piece;

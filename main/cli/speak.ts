@@ -233,6 +233,7 @@ async function playSteered(run: SteeredRun): Promise<void> {
   } finally {
     steering?.close();
     player.stop();
+    reading.close();
   }
 }
 
