@@ -25,6 +25,10 @@ import { HistoryStore } from '../main/store/history';
 import { createRedactingLogger } from '../main/store/redact';
 import { createSecretStore } from '../main/store/secrets';
 import { SettingsStore } from '../main/store/settings';
+import { setupTray } from '../main/desktop/boot/tray-and-hotkeys';
+import type { Actions } from '../main/desktop/boot/tray-and-hotkeys';
+import type { ElectronMain } from '../main/desktop/boot/electron';
+import type { Paths } from '../main/desktop/boot/paths-and-logging';
 import { RecordingPlayer } from './helpers/recording-player';
 import { liveHandles, startScriptedServer } from './helpers/scripted-server';
 import type { ScriptedServer } from './helpers/scripted-server';
@@ -681,5 +685,51 @@ describe('services: the key goes only to servers the user confirmed', () => {
     await until(() => f.states.at(-1)?.kind === 'error', 10_000, 'reading refused');
     expect(f.states.at(-1)).toMatchObject({ kind: 'error', code: 'host_not_confirmed' });
     expect(f.states.map((s) => s.kind)).toEqual(['connecting', 'error']);
+  });
+});
+
+describe('services: the tray', () => {
+  /** Electron's Tray and Menu cannot run here: this stand-in keeps what the tray was told to show. */
+  function fakeTrayElectron(): { electron: Pick<ElectronMain, 'Menu' | 'Tray'>; tooltip: () => string } {
+    let tooltip = '';
+    class Tray {
+      setImage(): void {}
+      setToolTip(text: string): void {
+        tooltip = text;
+      }
+      setContextMenu(): void {}
+      on(): this {
+        return this;
+      }
+      popUpContextMenu(): void {}
+      destroy(): void {}
+    }
+    const Menu = { buildFromTemplate: (template: unknown) => template };
+    return {
+      electron: { Tray, Menu } as unknown as Pick<ElectronMain, 'Menu' | 'Tray'>,
+      tooltip: () => tooltip,
+    };
+  }
+
+  it('says which sentence of how many is being heard, and at what speed, as the reading is steered', async () => {
+    const f = await setup();
+    f.player.rate = 1;
+    const { electron, tooltip } = fakeTrayElectron();
+    const noop = (): void => undefined;
+    const actions = new Proxy({}, { get: () => noop }) as Actions;
+    const tray = setupTray(electron, { resources: '/res' } as Paths, f.services, f.settings, actions);
+    value(
+      await f.services.speakText({
+        text: 'The first sentence is here. The second one follows it. The third ends the reading.',
+      }),
+    );
+    await until(() => tooltip() === 'Hark: Speaking, sentence 1 of 3', 20_000, 'first sentence shown');
+    value(await f.services.nextSentence());
+    await until(() => tooltip() === 'Hark: Speaking, sentence 2 of 3', 20_000, 'second sentence shown');
+    expect(value(await f.services.setSpeed({ speed: 1.5 }))).toBe(1.5);
+    await until(() => tooltip() === 'Hark: Speaking, sentence 2 of 3 at 1.5×', 5000, 'speed shown');
+    value(await f.services.stop());
+    expect(tooltip()).toBe('Hark: Ready');
+    tray.destroy();
   });
 });

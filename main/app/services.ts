@@ -20,6 +20,7 @@ import type {
   KeyStatus,
   PayloadOf,
   ReadOutcome,
+  ReadingPosition,
   Result,
   SettingsUpdate,
   Unsubscribe,
@@ -104,6 +105,8 @@ export type AppServices = HarkVerbs & {
   stepSpeed(steps: number): Promise<Result<number>>;
   onState(listener: (state: AppState) => void): Unsubscribe;
   onWord(listener: (word: WordEvent) => void): Unsubscribe;
+  /** For the tray's status line: sentence N of M and the speed. */
+  onPosition(listener: (position: ReadingPosition) => void): Unsubscribe;
   onHistoryChanged(listener: (change: HistoryChange) => void): Unsubscribe;
   onHotkeysChanged(listener: (failures: HotkeyFailure[]) => void): Unsubscribe;
   /** Text cut short, offline fallback, history not saved: for a desktop notification. */
@@ -461,6 +464,7 @@ export function createServices(deps: ServicesDeps): AppServices {
     stepSpeed: (steps) => guarded('setSpeed', log, async () => success(await controller.stepSpeed(steps))),
     onState: (listener) => subscribe('state', listener),
     onWord: (listener) => subscribe('word', listener),
+    onPosition: (listener) => subscribe('position', listener),
     onHistoryChanged: (listener) => subscribe('historyChanged', listener),
     onHotkeysChanged: (listener) => subscribe('hotkeysChanged', listener),
     onNotice: (listener) => controller.onNotice(listener),

@@ -180,6 +180,19 @@ describe('describeState and icons', () => {
     expect(long.endsWith('…')).toBe(true);
   });
 
+  it('says where a paused reading is, with the queue after it', () => {
+    const place = { readingId: 1, sentence: 0, sentenceCount: 3, elapsedMs: 0, remainingMs: 9000 };
+    expect(
+      describeState(
+        { kind: 'paused', source: 'typed', queued: 1 },
+        { ...place, speed: 0.8, steerable: true },
+      ),
+    ).toBe('Paused, sentence 1 of 3 at 0.8× (1 more queued)');
+    expect(
+      describeState({ kind: 'connecting', source: 'typed' }, { ...place, speed: 1, steerable: true }),
+    ).toBe('Connecting…');
+  });
+
   it('has one icon per state, from the drawn files in resources/', () => {
     const files = STATES.map((state) => trayIconFile(trayIconState(state.kind), 'linux'));
     expect(files).toEqual([

@@ -2,7 +2,7 @@
 // tooltip and the menu. The Electron adapter (tray.ts) only renders this, so the menu is rebuilt
 // from state in exactly one place. Every action is in the menu because a tray click is not
 // delivered on every Linux desktop; each label shows its hotkey, so the shortcuts are discoverable.
-import type { AppState } from '../app/reading-controller';
+import type { AppState, ReadingPosition } from '../app/reading-controller';
 import type { HotkeyAction, Hotkeys } from '../store/settings-schema';
 
 export type TrayAction = HotkeyAction | 'dismissError' | 'history' | 'settings' | 'quit';
@@ -111,8 +111,16 @@ function queuedSuffix(queued: number): string {
   return queued > 0 ? ` (${queued} more queued)` : '';
 }
 
-/** What Hark is doing, in words (status line and tooltip). */
-export function describeState(state: AppState): string {
+/** "sentence 3 of 12 at 1.5×" while a steerable reading plays or is paused; else nothing. */
+function describePlace(state: AppState, place: ReadingPosition | undefined): string {
+  if (!place?.steerable || (state.kind !== 'speaking' && state.kind !== 'paused')) return '';
+  const speed = place.speed === 1 ? '' : ` at ${place.speed}×`;
+  return `, sentence ${place.sentence + 1} of ${place.sentenceCount}${speed}`;
+}
+
+/** What Hark is doing, in words (status line and tooltip), with the place in the reading if known. */
+export function describeState(state: AppState, place?: ReadingPosition): string {
+  const where = describePlace(state, place);
   switch (state.kind) {
     case 'idle':
       return 'Ready';
@@ -121,9 +129,9 @@ export function describeState(state: AppState): string {
     case 'reconnecting':
       return `Connection lost, reconnecting (attempt ${state.attempt})…`;
     case 'speaking':
-      return `Speaking${queuedSuffix(state.queued)}`;
+      return `Speaking${where}${queuedSuffix(state.queued)}`;
     case 'paused':
-      return `Paused${queuedSuffix(state.queued)}`;
+      return `Paused${where}${queuedSuffix(state.queued)}`;
     case 'error':
       return `Error: ${shorten(state.message, MAX_STATUS_MESSAGE)}`;
   }
@@ -172,6 +180,7 @@ export function buildTrayMenu(
   hotkeys: Hotkeys,
   failures: readonly FailedHotkey[],
   platform: NodeJS.Platform = process.platform,
+  place?: ReadingPosition,
 ): MenuItemSpec[] {
   const failed = new Set(failures.map((failure) => failure.action));
   const label = (action: HotkeyAction): string =>
@@ -183,7 +192,7 @@ export function buildTrayMenu(
     state.kind === 'paused';
   const steerable = state.kind === 'speaking' || state.kind === 'paused' || state.kind === 'reconnecting';
   return [
-    { type: 'status', label: `Hark: ${describeState(state)}` },
+    { type: 'status', label: `Hark: ${describeState(state, place)}` },
     ...(state.kind === 'error'
       ? [{ type: 'action', action: 'dismissError', label: 'Dismiss error', enabled: true } as const]
       : []),
@@ -211,10 +220,11 @@ export function trayView(
   hotkeys: Hotkeys,
   failures: readonly FailedHotkey[],
   platform: NodeJS.Platform = process.platform,
+  place?: ReadingPosition,
 ): TrayView {
   return {
     icon: trayIconFile(trayIconState(state.kind), platform),
-    tooltip: `Hark: ${describeState(state)}`,
-    menu: buildTrayMenu(state, hotkeys, failures, platform),
+    tooltip: `Hark: ${describeState(state, place)}`,
+    menu: buildTrayMenu(state, hotkeys, failures, platform, place),
   };
 }

@@ -108,6 +108,27 @@ describe('createTray', () => {
     expect(tray.menu?.some((item) => item.label?.startsWith('Resume'))).toBe(true);
   });
 
+  it('shows the place in the reading, and rebuilds the menu only when the sentence or speed changes', () => {
+    const { handle, tray } = setup();
+    const place = { readingId: 4, sentence: 2, sentenceCount: 12, elapsedMs: 9000, remainingMs: 30_000 };
+    handle.update({ state: { kind: 'speaking', source: 'selection', queued: 0 } });
+    handle.update({ position: { ...place, speed: 1.5, steerable: true } });
+    expect(tray.tooltip).toBe('Hark: Speaking, sentence 3 of 12 at 1.5×');
+    expect(tray.menu?.[0]?.label).toBe('Hark: Speaking, sentence 3 of 12 at 1.5×');
+    const menuSets = tray.menuSets;
+    // The once-a-second report moves only the times: nothing to redraw.
+    handle.update({ position: { ...place, elapsedMs: 10_000, speed: 1.5, steerable: true } });
+    expect(tray.menuSets).toBe(menuSets);
+    handle.update({ position: { ...place, sentence: 3, speed: 1, steerable: true } });
+    expect(tray.tooltip).toBe('Hark: Speaking, sentence 4 of 12');
+    expect(tray.menuSets).toBe(menuSets + 1);
+    // A history replay cannot be steered by sentence, and an ended reading has no place.
+    handle.update({ position: { ...place, speed: 1, steerable: false } });
+    expect(tray.tooltip).toBe('Hark: Speaking');
+    handle.update({ state: { kind: 'idle' }, position: { ...place, speed: 1, steerable: true } });
+    expect(tray.tooltip).toBe('Hark: Ready');
+  });
+
   it('shows hotkey failures and new hotkeys in the labels', () => {
     const { handle, tray } = setup();
     handle.update({ failures: [{ action: 'stop' }] });

@@ -2,7 +2,7 @@
 // or hotkey failures goes through update(), which re-renders the whole view, so icon, tooltip and
 // menu can never disagree. On Linux the menu must be set again after any change (Electron's
 // StatusNotifierItem tray), which a full rebuild does anyway.
-import type { AppState } from '../app/reading-controller';
+import type { AppState, ReadingPosition } from '../app/reading-controller';
 import type { Hotkeys } from '../store/settings-schema';
 import { trayView } from './tray-menu';
 import type { FailedHotkey, MenuItemSpec, TrayAction, TrayView } from './tray-menu';
@@ -29,6 +29,8 @@ export interface TrayInput {
   state: AppState;
   hotkeys: Hotkeys;
   failures: readonly FailedHotkey[];
+  /** Where the listener is in the reading (its last report; may belong to a reading that ended). */
+  position?: ReadingPosition | undefined;
 }
 
 export interface TrayDeps<Menu> {
@@ -70,7 +72,7 @@ export function menuTemplate(
 export function createTray<Menu>(deps: TrayDeps<Menu>): TrayHandle {
   const platform = deps.platform ?? process.platform;
   let input = deps.initial;
-  let view = trayView(input.state, input.hotkeys, input.failures, platform);
+  let view = trayView(input.state, input.hotkeys, input.failures, platform, input.position);
   const tray = deps.createTray(deps.iconPath(view.icon));
   let destroyed = false;
 
@@ -91,7 +93,7 @@ export function createTray<Menu>(deps: TrayDeps<Menu>): TrayHandle {
     update(change) {
       if (destroyed) return;
       input = { ...input, ...change };
-      const next = trayView(input.state, input.hotkeys, input.failures, platform);
+      const next = trayView(input.state, input.hotkeys, input.failures, platform, input.position);
       render(next, view);
       view = next;
     },

@@ -72,7 +72,13 @@ export function setupTray(
     actions,
     initial: { state: { kind: 'idle' }, hotkeys: settings.get().hotkeys, failures: [] },
   });
-  services.onState((state) => tray.update({ state }));
+  // A new reading (or none) must not show the place of the one before until its own arrives.
+  services.onState((state) =>
+    tray.update(
+      state.kind === 'speaking' || state.kind === 'paused' ? { state } : { state, position: undefined },
+    ),
+  );
+  services.onPosition((position) => tray.update({ position }));
   return tray;
 }
 

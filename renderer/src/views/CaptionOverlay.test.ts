@@ -61,6 +61,7 @@ describe('CaptionOverlay', () => {
 
     await waitFor(() => expect(overlay.textContent).toContain('Quiet please.'), SLOW);
     await waitFor(() => expect(overlay.querySelector('mark')?.textContent).toBe('Quiet'), SLOW);
+    await waitFor(() => expect(overlay.querySelector('.status')?.textContent).toBe('Sentence 1 of 2'), SLOW);
     const mark = overlay.querySelector('mark');
     expect(mark?.style.getPropertyValue('--highlight')).toBe('#2e7d32');
     expect(mark?.style.color).toBe('rgb(255, 255, 255)');
@@ -82,9 +83,13 @@ describe('CaptionOverlay', () => {
     await waitFor(() => expect(overlay.querySelector('mark')?.textContent).toBe('now.'), SLOW);
     expect(overlay.textContent).toContain('The show begins now.');
     expect(overlay.textContent).not.toContain('Quiet');
+    await waitFor(() => expect(overlay.querySelector('.status')?.textContent).toBe('Sentence 2 of 2'));
 
+    expect((await live.api.setSpeed({ speed: 1.5 })).ok).toBe(true);
     expect((await live.api.pause()).ok).toBe(true);
-    await waitFor(() => expect(overlay.textContent).toContain('Paused'));
+    await waitFor(() =>
+      expect(overlay.querySelector('.status')?.textContent).toBe('Paused · Sentence 2 of 2 · 1.5×'),
+    );
     expect((await live.api.resume()).ok).toBe(true);
     await waitFor(() => expect(overlay.textContent).not.toContain('Paused'));
 
