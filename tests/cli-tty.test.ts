@@ -252,19 +252,24 @@ function soxSeconds(path: string): Promise<number> {
 function runHark(
   args: string[],
   extraEnv: NodeJS.ProcessEnv = {},
+  stdin?: string,
 ): Promise<{ code: number; stderr: string }> {
   return new Promise((resolvePromise) => {
     const env: NodeJS.ProcessEnv = { ...process.env, HARK_KEYCHAIN: 'off', ...extraEnv };
     delete env.ELEVENLABS_API_KEY;
     delete env.ELEVENLABS_BASE_URL;
-    execFile(process.execPath, [HARK, ...args], { env, cwd: work, timeout: 60_000 }, (error, _out, stderr) =>
-      resolvePromise({ code: error ? Number(error.code ?? 1) : 0, stderr }),
+    const child = execFile(
+      process.execPath,
+      [HARK, ...args],
+      { env, cwd: work, timeout: 60_000 },
+      (error, _out, stderr) => resolvePromise({ code: error ? Number(error.code ?? 1) : 0, stderr }),
     );
+    child.stdin?.end(stdin ?? '');
   });
 }
 
-async function harkToFile(args: string[]): Promise<void> {
-  const result = await runHark(args);
+async function harkToFile(args: string[], stdin?: string): Promise<void> {
+  const result = await runHark(args, {}, stdin);
   if (result.code !== 0) throw new Error(`hark ${args.join(' ')}: ${result.stderr}`);
 }
 
@@ -275,6 +280,16 @@ describe('hark speak --speed', () => {
     await harkToFile(['speak', text, '--engine', 'offline', '--speed', '2', '--out', 'two.wav']);
     const one = await soxSeconds(join(work, 'one.wav'));
     const two = await soxSeconds(join(work, 'two.wav'));
+    expect(one).toBeGreaterThan(1);
+    expect(Math.abs(two / one - 0.5)).toBeLessThan(0.025);
+  }, 60_000);
+
+  it('--speed 2 stretches text piped in on stdin too', async () => {
+    const text = 'Piped text for the file, as an LLM would write it. It has two sentences as well.';
+    await harkToFile(['speak', '-', '--engine', 'offline', '--out', 'pipe-one.wav'], text);
+    await harkToFile(['speak', '-', '--engine', 'offline', '--speed', '2', '--out', 'pipe-two.wav'], text);
+    const one = await soxSeconds(join(work, 'pipe-one.wav'));
+    const two = await soxSeconds(join(work, 'pipe-two.wav'));
     expect(one).toBeGreaterThan(1);
     expect(Math.abs(two / one - 0.5)).toBeLessThan(0.025);
   }, 60_000);
