@@ -101,7 +101,13 @@ export function readEnvelope(page: Page): Promise<number[]> {
  * How alike two stretches of loudness are: the best normalised correlation of `probe` against
  * `reference` at any offset (1: the same sound, whatever its level).
  */
-export function envelopeMatch(reference: readonly number[], probe: readonly number[]): number {
+export function envelopeMatch(rawReference: readonly number[], rawProbe: readonly number[]): number {
+  // The meter's steps fall at a different phase of the audio on each hearing (up to a step apart):
+  // a 3-step moving average makes the comparison blind to that, not to the sound itself.
+  const smooth = (values: readonly number[]): number[] =>
+    values.map((_, i) => ((values[i - 1] ?? values[i]!) + values[i]! + (values[i + 1] ?? values[i]!)) / 3);
+  const reference = smooth(rawReference);
+  const probe = smooth(rawProbe);
   const normalise = (values: readonly number[]): number[] => {
     const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
     const centred = values.map((value) => value - mean);

@@ -80,8 +80,8 @@ test('previous sentence replays the earlier sentence from memory, with no new co
   await envelopeWhenAt(page, player, 4);
   const connections = counter.streamConnections();
   const pressedAt = (await readEnvelope(player)).length;
-  // Pressed well into the fourth sentence: it restarts; within 2 s it would go to the third. Press
-  // twice quickly to land on the second.
+  // Pressed early in the fourth sentence, so Previous goes to the third (later than 2 s in, it would
+  // restart the fourth); a second press within 2 s of that lands on the second.
   await page.getByRole('button', { name: 'Previous sentence' }).click();
   await page.getByRole('button', { name: 'Previous sentence' }).click();
   const replayStarts = await envelopeWhenAt(page, player, 2);
@@ -91,15 +91,17 @@ test('previous sentence replays the earlier sentence from memory, with no new co
   // The position is polled, so the indices are late by up to a few hundred ms: the first hearing is
   // taken with a margin, the replay from well inside the (long) second sentence.
   const firstTime = envelope.slice(secondStarts - 60, thirdStarts + 10);
-  const replay = envelope.slice(replayStarts + 20, replayStarts + 80);
+  const replay = envelope.slice(replayStarts + 20, replayStarts + 60);
   // Sentences three and four as first heard, before the presses.
   const unrelated = envelope.slice(thirdStarts, pressedAt);
+  // Long enough to be compared at some offset, so the comparison below cannot pass by default.
+  expect(unrelated.length).toBeGreaterThan(replay.length + 10);
   const match = envelopeMatch(firstTime, replay);
   console.warn(
     `replay vs first hearing: ${match.toFixed(3)}, vs the sentences after it: ${envelopeMatch(unrelated, replay).toFixed(3)}`,
   );
-  expect(match).toBeGreaterThan(0.9);
-  expect(match).toBeGreaterThan(envelopeMatch(unrelated, replay) + 0.05);
+  expect(match).toBeGreaterThan(0.85);
+  expect(match).toBeGreaterThan(envelopeMatch(unrelated, replay) + 0.2);
   expect(counter.streamConnections()).toBe(connections);
 });
 
