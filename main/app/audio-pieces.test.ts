@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Mp3FrameMeter, parseMp3FrameHeader } from '../speech/audio-duration';
+import { Mp3FrameMeter } from '../speech/audio-duration';
+import { parseMp3FrameHeader } from '../speech/mp3-frames';
 import { parseOutputFormat } from '../speech/protocol';
 import type { FormatInfo } from '../speech/protocol';
 import { audioPieces } from './audio-pieces';

@@ -1,6 +1,7 @@
 // Cuts stored audio into pieces a streaming player can take one at a time (history replay), each
 // piece ending on a boundary its decoder can handle: whole samples, or whole MP3 frames.
-import { createDurationMeter, estimateFromBitrate, parseMp3FrameHeader } from '../speech/audio-duration';
+import { createDurationMeter, estimateFromBitrate } from '../speech/audio-duration';
+import { parseMp3FrameHeader } from '../speech/mp3-frames';
 import type { FormatInfo } from '../speech/protocol';
 import type { AudioChunk } from '../speech/session';
 

@@ -1,11 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  Mp3FrameMeter,
-  createDurationMeter,
-  estimateFromBitrate,
-  parseMp3FrameHeader,
-} from './audio-duration';
+import { Mp3FrameMeter, createDurationMeter, estimateFromBitrate } from './audio-duration';
+import { parseMp3FrameHeader } from './mp3-frames';
 import { createEncoder } from '../engine/encoders';
 import { parseOutputFormat } from './protocol';
 import type { FormatInfo } from './protocol';
@@ -75,49 +71,6 @@ describe('sample formats', () => {
     expect(createDurationMeter(format('opus_48000_64'))).toBeUndefined();
     expect(estimateFromBitrate(8000, 64)).toBe(1000);
     expect(estimateFromBitrate(8000, 0)).toBe(0);
-  });
-});
-
-describe('parseMp3FrameHeader', () => {
-  it('reads MPEG-1, MPEG-2 and MPEG-2.5 layer III headers', () => {
-    expect(parseMp3FrameHeader(Uint8Array.from(MPEG1_128K_44100))).toEqual({
-      version: 1,
-      sampleRate: 44100,
-      bitrateKbps: 128,
-      channels: 2,
-      frameBytes: 417,
-      samplesPerFrame: 1152,
-    });
-    expect(parseMp3FrameHeader(Uint8Array.from(MPEG2_64K_22050))).toMatchObject({
-      version: 2,
-      sampleRate: 22050,
-      frameBytes: 208,
-      samplesPerFrame: 576,
-      channels: 1,
-    });
-    expect(parseMp3FrameHeader(Uint8Array.from(MPEG25_8K_11025))).toMatchObject({
-      version: 2.5,
-      sampleRate: 11025,
-      samplesPerFrame: 576,
-      frameBytes: 52,
-    });
-  });
-
-  it('adds the padding byte', () => {
-    expect(parseMp3FrameHeader(Uint8Array.from([0xff, 0xfb, 0x92, 0x64]))?.frameBytes).toBe(418);
-  });
-
-  it('refuses layer I/II, reserved versions, free format, bad bitrate and bad sample rate', () => {
-    for (const bytes of [
-      [0xff, 0xfd, 0x90, 0x64], // layer II
-      [0xff, 0xeb, 0x90, 0x64], // reserved version
-      [0xff, 0xfb, 0x00, 0x64], // free format
-      [0xff, 0xfb, 0xf0, 0x64], // bitrate index 15
-      [0xff, 0xfb, 0x9c, 0x64], // sample rate index 3
-      [0xfe, 0xfb, 0x90, 0x64], // no sync
-    ]) {
-      expect(parseMp3FrameHeader(Uint8Array.from(bytes))).toBeUndefined();
-    }
   });
 });
 

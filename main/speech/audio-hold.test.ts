@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createDurationMeter, parseMp3FrameHeader } from './audio-duration';
+import { createDurationMeter } from './audio-duration';
+import { parseMp3FrameHeader } from './mp3-frames';
 import { AudioHold, audioCutter } from './audio-hold';
 import { parseOutputFormat } from './protocol';
 import type { AudioChunk } from './session';

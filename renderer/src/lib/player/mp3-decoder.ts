@@ -131,9 +131,9 @@ export class Mp3DecoderSource implements SampleSource {
 
   // The first audio frame says what the stream is; an Info frame before it has been read by then.
   #configure(frame: Mp3Frame): void {
-    const { sampleRate, channels, samples } = frame.header;
+    const { sampleRate, channels, samplesPerFrame } = frame.header;
     this.#decoder.configure({ codec: 'mp3', sampleRate, numberOfChannels: channels });
-    this.#trim = new GaplessTrim(this.#frames.gapless, samples);
+    this.#trim = new GaplessTrim(this.#frames.gapless, samplesPerFrame);
   }
 
   #output(data: AudioData): void {

@@ -4,7 +4,9 @@ import { createEncoder } from '../../../../main/engine/encoders';
 import { parseOutputFormat } from '../../../../main/speech/protocol';
 import type { OutputFormat } from '../../../../main/speech/protocol';
 import { GaplessTrim, firstChannel } from './mp3-decoder';
-import { Mp3FrameSplitter, parseFrameHeader } from './mp3-frames';
+import { Mp3FrameMeter } from '../../../../main/speech/audio-duration';
+import { parseMp3FrameHeader } from '../../../../main/speech/mp3-frames';
+import { Mp3FrameSplitter } from './mp3-frames';
 import type { Mp3Frame } from './mp3-frames';
 
 /** A second of a 440 Hz tone through the offline voice's MP3 encoder. */
@@ -46,39 +48,30 @@ beforeAll(async () => {
   whole = splitAt(mp3, []);
 });
 
-describe('MP3 frame headers', () => {
+describe('MP3 frame headers of the offline encoder', () => {
   it('reads MPEG-1 Layer III at 44.1 kHz 128 kbit/s mono from the offline encoder', () => {
-    expect(parseFrameHeader(mp3)).toMatchObject({
+    expect(parseMp3FrameHeader(mp3)).toMatchObject({
       version: '1',
       bitrateKbps: 128,
       sampleRate: 44_100,
       channels: 1,
-      samples: 1152,
+      samplesPerFrame: 1152,
     });
     // 144 × 128000 / 44100 = 417.96: 417 bytes, 418 with the padding bit.
-    expect([417, 418]).toContain(parseFrameHeader(mp3)?.length);
+    expect([417, 418]).toContain(parseMp3FrameHeader(mp3)?.frameBytes);
   });
 
   it('reads MPEG-2 at 22.05 kHz 32 kbit/s', async () => {
     const low = await toneMp3('mp3_22050_32');
-    expect(parseFrameHeader(low)).toMatchObject({
+    expect(parseMp3FrameHeader(low)).toMatchObject({
       version: '2',
       sampleRate: 22_050,
       bitrateKbps: 32,
-      samples: 576,
+      samplesPerFrame: 576,
     });
     const frames = splitAt(low, []);
     expect(joined(frames)).toBe(hex(low));
     expect(frames[1]?.timestampUs).toBe(Math.round((576 * 1e6) / 22_050));
-  });
-
-  it('refuses what is not a Layer III header', () => {
-    expect(parseFrameHeader(Uint8Array.of(0xff, 0xfb, 0xf0, 0xc4))).toBeUndefined(); // bitrate 15
-    expect(parseFrameHeader(Uint8Array.of(0xff, 0xfb, 0x9c, 0xc4))).toBeUndefined(); // reserved rate
-    expect(parseFrameHeader(Uint8Array.of(0xff, 0xfd, 0x90, 0xc4))).toBeUndefined(); // layer II
-    expect(parseFrameHeader(Uint8Array.of(0xff, 0xeb, 0x90, 0xc4))).toBeUndefined(); // reserved version
-    expect(parseFrameHeader(Uint8Array.of(0x7f, 0xfb, 0x90, 0xc4))).toBeUndefined(); // no sync
-    expect(parseFrameHeader(Uint8Array.of(0xff, 0xfb, 0x90))).toBeUndefined(); // too short
   });
 });
 
@@ -88,7 +81,7 @@ describe('MP3 frame splitter', () => {
     expect(whole.length).toBeGreaterThanOrEqual(39);
     expect(joined(whole)).toBe(hex(mp3));
     whole.forEach((frame, i) => {
-      expect(frame.bytes.length).toBe(frame.header.length);
+      expect(frame.bytes.length).toBe(frame.header.frameBytes);
       expect(frame.timestampUs).toBe(Math.round((i * 1152 * 1e6) / 44_100));
     });
   });
@@ -142,6 +135,47 @@ describe('MP3 frame splitter', () => {
     expect(joined(frames)).toBe(hex(mp3));
     expect(frames[0]?.timestampUs).toBe(0);
     expect(splitter.gapless).toEqual({ encoderDelay: 576, padding: 1000, frames: whole.length });
+  });
+});
+
+describe('the player and the main process read MP3 the same way', () => {
+  /** Milliseconds of audio the splitter hands the decoder. */
+  const splitterMs = (frames: readonly Mp3Frame[]): number =>
+    frames.reduce((sum, frame) => sum + (frame.header.samplesPerFrame / frame.header.sampleRate) * 1000, 0);
+
+  /** Milliseconds the main process's duration meter counts, fed the same pieces. */
+  function meterMs(bytes: Uint8Array, cuts: readonly number[]): number {
+    const meter = new Mp3FrameMeter();
+    const bounds = [0, ...[...new Set(cuts)].sort((a, b) => a - b), bytes.length];
+    bounds.slice(1).forEach((end, i) => meter.add(bytes.subarray(bounds[i], end)));
+    return meter.totalMs;
+  }
+
+  it('agree on tags, CRC-protected info frames and reserved headers, however the bytes are split', () => {
+    const id3WithFooter = concatBytes([0x49, 0x44, 0x33, 4, 0, 0x10, 0, 0, 0, 20], new Uint8Array(30));
+    // An Info frame with CRC protection: its tag sits 2 bytes further in than without.
+    const infoWithCrc = new Uint8Array(417);
+    infoWithCrc.set([0xff, 0xfa, 0x90, 0xc4]);
+    infoWithCrc.set([...Buffer.from('Info')], 4 + 2 + 17);
+    // A header whose emphasis field is the reserved value: not a frame for either.
+    const reservedEmphasis = concatBytes([0xff, 0xfb, 0x90, 0xc6], new Uint8Array(40).fill(0x22));
+    const middle = whole.slice(0, 10).reduce((sum, frame) => sum + frame.bytes.length, 0);
+    const stream = concatBytes(
+      id3WithFooter,
+      infoWithCrc,
+      mp3.subarray(0, middle),
+      reservedEmphasis,
+      mp3.subarray(middle),
+    );
+    const expectedMs = splitterMs(whole);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: stream.length - 1 }), { maxLength: 40 }), (cuts) => {
+        const frames = splitAt(stream, cuts);
+        expect(splitterMs(frames)).toBeCloseTo(expectedMs, 6);
+        expect(meterMs(stream, cuts)).toBeCloseTo(expectedMs, 6);
+      }),
+      { numRuns: 100 },
+    );
   });
 });
 

@@ -3,21 +3,16 @@
 // bytes that are not a frame are passed over until a frame header turns up again (resync on the
 // 11-bit sync word, confirmed by the next frame's header so a stray 0xFF byte is not taken for one).
 // A leading Xing/Info frame is metadata, not audio: it is dropped and its LAME tag, when present,
-// tells how many samples of encoder delay and padding to trim.
-
-export type MpegVersion = '1' | '2' | '2.5';
-
-export interface Mp3FrameHeader {
-  version: MpegVersion;
-  bitrateKbps: number;
-  sampleRate: number;
-  channels: 1 | 2;
-  /** Samples per channel in this frame: 1152 (MPEG-1) or 576 (MPEG-2 and 2.5). */
-  samples: number;
-  /** Whole frame in bytes, header included. */
-  length: number;
-  hasCrc: boolean;
-}
+// tells how many samples of encoder delay and padding to trim. The framing itself (headers, tags,
+// info frames) is main/speech/mp3-frames.ts, shared with the main process's duration meter.
+import {
+  MP3_HEADER_BYTES,
+  id3TagLength,
+  infoTagOffset,
+  isInfoFrame,
+  parseMp3FrameHeader,
+} from '../../../../main/speech/mp3-frames';
+import type { Mp3FrameHeader } from '../../../../main/speech/mp3-frames';
 
 export interface Mp3Frame {
   header: Mp3FrameHeader;
@@ -36,53 +31,6 @@ export interface Mp3Gapless {
   frames: number | undefined;
 }
 
-const LAYER_III_KBPS: Record<'1' | '2', readonly number[]> = {
-  '1': [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
-  '2': [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
-};
-const MPEG1_RATES = [44_100, 48_000, 32_000];
-const RATE_DIVISOR: Record<MpegVersion, number> = { '1': 1, '2': 2, '2.5': 4 };
-const VERSION_BITS: Record<number, MpegVersion | undefined> = { 0: '2.5', 2: '2', 3: '1' };
-const HEADER_BYTES = 4;
-const ID3_HEADER_BYTES = 10;
-
-/** The header at `offset`, or undefined when those 4 bytes are not a valid Layer III frame header. */
-export function parseFrameHeader(bytes: Uint8Array, offset = 0): Mp3FrameHeader | undefined {
-  if (offset + HEADER_BYTES > bytes.length) return undefined;
-  const b1 = bytes[offset + 1] ?? 0;
-  const b2 = bytes[offset + 2] ?? 0;
-  const b3 = bytes[offset + 3] ?? 0;
-  if (bytes[offset] !== 0xff || (b1 & 0xe0) !== 0xe0) return undefined;
-  const version = VERSION_BITS[(b1 >> 3) & 0x03];
-  const isLayerIII = ((b1 >> 1) & 0x03) === 0x01;
-  const bitrateIndex = b2 >> 4;
-  const rateIndex = (b2 >> 2) & 0x03;
-  // Free-format bitrate (0), the forbidden index (15), a reserved rate or emphasis: not a frame.
-  if (!version || !isLayerIII || bitrateIndex === 0 || bitrateIndex === 15 || rateIndex === 3)
-    return undefined;
-  if ((b3 & 0x03) === 0x02) return undefined;
-  const bitrateKbps = LAYER_III_KBPS[version === '1' ? '1' : '2'][bitrateIndex] ?? 0;
-  const sampleRate = (MPEG1_RATES[rateIndex] ?? 0) / RATE_DIVISOR[version];
-  const samples = version === '1' ? 1152 : 576;
-  const padding = (b2 >> 1) & 0x01;
-  const length = Math.floor(((samples / 8) * bitrateKbps * 1000) / sampleRate) + padding;
-  const channels = b3 >> 6 === 0x03 ? 1 : 2;
-  return { version, bitrateKbps, sampleRate, channels, samples, length, hasCrc: (b1 & 0x01) === 0 };
-}
-
-/** Total size of an ID3v2 tag starting at `offset`, 0 if there is none, undefined if too few bytes yet. */
-function id3TagLength(bytes: Uint8Array, offset: number): number | undefined {
-  const available = bytes.length - offset;
-  const magic = [0x49, 0x44, 0x33]; // "ID3"
-  for (let i = 0; i < Math.min(3, available); i++) if (bytes[offset + i] !== magic[i]) return 0;
-  if (available < ID3_HEADER_BYTES) return undefined;
-  const size = bytes.subarray(offset + 6, offset + 10);
-  if (size.some((byte) => byte >= 0x80)) return 0;
-  const body = size.reduce((total, byte) => (total << 7) | byte, 0);
-  const footer = (bytes[offset + 5] ?? 0) & 0x10 ? ID3_HEADER_BYTES : 0;
-  return ID3_HEADER_BYTES + body + footer;
-}
-
 function readUint32(bytes: Uint8Array, offset: number): number {
   return new DataView(bytes.buffer, bytes.byteOffset + offset, 4).getUint32(0);
 }
@@ -96,11 +44,8 @@ function asciiAt(bytes: Uint8Array, offset: number, length: number): string {
  * Undefined for an ordinary audio frame.
  */
 export function readInfoFrame(frame: Uint8Array, header: Mp3FrameHeader): Mp3Gapless | undefined {
-  const sideInfo =
-    header.version === '1' ? (header.channels === 1 ? 17 : 32) : header.channels === 1 ? 9 : 17;
-  let at = HEADER_BYTES + (header.hasCrc ? 2 : 0) + sideInfo;
-  const magic = asciiAt(frame, at, 4);
-  if ((magic !== 'Xing' && magic !== 'Info') || at + 8 > frame.length) return undefined;
+  let at = infoTagOffset(header);
+  if (isInfoFrame(frame, 0, header) !== true || at + 8 > frame.length) return undefined;
   const flags = readUint32(frame, at + 4);
   at += 8;
   const frames = flags & 0x01 && at + 4 <= frame.length ? readUint32(frame, at) : undefined;
@@ -150,21 +95,21 @@ export class Mp3FrameSplitter {
     let at = 0;
     while (at < bytes.length) {
       const tag = id3TagLength(bytes, at);
-      if (tag === undefined && !ending) break;
-      if (tag) {
+      if (tag === 'need-more' && !ending) break;
+      if (typeof tag === 'number') {
         this.#skip = Math.max(0, at + tag - bytes.length);
         at = Math.min(bytes.length, at + tag);
         this.#inSync = true;
         continue;
       }
-      const header = parseFrameHeader(bytes, at);
+      const header = parseMp3FrameHeader(bytes, at);
       if (!header) {
-        if (at + HEADER_BYTES > bytes.length && !ending) break;
+        if (at + MP3_HEADER_BYTES > bytes.length && !ending) break;
         this.#inSync = false;
         at += 1;
         continue;
       }
-      const next = at + header.length;
+      const next = at + header.frameBytes;
       if (next > bytes.length) break;
       if (!this.#inSync) {
         const confirmed = this.#confirms(header, bytes, next);
@@ -184,8 +129,8 @@ export class Mp3FrameSplitter {
 
   /** Whether a header of the same kind follows; undefined when its bytes have not arrived. */
   #confirms(header: Mp3FrameHeader, bytes: Uint8Array, next: number): boolean | undefined {
-    if (next + HEADER_BYTES > bytes.length) return undefined;
-    const following = parseFrameHeader(bytes, next);
+    if (next + MP3_HEADER_BYTES > bytes.length) return undefined;
+    const following = parseMp3FrameHeader(bytes, next);
     return following?.version === header.version && following.sampleRate === header.sampleRate;
   }
 
@@ -199,7 +144,7 @@ export class Mp3FrameSplitter {
       }
     }
     const timestampUs = Math.round((this.#samplesSoFar * 1_000_000) / header.sampleRate);
-    this.#samplesSoFar += header.samples;
+    this.#samplesSoFar += header.samplesPerFrame;
     frames.push({ header, bytes, timestampUs });
   }
 }
