@@ -129,6 +129,7 @@ export class SpeakJob implements ReadingJob {
   #reading: SentenceReading | undefined;
   /** The plan new generations use: the offline one once the reading has fallen back. */
   #plan: ReadingPlan | undefined;
+  /** The settings read when the reading started. */
   #settings: Settings | undefined;
   /** The plan whose audio the reading begins with: the history entry's engine and voice. */
   #recordedPlan: ReadingPlan | undefined;

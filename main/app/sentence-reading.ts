@@ -4,8 +4,9 @@
 // The model: the text is a list of sentences (reading-sentences.ts). Audio comes from generations:
 // narrations started at a sentence (or, after a failure, at the word reached) that run on to the end
 // of the text unless cancelled. Every generation's audio and word timings are kept for the life of
-// the reading, so a sentence heard (or generated ahead) once is played again from memory: going back
-// never asks a server and costs nothing. What the listener hears is a passage: one player stream fed
+// the reading (kept-audio.ts: in memory up to a budget, the rest in a temporary file), so a sentence
+// heard (or generated ahead) once is played again from what was kept: going back never asks a server
+// and costs nothing. What the listener hears is a passage: one player stream fed
 // from the kept audio, a few seconds ahead of the ear, following the generations from sentence to
 // sentence. A jump starts a new passage.
 //
