@@ -14,7 +14,8 @@ export default defineConfig({
     { name: 'player', testMatch: 'player*.spec.ts' },
     { name: 'app', testMatch: 'app/**/*.spec.ts', use: { bypassCSP: true } },
   ],
-  outputDir: 'out/playwright',
+  // Not under out/: electron-builder packages everything there.
+  outputDir: 'test-results/playwright',
   timeout: 90_000,
   workers: 1,
   reporter: 'list',

@@ -203,12 +203,14 @@ describe('package rules', () => {
     files['out/main/session.test.js'] = { text: '' };
     files['node_modules/ws/__tests__/a.js'] = { text: '' };
     files['tsconfig.json'] = { text: '{}' };
+    files['out/playwright/a-failed-test/error-context.md'] = { text: '' };
     expect(failuresFor(files)['no sources or tests']).toEqual([
       'main/index.ts is not part of the built app',
       'out/main/index.js.map is a source file',
       'out/main/session.test.js is a test file',
       'node_modules/ws/__tests__/a.js is a test file',
       'tsconfig.json is not part of the built app',
+      'out/playwright/a-failed-test/error-context.md is test output',
     ]);
   });
 

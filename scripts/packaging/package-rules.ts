@@ -37,6 +37,8 @@ const ALLOWED_APP_PATH = /^(out\/|resources\/|package\.json$)/;
 const SOURCE_FILE = /\.(ts|tsx|mts|cts|svelte|map)$/;
 const TEST_FILE = /(^|\/)__tests__\/|\.(test|spec)\.[cm]?[jt]sx?$/;
 const APP_TEST_FOLDER = /(^|\/)tests?\//;
+/** What test runners leave behind (Playwright's output folder, reports, coverage). */
+const TEST_OUTPUT = /^out\/(playwright|test-results|playwright-report|coverage)\//;
 const SECRET_FILE_NAME =
   /(^|\/)(\.env(\..*)?|\.npmrc|\.netrc|id_rsa|id_ed25519|[^/]*\.(pem|key|p12|pfx|keystore|jks))$/;
 const SECRET_CONTENT: ReadonlyArray<{ what: string; pattern: RegExp }> = [
@@ -182,6 +184,7 @@ function checkNoSourcesOrTests(app: PackagedApp): CheckResult {
     const ours = !isInNodeModules(path);
     if (ours && !ALLOWED_APP_PATH.test(path)) problems.push(`${path} is not part of the built app`);
     else if (ours && SOURCE_FILE.test(path)) problems.push(`${path} is a source file`);
+    else if (TEST_OUTPUT.test(path)) problems.push(`${path} is test output`);
     if (TEST_FILE.test(path) || (ours && APP_TEST_FOLDER.test(path))) problems.push(`${path} is a test file`);
   }
   return checkOf(
