@@ -274,22 +274,23 @@ async function harkToFile(args: string[], stdin?: string): Promise<void> {
 }
 
 describe('hark speak --speed', () => {
+  /** Seconds of the WAV files `hark speak <source> --out` writes at 1x and at --speed 2. */
+  async function atOneAndTwo(source: string, name: string, stdin?: string): Promise<[number, number]> {
+    const speak = ['speak', source, '--engine', 'offline'];
+    await harkToFile([...speak, '--speed', '1', '--out', `${name}-one.wav`], stdin);
+    await harkToFile([...speak, '--speed', '2', '--out', `${name}-two.wav`], stdin);
+    return [await soxSeconds(join(work, `${name}-one.wav`)), await soxSeconds(join(work, `${name}-two.wav`))];
+  }
+
   it('--speed 2 writes a WAV file half as long as --speed 1', async () => {
-    const text = 'A short text for the file. It has two sentences.';
-    await harkToFile(['speak', text, '--engine', 'offline', '--speed', '1', '--out', 'one.wav']);
-    await harkToFile(['speak', text, '--engine', 'offline', '--speed', '2', '--out', 'two.wav']);
-    const one = await soxSeconds(join(work, 'one.wav'));
-    const two = await soxSeconds(join(work, 'two.wav'));
+    const [one, two] = await atOneAndTwo('A short text for the file. It has two sentences.', 'text');
     expect(one).toBeGreaterThan(1);
     expect(Math.abs(two / one - 0.5)).toBeLessThan(0.025);
   }, 60_000);
 
   it('--speed 2 stretches text piped in on stdin too', async () => {
     const text = 'Piped text for the file, as an LLM would write it. It has two sentences as well.';
-    await harkToFile(['speak', '-', '--engine', 'offline', '--out', 'pipe-one.wav'], text);
-    await harkToFile(['speak', '-', '--engine', 'offline', '--speed', '2', '--out', 'pipe-two.wav'], text);
-    const one = await soxSeconds(join(work, 'pipe-one.wav'));
-    const two = await soxSeconds(join(work, 'pipe-two.wav'));
+    const [one, two] = await atOneAndTwo('-', 'pipe', text);
     expect(one).toBeGreaterThan(1);
     expect(Math.abs(two / one - 0.5)).toBeLessThan(0.025);
   }, 60_000);

@@ -112,6 +112,11 @@ export function isInfoFrame(
   const at = infoTagOffset(header);
   if (header.frameBytes < at + 4) return false;
   if (bytes.length - offset < at + 4) return 'need-more';
-  const tag = String.fromCharCode(...bytes.subarray(offset + at, offset + at + 4));
+  const tag = asciiAt(bytes, offset + at, 4);
   return tag === 'Xing' || tag === 'Info';
+}
+
+/** `length` bytes at `offset` as ASCII text (tag names: "ID3", "Xing", "LAME"). */
+export function asciiAt(bytes: Uint8Array, offset: number, length: number): string {
+  return String.fromCharCode(...bytes.subarray(offset, offset + length));
 }

@@ -7,6 +7,7 @@
 // info frames) is main/speech/mp3-frames.ts, shared with the main process's duration meter.
 import {
   MP3_HEADER_BYTES,
+  asciiAt,
   id3TagLength,
   infoTagOffset,
   isInfoFrame,
@@ -33,10 +34,6 @@ export interface Mp3Gapless {
 
 function readUint32(bytes: Uint8Array, offset: number): number {
   return new DataView(bytes.buffer, bytes.byteOffset + offset, 4).getUint32(0);
-}
-
-function asciiAt(bytes: Uint8Array, offset: number, length: number): string {
-  return String.fromCharCode(...bytes.subarray(offset, offset + length));
 }
 
 /**
