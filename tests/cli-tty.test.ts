@@ -42,11 +42,20 @@ process.stdin.on('end', () => {
 
 let work: string;
 let bin: string;
-let socket: string;
 let sessions = 0;
 
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-S', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+/**
+ * Each session has a tmux server of its own: a server killed after one test may still be exiting
+ * when the next test starts, and a client that reaches it then fails with "server exited unexpectedly".
+ */
+function socketOf(session: string): string {
+  return join(work, `${session}.sock`);
+}
+
+function tmux(session: string, ...args: string[]): string {
+  return execFileSync('tmux', ['-S', socketOf(session), '-f', '/dev/null', ...args], {
+    encoding: 'utf8',
+  });
 }
 
 function quote(text: string): string {
@@ -74,12 +83,12 @@ async function startInTmux(args: string[]): Promise<string> {
     ].join('\n'),
   );
   await chmod(script, 0o755);
-  tmux('new-session', '-d', '-x', '160', '-y', '12', '-s', name, script);
+  tmux(name, 'new-session', '-d', '-x', '160', '-y', '12', '-s', name, script);
   return name;
 }
 
 function screen(session: string): string {
-  return tmux('capture-pane', '-p', '-t', session);
+  return tmux(session, 'capture-pane', '-p', '-t', session);
 }
 
 interface Progress {
@@ -139,17 +148,18 @@ function sleep(ms: number): Promise<void> {
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'hark-tty-'));
   bin = join(work, 'bin');
-  socket = join(work, 'tmux.sock');
   execFileSync('mkdir', ['-p', bin]);
   await writeFile(join(bin, 'paplay'), `#!${process.execPath}\n${PACED_PLAYER}`);
   await chmod(join(bin, 'paplay'), 0o755);
 });
 
 afterEach(() => {
-  try {
-    execFileSync('tmux', ['-S', socket, 'kill-server'], { stdio: 'ignore' });
-  } catch {
-    // No session was left.
+  for (let session = 1; session <= sessions; session++) {
+    try {
+      execFileSync('tmux', ['-S', socketOf(`hark${session}`), 'kill-server'], { stdio: 'ignore' });
+    } catch {
+      // That session had already ended.
+    }
   }
 });
 
@@ -172,7 +182,7 @@ describe('hark speak on a terminal', () => {
     );
     expect(first).toMatchObject({ sentence: 1, count: 5, speed: '1.0', paused: false });
 
-    tmux('send-keys', '-t', session, 'Right');
+    tmux(session, 'send-keys', '-t', session, 'Right');
     const sentAt = Date.now();
     await waitFor(() => (progress(session)?.sentence === 2 ? true : undefined), 3000, 'sentence 2', session);
     // Far sooner than the ~5 s the first sentence lasts.
@@ -185,14 +195,14 @@ describe('hark speak on a terminal', () => {
       session,
     );
 
-    tmux('send-keys', '-t', session, 'Space');
+    tmux(session, 'send-keys', '-t', session, 'Space');
     await waitFor(() => (progress(session)?.paused ? true : undefined), 2000, 'paused', session);
     await sleep(500);
     const paused = progress(session) as Progress;
     await sleep(2500);
     expect(progress(session)).toMatchObject({ paused: true, elapsed: paused.elapsed, sentence: 2 });
 
-    tmux('send-keys', '-t', session, 'Space');
+    tmux(session, 'send-keys', '-t', session, 'Space');
     await waitFor(
       () => {
         const now = progress(session);
@@ -203,10 +213,10 @@ describe('hark speak on a terminal', () => {
       session,
     );
 
-    tmux('send-keys', '-t', session, '+');
+    tmux(session, 'send-keys', '-t', session, '+');
     await waitFor(() => (progress(session)?.speed === '1.1' ? true : undefined), 2000, 'speed 1.1', session);
 
-    tmux('send-keys', '-t', session, 'q');
+    tmux(session, 'send-keys', '-t', session, 'q');
     const exit = await waitFor(() => exitLine(session), 10_000, 'hark to exit', session);
     expect(exit).toEqual({ code: 0, mode: 'cooked' });
     // The line was erased on the way out.
@@ -223,7 +233,7 @@ describe('hark speak on a terminal', () => {
   it('SIGTERM stops with 143 and gives the terminal back in cooked mode', async () => {
     const session = await startInTmux(['speak', TEXT, '--engine', 'offline']);
     await waitFor(() => progress(session), 20_000, 'the progress line', session);
-    const shell = tmux('list-panes', '-t', session, '-F', '#{pane_pid}').trim();
+    const shell = tmux(session, 'list-panes', '-t', session, '-F', '#{pane_pid}').trim();
     // The pane runs the script's shell; hark is its one child (env execs node).
     const children = await readFile(`/proc/${shell}/task/${shell}/children`, 'utf8');
     const harkPid = Number(children.trim().split(/\s+/)[0]);
@@ -235,7 +245,7 @@ describe('hark speak on a terminal', () => {
   it('Ctrl-C stops with 130 and gives the terminal back in cooked mode', async () => {
     const session = await startInTmux(['speak', TEXT, '--engine', 'offline']);
     await waitFor(() => progress(session), 20_000, 'the progress line', session);
-    tmux('send-keys', '-t', session, 'C-c');
+    tmux(session, 'send-keys', '-t', session, 'C-c');
     const exit = await waitFor(() => exitLine(session), 10_000, 'hark to exit', session);
     expect(exit).toEqual({ code: 130, mode: 'cooked' });
   }, 40_000);
