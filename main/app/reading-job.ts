@@ -24,8 +24,11 @@ import type { PlayerLease } from './player-lease';
 import { canFallBackAfter, fallbackNotice, offlinePlan, planReading, stoppedMessage } from './reading-plan';
 import type { PlanDeps, ReadingPlan } from './reading-plan';
 import { SentenceLocator } from './reading-text';
+import { ReadingSentences } from './reading-sentences';
 import { SentenceReading } from './sentence-reading';
 import type { ReadingPlace } from './sentence-reading';
+import { revoiced, speakableReading, targetForPart, voiceChangeSentences } from './speakable-reading';
+import type { SpeakableReading } from './speakable-reading';
 import { startNarration } from './start-narration';
 import type { SessionTuning } from './start-narration';
 import type { ReadingNotice, ReadingSource, WordEvent } from './reading-types';
@@ -133,6 +136,8 @@ export class SpeakJob implements ReadingJob {
   #settings: Settings | undefined;
   /** The plan whose audio the reading begins with: the history entry's engine and voice. */
   #recordedPlan: ReadingPlan | undefined;
+  /** What is sent (the speakable text), and the voice for each part; the offline voice's after a fallback. */
+  #spoken: SpeakableReading | undefined;
   readonly #billed: { narration: Narration; plan: ReadingPlan }[] = [];
   #wordsHeard = 0;
   #fellBack = false;
@@ -151,9 +156,14 @@ export class SpeakJob implements ReadingJob {
   get steering(): ReadingSteering | undefined {
     const reading = this.#reading;
     if (!reading) return undefined;
+    const map = (this.#spoken as SpeakableReading).speakable.map;
     return (this.#steering ??= {
       text: this.#options.text,
-      sentences: reading.sentences.list(),
+      // The listener sees the text they selected: each sentence as the span of it that it was made from.
+      sentences: reading.sentences.list().map((sentence) => {
+        const span = map.toSourceSpan(sentence.offset, sentence.length);
+        return { offset: span.start, length: span.length };
+      }),
       previous: () => reading.previous(),
       next: () => reading.next(),
       jumpTo: (sentence) => reading.jumpTo(sentence),
@@ -190,7 +200,7 @@ export class SpeakJob implements ReadingJob {
     this.#plan = planned.plan;
     let reading: SentenceReading;
     try {
-      reading = this.#createReading(planned.plan);
+      reading = this.#createReading(planned.plan, settings);
     } catch (cause) {
       const error = asSpeechError(cause);
       return { kind: 'failed', code: error.code, message: error.message };
@@ -211,12 +221,19 @@ export class SpeakJob implements ReadingJob {
     }
   }
 
-  #createReading(plan: ReadingPlan): SentenceReading {
+  #createReading(plan: ReadingPlan, settings: Settings): SentenceReading {
     const { listener } = this.#options;
+    const spoken = speakableReading(this.#options.text, {
+      voice: { engine: plan.engine, modelId: plan.modelId, voiceId: plan.parameters.voiceId },
+      text: settings.text,
+    });
+    this.#spoken = spoken;
+    const sentences = new ReadingSentences(spoken.speakable.text);
     const reading = new SentenceReading({
-      text: this.#options.text,
+      text: spoken.speakable.text,
       format: plan.format,
-      generate: (from, sink) => this.#generate(from, sink),
+      voiceChanges: voiceChangeSentences(spoken, sentences),
+      generate: (from, sink, until) => this.#generate(from, sink, until),
       openPlayer: () => this.lease.open(plan.format),
       onFailure: (error, resumeFrom) => this.#carryOn(error, resumeFrom),
     });
@@ -228,11 +245,12 @@ export class SpeakJob implements ReadingJob {
   }
 
   /** One generation of the reading, with the plan in force (ElevenLabs, or the offline voice after a fallback). */
-  #generate(from: ResumePoint, sink: AudioSink): Narration {
+  #generate(from: ResumePoint, sink: AudioSink, until: number): Narration {
     const plan = this.#plan as ReadingPlan;
+    const spoken = this.#spoken as SpeakableReading;
     const narration = startNarration({
-      target: plan,
-      source: { kind: 'text', text: this.#options.text },
+      target: targetForPart(plan, spoken, from.textOffset),
+      source: { kind: 'text', text: spoken.speakable.text.slice(0, until) },
       sink: {
         write: (chunk) => {
           this.#recordedPlan ??= plan;
@@ -272,7 +290,10 @@ export class SpeakJob implements ReadingJob {
     if (!allowed || !settings) return 'fail';
     listener.notice(fallbackNotice(error, this.#wordsHeard));
     try {
-      this.#plan = await offlinePlan(settings, planDeps);
+      const offline = await offlinePlan(settings, planDeps);
+      const voice = { engine: offline.engine, modelId: offline.modelId, voiceId: offline.parameters.voiceId };
+      this.#spoken = revoiced(this.#spoken as SpeakableReading, voice, settings.text);
+      this.#plan = offline;
     } catch {
       return 'fail';
     }
@@ -280,14 +301,18 @@ export class SpeakJob implements ReadingJob {
     return this.#cancelled ? 'fail' : 'continue';
   }
 
+  /** Words are timed in the speakable text; the listener is told where they are in the source. */
   #onWord(word: WordBoundary): void {
     this.#wordsHeard += 1;
     const text = this.#options.text;
+    const span = (this.#spoken as SpeakableReading).speakable.map.toSourceSpan(word.textOffset, word.length);
     this.#options.listener.word({
       ...word,
+      textOffset: span.start,
+      length: span.length,
       readingId: this.#options.readingId,
-      text: text.slice(word.textOffset, word.textOffset + word.length),
-      sentence: this.#sentences.at(word.textOffset),
+      text: text.slice(span.start, span.start + span.length),
+      sentence: this.#sentences.at(span.start),
     });
   }
 
@@ -295,8 +320,11 @@ export class SpeakJob implements ReadingJob {
     const kept = this.#reading?.recording();
     const plan = this.#recordedPlan;
     if (!kept || !plan) return undefined;
+    const map = (this.#spoken as SpeakableReading).speakable.map;
+    const start = map.toSourceStart(kept.textStart);
     return {
-      text: this.#options.text.slice(kept.textStart, kept.textEnd),
+      // The source text of what was heard, so that "read again" reads what was selected.
+      text: this.#options.text.slice(start, Math.max(start, map.toSourceEnd(kept.textEnd))),
       audio: concatChunks(kept.chunks),
       engine: plan.engine,
       voiceId: plan.parameters.voiceId,

@@ -54,14 +54,14 @@ async function start(
   reading = new SentenceReading({
     text,
     format: FORMAT,
-    generate: (from, sink) =>
+    generate: (from, sink, until) =>
       startNarration({
         target: {
           baseUrl: url,
           apiKey: 'k',
           parameters: { voiceId: 'coded', query: { output_format: CODED_OUTPUT_FORMAT } },
         },
-        source: { kind: 'text', text },
+        source: { kind: 'text', text: text.slice(0, until) },
         sink,
         startAt: from,
         tuning: { leadMs: options.leadMs ?? 60_000 },
@@ -70,6 +70,7 @@ async function start(
     pollMs: 20,
     ...(options.onFailure ? { onFailure: options.onFailure } : {}),
     ...(options.keptAudio ? { keptAudio: options.keptAudio } : {}),
+    ...(options.voiceChanges ? { voiceChanges: options.voiceChanges } : {}),
   });
   const done = reading.run();
   done.catch(() => undefined);
@@ -199,5 +200,33 @@ describe('SentenceReading', () => {
     expect(failures).toHaveLength(1);
     expect(server.connections).toHaveLength(2);
     expect(heard(player.current).replace(/\s+/g, ' ').trim()).toBe(TEXT.replace(/\s+/g, ' ').trim());
+  });
+
+  it('reads each voice part over its own connection, one after the other, in one passage', async () => {
+    const { player, server, done, reading } = await start({ rate: 8, voiceChanges: [2, 4] });
+    await done;
+    expect(server.voiced.map((text) => text.replace(/\s+/g, ' ').trim())).toEqual([
+      'Alpha one is first. Bravo two comes next.',
+      'Charlie three is here. Delta four follows on.',
+      'Echo five is the end.',
+    ]);
+    // The next voice was ready before the listener got there: no new player stream, nothing missed.
+    expect(player.playbacks).toHaveLength(1);
+    expect(heard(player.current).replace(/\s+/g, ' ').trim()).toBe(TEXT.replace(/\s+/g, ' ').trim());
+    const recording = reading.recording();
+    expect(recording?.textEnd).toBe(TEXT.length);
+  });
+
+  it('a jump into a later voice part reads only that part and what follows it', async () => {
+    const { reading, player, server, done } = await start({ rate: 4, voiceChanges: [3] });
+    await until(() => heard(player.current).length > 3, 10_000, 'first audio');
+    reading.jumpTo(3);
+    await done;
+    expect(heard(player.current).replace(/\s+/g, ' ').trim()).toBe(
+      'Delta four follows on. Echo five is the end.',
+    );
+    expect(server.voiced.at(-1)?.replace(/\s+/g, ' ').trim()).toBe(
+      'Delta four follows on. Echo five is the end.',
+    );
   });
 });

@@ -64,8 +64,16 @@ export type FailurePlan = 'fail' | 'continue';
 export interface SentenceReadingOptions {
   text: string;
   format: FormatInfo;
-  /** Starts a narration writing into `sink`, its audio timed from 0. */
-  generate(from: ResumePoint, sink: AudioSink): Narration;
+  /**
+   * Starts a narration writing into `sink`, its audio timed from 0, reading from `from` up to the
+   * text offset `until` (the end of the text, or where the voice changes).
+   */
+  generate(from: ResumePoint, sink: AudioSink, until: number): Narration;
+  /**
+   * Sentences where the voice changes (a paragraph in another language): a generation stops before
+   * the next change, and the one for the next voice starts as soon as it has finished.
+   */
+  voiceChanges?: readonly number[];
   /** Opens a new player stream (the previous one, if any, is dropped by the player). */
   openPlayer(): AudioSink;
   /** A generation failed; 'continue' starts the next from where it stopped (the owner changed voice). */
@@ -83,6 +91,8 @@ type GenerationStatus = 'live' | 'finished' | 'cancelled' | 'failed';
 interface Generation {
   readonly id: number;
   readonly startSentence: number;
+  /** The sentence it stops before: the next voice change, or the end of the text. */
+  readonly endSentence: number;
   readonly narration: Narration;
   readonly chunks: KeptChunk[];
   readonly words: WordBoundary[];
@@ -277,13 +287,16 @@ export class SentenceReading extends TypedEmitter<SentenceReadingEvents> {
       // The narration waits for nothing: the passage plays its audio out.
       end: () => Promise.resolve(),
     });
+    const endSentence = this.#partEnd(sentence);
     const narration = this.#options.generate(
       from,
       sinkFor(() => generation),
+      this.sentences.start(endSentence),
     );
     const generation: Generation = {
       id: this.#generations.length,
       startSentence: sentence,
+      endSentence,
       narration,
       chunks: [],
       words: [],
@@ -330,7 +343,18 @@ export class SentenceReading extends TypedEmitter<SentenceReadingEvents> {
   #generationEnded(generation: Generation, status: GenerationStatus): void {
     if (generation.status === 'live') generation.status = status;
     if (this.#live === generation) this.#live = undefined;
+    // The next voice starts generating now, ahead of the listener, so the change makes no gap.
+    const next = generation.endSentence;
+    if (status === 'finished' && next < this.sentences.count && !this.#live && !this.#settled) {
+      if (!this.#playableHome(next)) this.#generateFrom(next);
+    }
     this.#pump();
+  }
+
+  /** The sentence a generation started at `sentence` stops before. */
+  #partEnd(sentence: number): number {
+    const change = this.#options.voiceChanges?.find((start) => start > sentence);
+    return change ?? this.sentences.count;
   }
 
   // While the owner decides (it may start another voice), the generation still counts as live: the
@@ -383,7 +407,7 @@ export class SentenceReading extends TypedEmitter<SentenceReadingEvents> {
     const next = generation.sentenceStarts.get(sentence + 1);
     if (next !== undefined) return next;
     // A sentence that runs on into a continuation has no end here; the chain plays it whole.
-    if (generation.status === 'finished' && sentence === this.sentences.count - 1) return generation.endMs;
+    if (generation.status === 'finished' && sentence === generation.endSentence - 1) return generation.endMs;
     return undefined;
   }
 
@@ -466,7 +490,7 @@ export class SentenceReading extends TypedEmitter<SentenceReadingEvents> {
       return true;
     }
     const next =
-      generation.status === 'finished' ? this.sentences.count : this.#nextSentenceAfter(generation);
+      generation.status === 'finished' ? generation.endSentence : this.#nextSentenceAfter(generation);
     const home = next < this.sentences.count ? this.#playableHome(next) : undefined;
     if (home) {
       this.#appendSegment(passage, home.generation, home.startMs);

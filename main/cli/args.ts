@@ -25,6 +25,10 @@ export interface SpeakOptions extends EngineOptions {
   model?: string;
   /** Playback speed, pitch kept: 0.5 to 3 in steps of 0.1. */
   speed?: number;
+  /** A file of the user's pronunciations (main/text/lexicon.ts reads it). */
+  lexicon?: string;
+  /** Send the text exactly as given: no markup cleaning, number words or language voices. */
+  verbatim?: boolean;
 }
 
 export interface ServeOptions {
@@ -54,6 +58,8 @@ const COMMAND_OPTIONS: Record<CommandName, Record<string, boolean>> = {
     format: true,
     model: true,
     speed: true,
+    lexicon: true,
+    verbatim: false,
     'base-url': true,
     'trust-base-url': false,
     clipboard: false,
@@ -222,6 +228,9 @@ function parseSpeak(tokens: Tokens): Command {
   const model = nonEmpty('model', stringOption(tokens, 'model'));
   const baseUrl = parseBaseUrl(stringOption(tokens, 'base-url'));
   const speed = parseSpeed(stringOption(tokens, 'speed'));
+  const lexicon = nonEmpty('lexicon', stringOption(tokens, 'lexicon'));
+  if (lexicon !== undefined) options.lexicon = lexicon;
+  if (tokens.options.has('verbatim')) options.verbatim = true;
   if (out !== undefined) options.out = out;
   if (voice !== undefined) options.voice = voice;
   if (engine !== undefined) options.engine = engine;

@@ -26,6 +26,10 @@ Options:
   --format F        output_format, e.g. pcm_22050, mp3_44100_128, ulaw_8000 (default from --out)
   --model ID        model_id for ElevenLabs, e.g. eleven_flash_v2_5 (default: the server's)
   --speed X         0.5 to 3 (default 1), pitch kept; needs pcm audio (an .mp3 file is encoded here)
+  --lexicon FILE    your pronunciations: JSON exported from Hark's Settings, or lines "word = say it"
+  --verbatim        send the text as it is (by default Markdown, HTML, URLs and emoji are made
+                    speakable, numbers are spelled out where the voice would not, and paragraphs
+                    in another language get that language's offline voice)
   --base-url URL    ElevenLabs server (default ELEVENLABS_BASE_URL or https://api.elevenlabs.io)
   --trust-base-url  send the API key to a --base-url that is neither ElevenLabs' nor this computer's
 

@@ -1,13 +1,29 @@
 // `hark speak`: text (argument, stdin stream or clipboard) → a narration started like the app's
 // (app/start-narration.ts) → player or file.
+import { readFile } from 'node:fs/promises';
 import { prepareText } from '../app/reading-text';
+import { ReadingSentences } from '../app/reading-sentences';
+import {
+  modelTextHandling,
+  speakableOptions,
+  speakableReading,
+  targetForPart,
+  textQuery,
+  voiceChangeSentences,
+} from '../app/speakable-reading';
+import type { ReadingVoice, SpeakableReading } from '../app/speakable-reading';
 import { SentenceReading } from '../app/sentence-reading';
 import { startNarration } from '../app/start-narration';
 import type { NarrationTarget } from '../app/start-narration';
 import { createEncoder } from '../engine/encoders';
 import { DEFAULT_OFFLINE_VOICE_ID } from '../engine/offline-voice';
 import { SpeechError } from '../speech/errors';
-import type { NarrationSource } from '../speech/narration';
+import type { AudioSink, NarrationSource } from '../speech/narration';
+import { tokenizeWords } from '../speech/word-tracker';
+import { defaultSettings } from '../store/settings-schema';
+import type { TextSettings } from '../store/settings-schema';
+import { parseLexiconFile } from '../text/lexicon';
+import { SpeakableStream, speakableChunks } from '../text/speakable';
 import { parseOutputFormat } from '../speech/protocol';
 import type { FormatInfo } from '../speech/protocol';
 import { SPEED_STEP } from '../speech/time-stretch';
@@ -159,7 +175,7 @@ function exitCodeFor(signal: AbortSignal): number {
 type KeyStop = 'quit' | 'interrupt';
 
 interface SteeredRun {
-  text: string;
+  spoken: SpeakableReading;
   target: NarrationTarget;
   format: FormatInfo;
   openProcess: () => CliSink;
@@ -213,13 +229,15 @@ function steerFromTerminal(
 /** A whole text to a player: read by sentence, so a terminal can pause, skip and change speed. */
 async function playSteered(run: SteeredRun): Promise<void> {
   const player = new SteeredPlayer(run.openProcess, run.format, run.speed);
+  const text = run.spoken.speakable.text;
   const reading = new SentenceReading({
-    text: run.text,
+    text,
     format: run.format,
-    generate: (from, sink) =>
+    voiceChanges: voiceChangeSentences(run.spoken, new ReadingSentences(text)),
+    generate: (from, sink, until) =>
       startNarration({
-        target: run.target,
-        source: { kind: 'text', text: run.text },
+        target: targetForPart(run.target, run.spoken, from.textOffset),
+        source: { kind: 'text', text: text.slice(0, until) },
         sink,
         startAt: from,
         signal: run.stop.signal,
@@ -234,6 +252,69 @@ async function playSteered(run: SteeredRun): Promise<void> {
     steering?.close();
     player.stop();
     reading.close();
+  }
+}
+
+/** The CLI reads text as the app does by default; the pronunciations come from --lexicon. */
+async function textSettings(options: SpeakOptions): Promise<TextSettings> {
+  const text = defaultSettings().text;
+  if (options.lexicon === undefined) return text;
+  let content: string;
+  try {
+    content = await readFile(options.lexicon, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
+    throw new CliError(`--lexicon ${options.lexicon}: ${reason}`);
+  }
+  const parsed = parseLexiconFile(content);
+  if (!parsed.ok) throw new CliError(`--lexicon ${options.lexicon}: ${parsed.message}`);
+  return { ...text, pronunciations: parsed.rules };
+}
+
+/** Streamed text is made speakable as it arrives, in the chosen voice's language. */
+function speakableStream(
+  chunks: AsyncIterable<string>,
+  voice: ReadingVoice,
+  text: TextSettings,
+  verbatim: boolean,
+): NarrationSource {
+  if (verbatim) return { kind: 'stream', chunks };
+  const stream = new SpeakableStream(speakableOptions({ voice, text }));
+  return { kind: 'stream', chunks: speakableChunks(chunks, stream) };
+}
+
+/**
+ * A whole text that is not steered (a file, a player that cannot stream): one narration per voice
+ * part, each carrying on the audio timeline where the one before ended. Only the last ends the sink.
+ */
+async function narrateInParts(
+  spoken: SpeakableReading,
+  target: NarrationTarget,
+  sink: CliSink,
+  leadMs: number | undefined,
+  stop: AbortController,
+): Promise<void> {
+  const text = spoken.speakable.text;
+  let audioMs = 0;
+  for (const [index, part] of spoken.parts.entries()) {
+    const until = spoken.parts[index + 1]?.start ?? text.length;
+    const last = index === spoken.parts.length - 1;
+    const partSink: AudioSink = last
+      ? sink
+      : { write: (c) => sink.write(c), playedMs: () => sink.playedMs(), end: () => Promise.resolve() };
+    const narration = startNarration({
+      target: targetForPart(target, spoken, part.start),
+      source: { kind: 'text', text: text.slice(0, until) },
+      sink: partSink,
+      startAt: {
+        textOffset: part.start,
+        wordIndex: tokenizeWords(text.slice(0, part.start)).length,
+        audioMs,
+      },
+      ...(leadMs !== undefined ? { tuning: { leadMs } } : {}),
+      signal: stop.signal,
+    });
+    audioMs = (await narration.run()).audioMs;
   }
 }
 
@@ -255,7 +336,10 @@ export async function speakCommand(options: SpeakOptions, ctx: CliContext): Prom
   let sink: CliSink | undefined;
   let connection: EngineConnection | undefined;
   try {
-    const source = await narrationSource(options.source, ctx, stop.signal);
+    const read = await narrationSource(options.source, ctx, stop.signal);
+    const voice: ReadingVoice = { engine: engine.kind, modelId: options.model ?? '', voiceId };
+    const text = await textSettings(options);
+    const verbatim = options.verbatim === true;
     if (output.note) ctx.stderr.write(`hark: note: ${output.note}\n`);
     const connect = async (): Promise<NarrationTarget> => {
       connection = await connectEngine(engine);
@@ -266,11 +350,37 @@ export async function speakCommand(options: SpeakOptions, ctx: CliContext): Prom
         parameters: { voiceId, query: { output_format: output.format.format, model_id: options.model } },
       };
     };
-    // A whole text to a streaming player is read by sentence; stdin streams and files as they come.
-    if (output.streaming && source.kind === 'text') {
+    if (read.kind === 'stream') {
+      sink = await output.open(onFailure);
+      const target = await connect();
+      const handling = modelTextHandling(voice.engine, voice.modelId);
+      const streamTarget = verbatim
+        ? target
+        : {
+            ...target,
+            parameters: {
+              ...target.parameters,
+              query: { ...target.parameters.query, ...textQuery(handling) },
+            },
+          };
+      const narration = startNarration({
+        target: streamTarget,
+        source: speakableStream(read.chunks, voice, text, verbatim),
+        sink,
+        ...(output.leadMs !== undefined ? { tuning: { leadMs: output.leadMs } } : {}),
+        signal: stop.signal,
+      });
+      stop.signal.addEventListener('abort', () => narration.cancel(), { once: true });
+      // run() resolves once the sink has finished playing or writing.
+      await narration.run();
+      return EXIT_OK;
+    }
+    const spoken = speakableReading(read.text, { voice, text, verbatim });
+    // A whole text to a streaming player is read by sentence; files and other players in one go.
+    if (output.streaming) {
       const openProcess = output.streaming(onFailure);
       await playSteered({
-        text: source.text,
+        spoken,
         target: await connect(),
         format: output.format,
         openProcess,
@@ -285,17 +395,7 @@ export async function speakCommand(options: SpeakOptions, ctx: CliContext): Prom
       return EXIT_OK;
     }
     sink = await output.open(onFailure);
-    const target = await connect();
-    const narration = startNarration({
-      target,
-      source,
-      sink,
-      ...(output.leadMs !== undefined ? { tuning: { leadMs: output.leadMs } } : {}),
-      signal: stop.signal,
-    });
-    stop.signal.addEventListener('abort', () => narration.cancel(), { once: true });
-    // run() resolves once the sink has finished playing or writing.
-    await narration.run();
+    await narrateInParts(spoken, await connect(), sink, output.leadMs, stop);
     return EXIT_OK;
   } catch (error) {
     await sink?.stop();

@@ -133,6 +133,77 @@ describe('splitSentences', () => {
   });
 });
 
+describe('splitSentences in scripts with terminators of their own', () => {
+  it('splits Hindi at the danda, the double danda and the question mark', () => {
+    expect(splitSentences('यह पहला वाक्य है। यह दूसरा वाक्य है॥ क्या यह तीसरा है?')).toEqual([
+      'यह पहला वाक्य है। ',
+      'यह दूसरा वाक्य है॥ ',
+      'क्या यह तीसरा है?',
+    ]);
+  });
+
+  it('splits Arabic at the Arabic question mark and the Latin full stop, and Urdu at its full stop', () => {
+    expect(splitSentences('هذه جملة أولى. هل هذه جملة ثانية؟ نعم، هذه ثالثة.')).toEqual([
+      'هذه جملة أولى. ',
+      'هل هذه جملة ثانية؟ ',
+      'نعم، هذه ثالثة.',
+    ]);
+    expect(splitSentences('یہ پہلا جملہ ہے۔ کیا یہ دوسرا ہے؟ ہاں۔')).toEqual([
+      'یہ پہلا جملہ ہے۔ ',
+      'کیا یہ دوسرا ہے؟ ',
+      'ہاں۔',
+    ]);
+  });
+
+  it('splits Armenian at its full stop but not at the question and exclamation marks inside words', () => {
+    expect(splitSentences('Բարեւ։ Ո՞վ ես դու։ Ինչ՜ գեղեցիկ է։ Ես ուսանող եմ։')).toEqual([
+      'Բարեւ։ ',
+      'Ո՞վ ես դու։ ',
+      'Ինչ՜ գեղեցիկ է։ ',
+      'Ես ուսանող եմ։',
+    ]);
+  });
+
+  it('splits Amharic at the Ethiopic full stop and question mark', () => {
+    expect(splitSentences('ሰላም ነው። እንዴት ነህ፧ ደህና ነኝ።')).toEqual(['ሰላም ነው። ', 'እንዴት ነህ፧ ', 'ደህና ነኝ።']);
+  });
+
+  it('splits Burmese and Khmer, which put no space before the next sentence', () => {
+    expect(splitSentences('မင်္ဂလာပါ။ နေကောင်းလား။')).toEqual(['မင်္ဂလာပါ။ ', 'နေကောင်းလား။']);
+    expect(splitSentences('សួស្តី។ សុខសប្បាយទេ?')).toEqual(['សួស្តី។ ', 'សុខសប្បាយទេ?']);
+  });
+
+  it('keeps quotes with the sentence they close and all whitespace with the sentence before it', () => {
+    expect(splitSentences('"यह है।" वह गया।')).toEqual(['"यह है।" ', 'वह गया।']);
+    expect(splitSentences('क।\n\nख।  ग')).toEqual(['क।\n\n', 'ख।  ', 'ग']);
+  });
+
+  it('keeps the rules for English in the same text: abbreviations, initials, numbers and addresses', () => {
+    expect(
+      splitSentences('Mr. Smith met Dr. J. Jones at example.com for 3.5 hours. वह आया। Then he left.'),
+    ).toEqual(['Mr. Smith met Dr. J. Jones at example.com for 3.5 hours. ', 'वह आया। ', 'Then he left.']);
+  });
+
+  it('finds every end in a long stretch that only the segmenter can split', () => {
+    const word = fc.constantFrom('Բարեւ', 'Ո՞վ', 'ես', 'դու', 'ուսանող', 'Ինչ՜', 'եմ', '«այո»', '3.5');
+    const sentence = fc.array(word, { minLength: 1, maxLength: 12 }).map((words) => `${words.join(' ')}։ `);
+    fc.assert(
+      fc.property(fc.array(sentence, { minLength: 50, maxLength: 400 }), (sentences) => {
+        expect(splitSentences(sentences.join(''))).toEqual(sentences);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('does not cut a letter from its combining marks when there is nowhere else to cut', () => {
+    const thai = 'กี่'.repeat(10);
+    const pieces = splitSentences(thai, 10);
+    expect(pieces.join('')).toBe(thai);
+    expect(pieces.length).toBeGreaterThan(2);
+    for (const piece of pieces) expect(piece.startsWith('ก')).toBe(true);
+  });
+});
+
 describe('sentenceEnds', () => {
   it('gives the sentence boundaries without the end of the text', () => {
     expect(sentenceEnds('A b. C d. ')).toEqual([5]);
@@ -179,6 +250,29 @@ describe('splitSentences properties', () => {
     '(',
     '「',
     '」',
+    'हिन्दी',
+    'है',
+    '।',
+    '॥',
+    'عربي',
+    '؟',
+    '۔',
+    'Ո՞վ',
+    'է',
+    '։',
+    '՜',
+    'ሰላም',
+    '።',
+    '፧',
+    '፨',
+    'ไทย',
+    'กี่',
+    'မြန်မာ',
+    '။',
+    'ខ្មែរ',
+    '។',
+    '།',
+    '\u200D',
   );
   const text = fc.oneof(
     fc.array(fragment, { maxLength: 200 }).map((parts) => parts.join('')),

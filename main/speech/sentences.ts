@@ -1,5 +1,8 @@
 // Splits text into sentences for feeding a speech stream. The split is lossless (the pieces join back
 // to the input), so offsets into the pieces are offsets into the source, which word highlighting needs.
+// The rules below are written for Latin, Cyrillic, Greek and CJK text; for scripts with terminators of
+// their own (the Devanagari danda, the Arabic question mark, the Armenian full stop, …) the platform's
+// sentence segmenter adds the ends the rules do not know.
 
 /** No piece is longer than this (UTF-16 units): the server generates at most a few hundred chars at once. */
 export const MAX_SENTENCE_LENGTH = 300;
@@ -171,6 +174,12 @@ function endsSentence(text: string, runStart: number, runEnd: number, after: num
  * without length limits and without `text.length` itself. Line breaks always end a sentence.
  */
 export function sentenceEnds(text: string): number[] {
+  const ends = ruleEnds(text);
+  return SEGMENTER_SCRIPT.test(text) ? withSegmenterEnds(text, ends) : ends;
+}
+
+/** sentenceEnds by the rules alone. */
+function ruleEnds(text: string): number[] {
   const ends: number[] = [];
   let index = 0;
   while (index < text.length) {
@@ -196,6 +205,115 @@ export function sentenceEnds(text: string): number[] {
   return ends;
 }
 
+// Scripts whose sentence terminators the rules above do not know; a stretch with letters of one of
+// these is also given to Intl.Segmenter. (Script_Extensions, so that shared marks such as the danda,
+// which belongs to several Indic scripts, count too.)
+const SEGMENTER_SCRIPT = new RegExp(
+  `[${[
+    'Devanagari',
+    'Bengali',
+    'Gurmukhi',
+    'Gujarati',
+    'Oriya',
+    'Tamil',
+    'Telugu',
+    'Kannada',
+    'Malayalam',
+    'Sinhala',
+    'Arabic',
+    'Syriac',
+    'Thaana',
+    'Nko',
+    'Armenian',
+    'Ethiopic',
+    'Thai',
+    'Lao',
+    'Myanmar',
+    'Khmer',
+    'Tibetan',
+    'Mongolian',
+  ]
+    .map((script) => `\\p{scx=${script}}`)
+    .join('')}]`,
+  'u',
+);
+const SENTENCE_TERMINAL = /^\p{Sentence_Terminal}$/u;
+// Armenian marks a question or exclamation on the stressed word ("Ո՞վ"), not at the sentence's end.
+const IN_WORD_MARKS = new Set(['\u055B', '\u055C', '\u055E']);
+// Closing punctuation the segmenter keeps with the sentence before the break.
+const CLOSING_PUNCTUATION = /^[\p{Pe}\p{Pf}\p{Pi}"']$/u;
+
+let sentenceSegmenter: Intl.Segmenter | undefined;
+
+function segmenter(): Intl.Segmenter {
+  sentenceSegmenter ??= new Intl.Segmenter(undefined, { granularity: 'sentence' });
+  return sentenceSegmenter;
+}
+
+/**
+ * Whether the segmenter's break at `index` follows a terminator that only it knows: the rules have
+ * already decided every Western and CJK terminator, line break and abbreviation, and they stay in charge.
+ */
+function isSegmenterOnlyEnd(text: string, start: number, index: number): boolean {
+  let at = index;
+  while (at > start && isWhitespace(text[at - 1])) at--;
+  while (at > start && CLOSING_PUNCTUATION.test(text[at - 1] as string)) at--;
+  const terminator = text[at - 1];
+  if (at === start || terminator === undefined) return false;
+  if (WESTERN_TERMINATORS.has(terminator) || CJK_TERMINATORS.has(terminator)) return false;
+  return !IN_WORD_MARKS.has(terminator) && SENTENCE_TERMINAL.test(terminator);
+}
+
+// V8's segmenter slows down with the square of a string's length, so a long stretch goes to it in
+// overlapping windows: whether a break falls somewhere depends only on the characters around it.
+const SEGMENTER_WINDOW = 1024;
+const WINDOW_LOOKAHEAD = 128;
+const WINDOW_LOOKBACK = 64;
+
+/** The segmenter's sentence breaks strictly inside text[start, end). */
+function segmenterBreaks(text: string, start: number, end: number): number[] {
+  const breaks: number[] = [];
+  let windowStart = start;
+  let acceptFrom = start + 1;
+  for (;;) {
+    const windowEnd = Math.min(end, windowStart + SEGMENTER_WINDOW);
+    const acceptTo = windowEnd === end ? end : windowEnd - WINDOW_LOOKAHEAD;
+    for (const { index } of segmenter().segment(text.slice(windowStart, windowEnd))) {
+      const at = windowStart + index;
+      if (at >= acceptTo) break;
+      if (at >= acceptFrom) breaks.push(at);
+    }
+    if (windowEnd === end) return breaks;
+    acceptFrom = acceptTo;
+    windowStart = acceptTo - WINDOW_LOOKBACK;
+  }
+}
+
+/** Ends inside text[start, end) that the segmenter finds after terminators the rules do not know. */
+function segmenterEndsWithin(text: string, start: number, end: number): number[] {
+  if (!SEGMENTER_SCRIPT.test(text.slice(start, end))) return [];
+  const found: number[] = [];
+  for (const at of segmenterBreaks(text, start, end)) {
+    if (!isSegmenterOnlyEnd(text, start, at)) continue;
+    // As the rules do: a sentence keeps all the whitespace after it.
+    const after = skipWhile(text, at, isWhitespace);
+    if (after < end && after > (found[found.length - 1] ?? start)) found.push(after);
+  }
+  return found;
+}
+
+/** Adds, between the rules' ends, the ends the segmenter finds in each stretch of those scripts. */
+function withSegmenterEnds(text: string, ends: readonly number[]): number[] {
+  const merged: number[] = [];
+  let start = 0;
+  for (const end of [...ends, text.length]) {
+    for (const inner of segmenterEndsWithin(text, start, end)) merged.push(inner);
+    if (end < text.length) merged.push(end);
+    start = end;
+  }
+  return merged;
+}
+
 function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
 }
@@ -217,8 +335,25 @@ function cutPoint(piece: string, max: number): number {
   }
   if (lastClauseStart >= max / 2) return lastClauseStart;
   if (lastWordStart > 0) return lastWordStart;
-  // No space at all (CJK, a long URL): cut anywhere, but never inside a surrogate pair.
+  // No space at all (CJK, Thai, a long URL): cut anywhere, but not inside a character.
+  for (let cut = max; cut > max / 2; cut--) if (!splitsCharacter(piece, cut)) return cut;
   return isHighSurrogate(piece.charCodeAt(max - 1)) ? max - 1 : max;
+}
+
+// A combining mark or a joiner binds to its neighbours: Thai or Devanagari vowel signs, emoji sequences.
+const COMBINING = /^\p{M}$/u;
+const JOINERS = new Set(['\u200C', '\u200D']);
+
+/** Whether cutting `piece` before `index` would split a surrogate pair or a letter from its marks. */
+function splitsCharacter(piece: string, index: number): boolean {
+  const before = piece[index - 1] ?? '';
+  const at = piece[index] ?? '';
+  return (
+    isHighSurrogate(piece.charCodeAt(index - 1)) ||
+    COMBINING.test(at) ||
+    JOINERS.has(at) ||
+    JOINERS.has(before)
+  );
 }
 
 function skipBackWhitespace(text: string, index: number): number {

@@ -49,6 +49,37 @@ export interface HistoryRetention {
   maxMegabytes: number;
 }
 
+export const CODE_BLOCK_MODES = ['announce', 'skip'] as const;
+/** announce: a code block is read as the words "code block"; skip: it is passed over in silence. */
+export type CodeBlockMode = (typeof CODE_BLOCK_MODES)[number];
+export const EMOJI_MODES = ['names', 'skip'] as const;
+export type EmojiMode = (typeof EMOJI_MODES)[number];
+
+/** One of the user's words: where `match` occurs, `say` is sent instead. */
+export interface PronunciationRule {
+  match: string;
+  say: string;
+  /** `match` is a regular expression (JavaScript syntax, Unicode); otherwise a whole word or phrase. */
+  regex: boolean;
+  matchCase: boolean;
+}
+
+export const MAX_PRONUNCIATION_RULES = 1000;
+
+/** How captured text is made speakable before any engine gets it (main/text). */
+export interface TextSettings {
+  codeBlocks: CodeBlockMode;
+  emoji: EmojiMode;
+  /**
+   * Paragraphs in another language are read with that language's voice (the offline voice) or with
+   * the language named to the model (ElevenLabs). Off: always the chosen voice, as it is.
+   */
+  followLanguage: boolean;
+  /** Language (ISO 639-1) → the voice to read it with, per engine; a missing language uses the default. */
+  languageVoices: Record<EngineKind, Record<string, string>>;
+  pronunciations: PronunciationRule[];
+}
+
 /** An empty string leaves the action without a global hotkey (it stays reachable from the tray menu). */
 export type Hotkeys = Record<HotkeyAction, string>;
 
@@ -72,6 +103,7 @@ export interface Settings {
   fallbackToOffline: boolean;
   /** How fast readings play, 0.5 to 3 (pitch kept); distinct from voiceSettings.speed, which ElevenLabs applies when generating. */
   playbackSpeed: number;
+  text: TextSettings;
 }
 
 /** Same as DEFAULT_OFFLINE_VOICE_ID in main/engine/offline-voice.ts (kept here so this file stays pure). */
@@ -112,6 +144,13 @@ export function defaultSettings(): Settings {
     launchAtLogin: false,
     fallbackToOffline: true,
     playbackSpeed: 1,
+    text: {
+      codeBlocks: 'announce',
+      emoji: 'names',
+      followLanguage: true,
+      languageVoices: { offline: {}, elevenlabs: {} },
+      pronunciations: [],
+    },
   };
 }
 
@@ -183,6 +222,64 @@ export const checkBaseUrl: Check<string> = (value) => {
   return pass(url.href.replace(/\/+$/, ''));
 };
 
+const LANGUAGE_CODE = /^[a-z]{2,3}$/;
+
+const languageVoiceMap: Check<Record<string, string>> = (value) => {
+  if (!isRecord(value)) return reject('must be an object of language → voice');
+  const map: Record<string, string> = {};
+  for (const [language, voice] of Object.entries(value)) {
+    if (!LANGUAGE_CODE.test(language)) return reject(`"${language}" is not a language code such as "de"`);
+    const checked = voiceId(voice);
+    if (!checked.ok) return reject(`${language}: ${checked.reason}`);
+    map[language] = checked.value;
+  }
+  return pass(map);
+};
+
+const languageVoicesPerEngine: Check<Record<EngineKind, Record<string, string>>> = (value) => {
+  if (!isRecord(value)) return reject('must be an object with a language → voice map per engine');
+  const result: Record<EngineKind, Record<string, string>> = { offline: {}, elevenlabs: {} };
+  for (const [engine, map] of Object.entries(value)) {
+    if (!ENGINES.includes(engine as EngineKind)) return reject(`"${engine}" is not an engine`);
+    const checked = languageVoiceMap(map);
+    if (!checked.ok) return reject(`${engine}: ${checked.reason}`);
+    result[engine as EngineKind] = checked.value;
+  }
+  return pass(result);
+};
+
+/** A rule's problem in words, or undefined when it is a usable rule. */
+export function pronunciationProblem(rule: PronunciationRule): string | undefined {
+  if (rule.match.trim() === '') return 'the word to match is empty';
+  if (rule.match.length > 200) return 'the word to match is longer than 200 characters';
+  if (rule.say.length > 500) return 'what to say is longer than 500 characters';
+  if (!rule.regex) return undefined;
+  try {
+    const pattern = new RegExp(rule.match, 'u');
+    if (pattern.test('')) return 'the pattern matches empty text';
+  } catch (error) {
+    return `the pattern is not valid (${error instanceof Error ? error.message : String(error)})`;
+  }
+  return undefined;
+}
+
+const pronunciations: Check<PronunciationRule[]> = (value) => {
+  if (!Array.isArray(value)) return reject('must be a list of rules');
+  if (value.length > MAX_PRONUNCIATION_RULES)
+    return reject(`must have at most ${MAX_PRONUNCIATION_RULES} rules`);
+  const rules: PronunciationRule[] = [];
+  for (const [index, item] of value.entries()) {
+    const { match, say, regex, matchCase } = isRecord(item) ? item : {};
+    if (typeof match !== 'string' || typeof say !== 'string')
+      return reject(`rule ${index + 1} needs "match" and "say" texts`);
+    const rule = { match, say, regex: regex === true, matchCase: matchCase === true };
+    const problem = pronunciationProblem(rule);
+    if (problem) return reject(`rule ${index + 1}: ${problem}`);
+    rules.push(rule);
+  }
+  return pass(rules);
+};
+
 const hotkey: Check<string> = (value) => {
   if (value === '') return pass('');
   if (typeof value !== 'string') return reject('must be a key combination such as "CommandOrControl+Alt+S"');
@@ -234,6 +331,13 @@ const GROUPS = {
     fontScale: numberBetween(0.5, 3),
   },
   history: { maxEntries: numberBetween(0, 100_000, true), maxMegabytes: numberBetween(0, 100_000) },
+  text: {
+    codeBlocks: oneOf(CODE_BLOCK_MODES),
+    emoji: oneOf(EMOJI_MODES),
+    followLanguage: isBoolean,
+    languageVoices: languageVoicesPerEngine,
+    pronunciations,
+  },
 } satisfies Partial<Shape<Settings>>;
 
 const FIELDS = {

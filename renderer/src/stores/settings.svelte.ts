@@ -17,7 +17,7 @@ import { ApiKeyStore } from './settings-key.svelte';
 import { HotkeyRecorderStore } from './settings-hotkeys.svelte';
 import { RemoteValue } from './settings-remote.svelte';
 
-type GroupKey = 'voiceIds' | 'voiceSettings' | 'hotkeys' | 'overlay' | 'history';
+type GroupKey = 'voiceIds' | 'voiceSettings' | 'hotkeys' | 'overlay' | 'history' | 'text';
 type FieldKey = Exclude<keyof Settings, GroupKey | 'version'>;
 
 /** A single setting, e.g. "engine" or "voiceSettings.speed". */

@@ -37,6 +37,10 @@ export const FIELD_LABELS: Record<string, string> = {
   'overlay.fontScale': 'Caption text size',
   'history.maxEntries': 'Readings to keep',
   'history.maxMegabytes': 'Audio to keep (MB)',
+  'text.codeBlocks': 'Code blocks',
+  'text.emoji': 'Emoji',
+  'text.followLanguage': 'Read each language with its own voice',
+  'text.pronunciations': 'My words',
   ...Object.fromEntries(Object.entries(HOTKEY_LABELS).map(([action, label]) => [`hotkeys.${action}`, label])),
 };
 

@@ -1,0 +1,220 @@
+// What a reading sends, decided once when it starts, the same way for the app and `hark speak`: the
+// speakable text (main/text/speakable.ts), with numbers spelled out only for engines that would not
+// do it well, and for each language part the voice and `language_code` to read it with.
+import type { EngineKind, TextSettings } from '../store/settings-schema';
+import { DEFAULT_OFFLINE_VOICE_ID } from '../engine/offline-voice';
+import type { StreamQuery } from '../speech/protocol';
+import { Lexicon } from '../text/lexicon';
+import type { ReadingSentences } from './reading-sentences';
+import type { NarrationTarget } from './start-narration';
+import { OffsetMap } from '../text/offset-map';
+import { makeSpeakable } from '../text/speakable';
+import type { SpeakableOptions, SpeakableText } from '../text/speakable';
+
+/** How an engine's model treats the text it is sent. */
+export interface ModelTextHandling {
+  /** The model spells out numbers itself (when asked to with apply_text_normalization). */
+  normalises: boolean;
+  /** The model takes `language_code`. */
+  takesLanguageCode: boolean;
+}
+
+// ElevenLabs: Flash and Turbo v2.5 normalise only on Enterprise plans ("$1,000,000" is read "one
+// thousand thousand dollars" otherwise) and are the models that take language_code; the other
+// models normalise when asked and refuse language_code. A model we do not know (the server's
+// default, a custom server) is sent spelled-out text and nothing it might refuse. eSpeak NG reads
+// digits, but reads "$5" as "dollar five".
+const V2_5_MODEL = /^eleven_(?:flash|turbo)_v2_5$/;
+const NORMALISING_MODELS = new Set([
+  'eleven_multilingual_v2',
+  'eleven_multilingual_v1',
+  'eleven_monolingual_v1',
+  'eleven_turbo_v2',
+  'eleven_flash_v2',
+  'eleven_v3',
+]);
+
+export function modelTextHandling(engine: EngineKind, modelId: string): ModelTextHandling {
+  if (engine === 'offline') return { normalises: false, takesLanguageCode: false };
+  if (V2_5_MODEL.test(modelId)) return { normalises: false, takesLanguageCode: true };
+  return { normalises: NORMALISING_MODELS.has(modelId), takesLanguageCode: false };
+}
+
+/** Query parameters that follow from the model: normalisation asked for where the model does it well. */
+export function textQuery(handling: ModelTextHandling): Pick<StreamQuery, 'apply_text_normalization'> {
+  return handling.normalises ? { apply_text_normalization: 'on' } : {};
+}
+
+/** The offline voices for languages whose eSpeak NG voice is not named by the code alone. */
+const OFFLINE_VOICE_BY_LANGUAGE: Readonly<Record<string, string>> = {
+  en: DEFAULT_OFFLINE_VOICE_ID,
+  fr: 'fr-fr',
+  zh: 'cmn',
+  pt: 'pt',
+  es: 'es',
+};
+
+/** The language an offline voice speaks ('en-gb' → 'en', 'cmn' → 'zh'). */
+export function offlineVoiceLanguage(voiceId: string): string {
+  const language = voiceId.toLowerCase().split('-')[0] ?? '';
+  return language === 'cmn' ? 'zh' : language;
+}
+
+/** The offline voice for a language: the user's pick, else eSpeak NG's voice of that name. */
+export function offlineVoiceFor(language: string, text: TextSettings): string {
+  return text.languageVoices.offline[language] ?? OFFLINE_VOICE_BY_LANGUAGE[language] ?? language;
+}
+
+/** How one part of the text is voiced. */
+export interface Voicing {
+  voiceId: string;
+  languageCode?: string;
+}
+
+/** From `start` (an offset in the speakable text) on, until the next part, read with `voicing`. */
+export interface VoicedPart {
+  start: number;
+  /** The language of its text; undefined when it could not be told. */
+  language: string | undefined;
+  voicing: Voicing;
+}
+
+export interface ReadingVoice {
+  engine: EngineKind;
+  modelId: string;
+  /** The voice the user chose (or asked for on this reading). */
+  voiceId: string;
+}
+
+export interface SpeakableReading {
+  speakable: SpeakableText;
+  /** In text order, the first at 0; adjacent parts always differ. */
+  parts: VoicedPart[];
+  handling: ModelTextHandling;
+}
+
+function sameVoicing(a: Voicing, b: Voicing): boolean {
+  return a.voiceId === b.voiceId && a.languageCode === b.languageCode;
+}
+
+function voicingFor(language: string | undefined, voice: ReadingVoice, text: TextSettings): Voicing {
+  const handling = modelTextHandling(voice.engine, voice.modelId);
+  if (language === undefined || !text.followLanguage) return { voiceId: voice.voiceId };
+  if (voice.engine === 'offline') {
+    const own = offlineVoiceLanguage(voice.voiceId) === language;
+    return { voiceId: own ? voice.voiceId : offlineVoiceFor(language, text) };
+  }
+  // ElevenLabs voices speak every language their model does: the chosen voice stays unless the
+  // user picked another for this language.
+  const voiceId = text.languageVoices.elevenlabs[language] ?? voice.voiceId;
+  return handling.takesLanguageCode ? { voiceId, languageCode: language } : { voiceId };
+}
+
+/** The language the chosen voice speaks, for text too short to tell. */
+function chosenLanguage(voice: ReadingVoice): string {
+  return voice.engine === 'offline' ? offlineVoiceLanguage(voice.voiceId) : 'en';
+}
+
+export interface SpeakableRequest {
+  voice: ReadingVoice;
+  text: TextSettings;
+  /** Send the text exactly as given (the CLI's --verbatim). */
+  verbatim?: boolean;
+}
+
+export function speakableOptions(request: SpeakableRequest): SpeakableOptions {
+  const { voice, text } = request;
+  const handling = modelTextHandling(voice.engine, voice.modelId);
+  return {
+    codeBlocks: text.codeBlocks,
+    emoji: text.emoji,
+    language: chosenLanguage(voice),
+    detectLanguage: text.followLanguage,
+    expandNumbers: !handling.normalises,
+    ...(text.pronunciations.length > 0 ? { lexicon: new Lexicon(text.pronunciations) } : {}),
+  };
+}
+
+/** The speakable text of `source` and the voice of each of its parts. */
+export function speakableReading(source: string, request: SpeakableRequest): SpeakableReading {
+  const { voice } = request;
+  const handling = modelTextHandling(voice.engine, voice.modelId);
+  const speakable = request.verbatim
+    ? verbatimText(source)
+    : makeSpeakable(source, speakableOptions(request));
+  const parts: VoicedPart[] = [];
+  for (const run of speakable.runs) {
+    const voicing = voicingFor(run.language, voice, request.text);
+    const last = parts.at(-1);
+    if (!last || !sameVoicing(last.voicing, voicing))
+      parts.push({ start: run.start, language: run.language, voicing });
+  }
+  if (parts.length === 0) parts.push({ start: 0, language: undefined, voicing: { voiceId: voice.voiceId } });
+  (parts[0] as VoicedPart).start = 0;
+  return { speakable, parts, handling };
+}
+
+function verbatimText(source: string): SpeakableText {
+  const map = new OffsetMap();
+  map.copy(source.length);
+  return { text: source, map, runs: [{ start: 0, end: source.length, language: undefined }] };
+}
+
+/**
+ * The same parts read by another voice (the offline one, after a fallback): each keeps its place, so
+ * the reading's sentences and voice changes stay as they were.
+ */
+export function revoiced(
+  reading: SpeakableReading,
+  voice: ReadingVoice,
+  text: TextSettings,
+): SpeakableReading {
+  return {
+    ...reading,
+    handling: modelTextHandling(voice.engine, voice.modelId),
+    parts: reading.parts.map((part) => ({ ...part, voicing: voicingFor(part.language, voice, text) })),
+  };
+}
+
+/** The target for the part that `offset` lies in: its voice, its language, the model's text options. */
+export function targetForPart(
+  target: NarrationTarget,
+  reading: SpeakableReading,
+  offset: number,
+): NarrationTarget {
+  const { voicing } = partAt(reading.parts, offset);
+  const { parameters } = target;
+  return {
+    ...target,
+    parameters: {
+      ...parameters,
+      voiceId: voicing.voiceId,
+      query: {
+        ...parameters.query,
+        ...textQuery(reading.handling),
+        ...(voicing.languageCode !== undefined ? { language_code: voicing.languageCode } : {}),
+      },
+    },
+  };
+}
+
+/** The sentences (of the speakable text) where another voice takes over. */
+export function voiceChangeSentences(reading: SpeakableReading, sentences: ReadingSentences): number[] {
+  // Parts begin at paragraphs, which begin sentences; were one to begin inside a sentence, the
+  // change waits for the next sentence, as the part a generation reads is looked up at its start.
+  const changes = reading.parts.slice(1).map((part) => {
+    const sentence = sentences.indexAt(part.start);
+    return sentences.start(sentence) < part.start ? sentence + 1 : sentence;
+  });
+  return [...new Set(changes)].filter((sentence) => sentence > 0 && sentence < sentences.count);
+}
+
+/** The part a speakable-text offset lies in. */
+export function partAt(parts: readonly VoicedPart[], offset: number): VoicedPart {
+  let found = parts[0] as VoicedPart;
+  for (const part of parts) {
+    if (part.start > offset) break;
+    found = part;
+  }
+  return found;
+}
