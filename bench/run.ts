@@ -10,6 +10,7 @@ import { benchEngine } from './engine';
 import { startMeasuringProxy } from './measuring-proxy';
 import { benchPlayer } from './player';
 import { renderResults, writeResultsSection } from './report';
+import { benchSpeakable } from './speakable';
 import { now } from './stats';
 import { LONG_TEXT, SHORT_TEXT, textOfLength } from './texts';
 import { benchSteering } from './steering';
@@ -124,6 +125,8 @@ async function main(): Promise<void> {
   await benchTimeStretch(resolve('bench/README.md'));
   step('steering: previous sentence, jumps past what was generated, seeks in a 2-hour text');
   process.stdout.write(`${await benchSteering(resolve('bench/README.md'))}\n`);
+  step('speakable text: the pipeline before the first audio, 1,000 characters to 5 MB');
+  process.stdout.write(`${await benchSpeakable(resolve('bench/README.md'))}\n`);
 }
 
 main().catch((error: unknown) => {

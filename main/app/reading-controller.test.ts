@@ -25,6 +25,7 @@ import { CODED_OUTPUT_FORMAT, decodeCodedAudio, startFaultServer } from '../../t
 import type { ConnectionPlan, FaultServer } from '../../tests/helpers/fault-server';
 import { liveHandles, pcmSilence, startScriptedServer } from '../../tests/helpers/scripted-server';
 import type { ScriptedConnection, ScriptedServer } from '../../tests/helpers/scripted-server';
+import { startCuttingProxy } from '../../tests/helpers/cutting-proxy';
 import { RecordingPlayer } from '../../tests/helpers/recording-player';
 import type { Playback } from '../../tests/helpers/recording-player';
 import { ReadingController } from './reading-controller';
@@ -86,6 +87,8 @@ async function setup(
     key?: string;
     rate?: number;
     tuning?: SessionTuning;
+    /** Reach the offline voice through this address (a proxy in front of it). */
+    offlineUrl?: string;
   } = {},
 ): Promise<Fixture> {
   const dir = await mkdtemp(join(tmpdir(), 'hark-controller-'));
@@ -105,7 +108,7 @@ async function setup(
     history,
     offlineServer: () => {
       starts += 1;
-      return Promise.resolve({ url: offline.url, token: offline.token });
+      return Promise.resolve({ url: options.offlineUrl ?? offline.url, token: offline.token });
     },
     player,
     log: createRedactingLogger(
@@ -559,6 +562,33 @@ describe('ReadingController: errors and the offline fallback', () => {
     expect(entry.charactersBilled).toBeGreaterThanOrEqual(text.length);
     expect(server.connections[0]!.url.searchParams.get('model_id')).toBe('eleven_turbo_v2_5');
     expect(f.words.map((w) => w.text)).toEqual(text.split(' '));
+  });
+
+  it('a Markdown selection in two languages: the German paragraph goes to the German voice, words point at the selection', async () => {
+    const proxy = await startCuttingProxy(offline.port, () => undefined);
+    cleanups.push(() => proxy.close());
+    const f = await setup({ offlineUrl: proxy.url, rate: 16 });
+    const english = 'The meeting starts with a **short** welcome from the chair, followed by the agenda.';
+    const german =
+      'Die Sitzung wurde um zehn Uhr eröffnet. Der Vorsitzende begrüßte alle Anwesenden und stellte die Tagesordnung vor.';
+    const text = `## Agenda\n\n${english}\n\n${german}`;
+    f.controller.read(text, 'typed');
+    await until(() => f.controller.state.kind === 'idle', 60_000, 'idle');
+    await f.controller.settled();
+    const voices = proxy.requestLines.map((line) => /text-to-speech\/([^/]+)\/stream-input/.exec(line)?.[1]);
+    expect(voices).toEqual(['en-us', 'de']);
+    // Every word is reported at the characters of the selection it was read from.
+    for (const word of f.words)
+      expect(text.slice(word.textOffset, word.textOffset + word.length)).toBe(word.text);
+    const heard = f.words.map((word) => word.text);
+    expect(heard.slice(0, 2)).toEqual(['Agenda', 'The']);
+    // The markers were never read, so they are not highlighted either.
+    expect(heard).toContain('short');
+    expect(heard.some((word) => word.includes('*') || word.includes('#'))).toBe(false);
+    expect(heard).toContain('Tagesordnung');
+    expect(f.words.find((word) => word.text === 'Agenda')?.textOffset).toBe(3);
+    // The history keeps the selection as it was, so "read again" reads it the same way.
+    expect(f.history.list().entries[0]!.text).toBe(text);
   });
 
   it('a reading started while a voice change is still being saved speaks with the new voice', async () => {

@@ -320,11 +320,14 @@ export class SpeakJob implements ReadingJob {
     const kept = this.#reading?.recording();
     const plan = this.#recordedPlan;
     if (!kept || !plan) return undefined;
-    const map = (this.#spoken as SpeakableReading).speakable.map;
-    const start = map.toSourceStart(kept.textStart);
+    const { map, text: spoken } = (this.#spoken as SpeakableReading).speakable;
+    const source = this.#options.text;
+    // The source of what was heard, so that "read again" reads what was selected; from its very start
+    // (a heading's "## " maps to no spoken word) to its very end when all of it was heard.
+    const start = kept.textStart === 0 ? 0 : map.toSourceStart(kept.textStart);
+    const end = kept.textEnd >= spoken.length ? source.length : map.toSourceEnd(kept.textEnd);
     return {
-      // The source text of what was heard, so that "read again" reads what was selected.
-      text: this.#options.text.slice(start, Math.max(start, map.toSourceEnd(kept.textEnd))),
+      text: source.slice(start, Math.max(start, end)),
       audio: concatChunks(kept.chunks),
       engine: plan.engine,
       voiceId: plan.parameters.voiceId,

@@ -1,6 +1,8 @@
 // A loopback TCP proxy in front of a server (the offline voice's stream-input server) that cuts
 // chosen connections once the server has sent them a given number of bytes: the client sees a
-// connection reset part-way through a reading, as from a flaky network.
+// connection reset part-way through a reading, as from a flaky network. It also notes each
+// connection's request line ("GET /v1/text-to-speech/de/stream-input?… HTTP/1.1"), so a test can see
+// which voice a reading asked the real offline voice for.
 import { createConnection, createServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -10,6 +12,8 @@ export interface CuttingProxy {
   /** Connections made so far, and how many were cut. */
   readonly connections: number;
   readonly cuts: number;
+  /** The first line of each connection's request, in order. */
+  readonly requestLines: readonly string[];
   close(): Promise<void>;
 }
 
@@ -21,6 +25,7 @@ export async function startCuttingProxy(
   const sockets = new Set<Socket>();
   let connections = 0;
   let cuts = 0;
+  const requestLines: string[] = [];
   const track = (socket: Socket): void => {
     sockets.add(socket);
     socket.on('error', () => socket.destroy());
@@ -32,6 +37,11 @@ export async function startCuttingProxy(
     track(client);
     track(upstream);
     let sent = 0;
+    const index = requestLines.push('') - 1;
+    client.on('data', (data: Buffer) => {
+      const line = requestLines[index] as string;
+      if (!line.endsWith('\n')) requestLines[index] = `${line}${data.toString('latin1').split('\r\n')[0]}\n`;
+    });
     client.pipe(upstream);
     upstream.on('data', (data: Buffer) => {
       if (limit !== undefined && sent + data.length >= limit) {
@@ -57,6 +67,9 @@ export async function startCuttingProxy(
     },
     get cuts() {
       return cuts;
+    },
+    get requestLines() {
+      return requestLines.map((line) => line.trimEnd());
     },
     async close() {
       for (const socket of sockets) socket.destroy();

@@ -17,9 +17,10 @@ const PAD_SECONDS = '0.6';
 
 /**
  * Words pocketsphinx hears in an audio file (any format sox reads: WAV, MP3, raw with a header),
- * lower-case, in order. The file is converted to what the model expects: 16 kHz mono S16.
+ * lower-case, in order. The file is converted to what the model expects: 16 kHz mono S16. With a
+ * JSGF grammar the recogniser may only hear the sentences it allows (nothing, when none fits).
  */
-export async function transcribeWav(path: string): Promise<string[]> {
+export async function transcribeWav(path: string, grammar?: string): Promise<string[]> {
   const dir = await mkdtemp(join(tmpdir(), 'hark-asr-'));
   try {
     const converted = join(dir, 'speech-16k.wav');
@@ -41,6 +42,12 @@ export async function transcribeWav(path: string): Promise<string[]> {
       ],
       { timeout: TIMEOUT_MS },
     );
+    const language = ['-lm', join(MODEL_DIR, 'en-us.lm.bin')];
+    if (grammar !== undefined) {
+      const file = join(dir, 'grammar.jsgf');
+      await writeFile(file, grammar);
+      language.splice(0, 2, '-jsgf', file);
+    }
     const { stdout } = await run(
       'pocketsphinx_continuous',
       [
@@ -48,8 +55,7 @@ export async function transcribeWav(path: string): Promise<string[]> {
         converted,
         '-hmm',
         join(MODEL_DIR, 'en-us'),
-        '-lm',
-        join(MODEL_DIR, 'en-us.lm.bin'),
+        ...language,
         '-dict',
         join(MODEL_DIR, 'cmudict-en-us.dict'),
         '-logfn',
@@ -64,7 +70,11 @@ export async function transcribeWav(path: string): Promise<string[]> {
 }
 
 /** Writes mono S16 samples to a temporary WAV file and transcribes it. */
-export async function transcribePcm(pcm: Int16Array, sampleRate: number): Promise<string[]> {
+export async function transcribePcm(
+  pcm: Int16Array,
+  sampleRate: number,
+  grammar?: string,
+): Promise<string[]> {
   const dir = await mkdtemp(join(tmpdir(), 'hark-pcm-'));
   try {
     const path = join(dir, 'speech.wav');
@@ -73,7 +83,7 @@ export async function transcribePcm(pcm: Int16Array, sampleRate: number): Promis
       path,
       Buffer.concat([wavHeader({ sampleRate, codec: 'pcm', dataBytes: data.length }), data]),
     );
-    return await transcribeWav(path);
+    return await transcribeWav(path, grammar);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
