@@ -1,20 +1,22 @@
 // The speakable-text pipeline (main/text/speakable.ts, through main/app/speakable-reading.ts, which the
 // app and `hark speak` call when a reading starts): how long it holds up the first audio of a
 // 1,000-character text of four kinds, for the offline voice and ElevenLabs Flash v2.5 with the default
-// settings; whether it stays linear from 10 kB to 5 MB, whole and streamed in 4 kB pieces as stdin
-// goes; which stage the time goes to; and the memory a 5 MB text leaves behind. Needs no build.
+// text settings, warm and on the first call in a new process; whether it stays linear from 10 kB to
+// 5 MB, whole and streamed in 4 kB pieces as stdin goes; which stage the time goes to; and the memory
+// a 5 MB text takes. Needs no build.
 //
 //   node --import tsx bench/speakable.ts   # prints the tables and rewrites its section of bench/README.md
 //   (npm run bench runs it too.)
+import { execFile } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { promisify } from 'node:util';
 import { MAX_READ_CHARS } from '../main/app/reading-text';
 import { speakableOptions, speakableReading } from '../main/app/speakable-reading';
 import type { ReadingVoice, SpeakableRequest } from '../main/app/speakable-reading';
 import { defaultSettings } from '../main/store/settings-schema';
 import { languageRuns } from '../main/text/language';
+import type { LanguageRun } from '../main/text/language';
 import { markupEdits } from '../main/text/markup';
 import { numberEdits } from '../main/text/numbers';
 import { OffsetMap, applyEdits } from '../main/text/offset-map';
@@ -27,6 +29,7 @@ import { LONG_TEXT, textOfLength } from './texts';
 const SHORT_LENGTH = 1000;
 const SHORT_WARM_UP = 50;
 const SHORT_RUNS = 200;
+const COLD_PROCESSES = 5;
 const TARGET_MS = 2;
 /** Characters of each long text, and how many times each is measured (the median is reported). */
 const SIZES: readonly { chars: number; label: string; runs: number }[] = [
@@ -35,10 +38,16 @@ const SIZES: readonly { chars: number; label: string; runs: number }[] = [
   { chars: 1_000_000, label: '1 MB', runs: 5 },
   { chars: 5_000_000, label: '5 MB', runs: 3 },
 ];
-const LONG_WARM_UP = 5;
+const MEMORY_CHARS = 5_000_000;
+// V8 needs seconds of this work before its code is at full speed: without these uncounted rounds
+// on a 1 MB text, the first sizes measured cost up to half as much again per MB as the last.
+const LONG_WARM_UP_CHARS = 1_000_000;
+const LONG_WARM_UP_ROUNDS = 2;
 /** What a pipe hands `hark speak -` at a time. */
 const PIECE_LENGTH = 4096;
 const MARKERS = { start: '<!-- speakable:start -->', end: '<!-- speakable:end -->' };
+/** Runs this file in a new process for one measurement that needs a fresh heap. */
+const CHILD_FLAG = '--speakable-child';
 
 const VOICES: readonly { label: string; voice: ReadingVoice }[] = [
   { label: 'Offline', voice: { engine: 'offline', modelId: 'hark_offline_v1', voiceId: 'en-us' } },
@@ -140,20 +149,18 @@ export function mixedText(chars: number): string {
   return parts.join('');
 }
 
-/** A full collection: node's own with --expose-gc, else one made available now. */
-function collector(): () => void {
-  const exposed = (globalThis as { gc?: () => void }).gc;
-  if (exposed) return exposed;
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
+interface Timing {
+  wallMs: number;
+  cpuMs: number;
 }
 
-const gc = collector();
-
-function timed(work: () => unknown): number {
+function timed(work: () => unknown): Timing {
+  const cpu = process.cpuUsage();
   const started = now();
   work();
-  return now() - started;
+  const wallMs = now() - started;
+  const used = process.cpuUsage(cpu);
+  return { wallMs, cpuMs: (used.user + used.system) / 1000 };
 }
 
 function percentile(values: readonly number[], share: number): number {
@@ -173,6 +180,7 @@ interface ShortRow {
   voice: string;
   medianMs: number;
   p95Ms: number;
+  cpuMedianMs: number;
 }
 
 /** Every text with every voice, taking turns, so that neither warm-up nor a busy moment favours one. */
@@ -183,22 +191,66 @@ function benchShort(): ShortRow[] {
       text,
       voice,
       asked: request(asked),
-      times: [] as number[],
+      timings: [] as Timing[],
     })),
   );
   for (let round = -SHORT_WARM_UP; round < SHORT_RUNS; round++) {
     for (const entry of cases) {
-      const elapsed = timed(() => speakableReading(entry.text, entry.asked));
-      if (round >= 0) entry.times.push(elapsed);
+      const timing = timed(() => speakableReading(entry.text, entry.asked));
+      if (round >= 0) entry.timings.push(timing);
     }
   }
-  return cases.map(({ label, text, voice, times }) => ({
-    text: label,
-    chars: text.length,
-    voice,
-    medianMs: median(times),
-    p95Ms: percentile(times, 0.95),
-  }));
+  return cases.map(({ label, text, voice, timings }) => {
+    const wall = timings.map((timing) => timing.wallMs);
+    return {
+      text: label,
+      chars: text.length,
+      voice,
+      medianMs: median(wall),
+      p95Ms: percentile(wall, 0.95),
+      cpuMedianMs: median(timings.map((timing) => timing.cpuMs)),
+    };
+  });
+}
+
+type ChildTask = 'cold' | 'memory-stream' | 'memory-whole';
+
+/** This file run as `task` in a new node process (with a collector to call); its JSON answer. */
+async function inChild<T>(task: ChildTask, argument = ''): Promise<T> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', __filename, CHILD_FLAG, task, argument],
+    { cwd: resolve(__dirname, '..'), maxBuffer: 1024 * 1024 },
+  );
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as T;
+}
+
+/** In a new process: the first call, as `hark speak` makes it, then the second. */
+function coldChild(textIndex: number): { firstMs: number; secondMs: number } {
+  const text = SHORT_TEXTS[textIndex]?.text ?? '';
+  const firstMs = timed(() => speakableReading(text, OFFLINE_REQUEST)).wallMs;
+  const secondMs = timed(() => speakableReading(text, OFFLINE_REQUEST)).wallMs;
+  return { firstMs, secondMs };
+}
+
+interface ColdRow {
+  text: string;
+  firstMs: number;
+  secondMs: number;
+}
+
+async function benchCold(): Promise<ColdRow[]> {
+  const rows: ColdRow[] = [];
+  for (const [index, { label }] of SHORT_TEXTS.entries()) {
+    const runs: { firstMs: number; secondMs: number }[] = [];
+    for (let i = 0; i < COLD_PROCESSES; i++) runs.push(await inChild('cold', String(index)));
+    rows.push({
+      text: label,
+      firstMs: median(runs.map((run) => run.firstMs)),
+      secondMs: median(runs.map((run) => run.secondMs)),
+    });
+  }
+  return rows;
 }
 
 /** `text` in pieces of about `length`, as a pipe delivers it decoded (never half a surrogate pair). */
@@ -219,18 +271,13 @@ function streamInPieces(text: string, options: SpeakableOptions, length: number)
   return stream;
 }
 
-interface Stages {
-  cleaned: string;
-  runs: ReturnType<typeof languageRuns>;
-}
-
 function markupStage(source: string, options: SpeakableOptions): string {
   const markup = { codeBlocks: options.codeBlocks, emoji: options.emoji, language: options.language };
   return applyEdits(source, markupEdits(source, markup), new OffsetMap());
 }
 
 /** Numbers spelled out run by run in the run's language, as makeSpeakable does. */
-function numberStage({ cleaned, runs }: Stages): number {
+function numberStage(cleaned: string, runs: readonly LanguageRun[]): number {
   const map = new OffsetMap();
   let spoken = 0;
   for (const run of runs) {
@@ -240,75 +287,92 @@ function numberStage({ cleaned, runs }: Stages): number {
   return spoken;
 }
 
-/** Median milliseconds of each measure, run in turn `runs` times after a collection each. */
-type LongTimes = Record<'reading' | 'noDetection' | 'stream' | 'markup' | 'languages' | 'numbers', number>;
+const LONG_MEASURES = ['reading', 'noDetection', 'stream', 'markup', 'languages', 'numbers'] as const;
+type LongMeasure = (typeof LONG_MEASURES)[number];
+
+/** Each measure of a long text, as work to time. */
+function longMeasures(source: string): Record<LongMeasure, () => unknown> {
+  const options = speakableOptions(OFFLINE_REQUEST);
+  const cleaned = markupStage(source, options);
+  const runs = languageRuns(cleaned, options.language);
+  return {
+    reading: () => speakableReading(source, OFFLINE_REQUEST),
+    noDetection: () => makeSpeakable(source, { ...options, detectLanguage: false }),
+    stream: () => streamInPieces(source, options, PIECE_LENGTH),
+    markup: () => markupStage(source, options),
+    languages: () => languageRuns(cleaned, options.language),
+    numbers: () => numberStage(cleaned, runs),
+  };
+}
 
 interface LongRow {
   label: string;
   chars: number;
   runs: number;
-  times: LongTimes;
+  /** Median wall milliseconds of each measure. */
+  times: Record<LongMeasure, number>;
 }
 
 function benchLong(): LongRow[] {
-  const options = speakableOptions(OFFLINE_REQUEST);
-  const withoutDetection: SpeakableOptions = { ...options, detectLanguage: false };
-  return SIZES.map(({ chars, label, runs }, index) => {
+  const warmUp = longMeasures(mixedText(LONG_WARM_UP_CHARS));
+  for (let round = 0; round < LONG_WARM_UP_ROUNDS; round++) {
+    for (const measure of LONG_MEASURES) warmUp[measure]();
+  }
+  return SIZES.map(({ chars, label, runs }) => {
     const source = mixedText(chars);
-    const cleaned = markupStage(source, options);
-    const stages: Stages = { cleaned, runs: languageRuns(cleaned, options.language) };
-    const measures: Record<keyof LongTimes, () => unknown> = {
-      reading: () => speakableReading(source, OFFLINE_REQUEST),
-      noDetection: () => makeSpeakable(source, withoutDetection),
-      stream: () => streamInPieces(source, options, PIECE_LENGTH),
-      markup: () => markupStage(source, options),
-      languages: () => languageRuns(cleaned, options.language),
-      numbers: () => numberStage(stages),
-    };
-    const samples = new Map<keyof LongTimes, number[]>();
-    // Uncounted rounds on the smallest text let V8 optimise the stages. No collection is forced
-    // between runs: the run after a forced one took up to twice as long.
-    for (let run = index === 0 ? -LONG_WARM_UP : 0; run < runs; run++) {
-      for (const [name, work] of Object.entries(measures) as [keyof LongTimes, () => unknown][]) {
-        const elapsed = timed(work);
-        if (run >= 0) samples.set(name, [...(samples.get(name) ?? []), elapsed]);
-      }
+    const measures = longMeasures(source);
+    const samples = new Map<LongMeasure, number[]>(LONG_MEASURES.map((measure) => [measure, []]));
+    // In turn, so that a busy moment of the machine does not fall on one measure only. No collection
+    // is forced between runs: the run after a forced one took up to twice as long.
+    for (let run = 0; run < runs; run++) {
+      for (const measure of LONG_MEASURES) samples.get(measure)?.push(timed(measures[measure]).wallMs);
     }
     const times = Object.fromEntries(
-      [...samples].map(([name, values]) => [name, median(values)]),
-    ) as LongTimes;
-    return { label, chars: source.length, runs, times };
+      LONG_MEASURES.map((measure) => [measure, median(samples.get(measure) ?? [])]),
+    ) as Record<LongMeasure, number>;
+    return { label, chars, runs, times };
   });
 }
 
-interface MemoryRow {
-  what: string;
-  /** Heap still used after a full collection, with the result held. */
-  retainedBytes: number;
-  /** Resident memory after the work, less before it: the garbage it made, until collected. */
-  rssGrowthBytes: number;
+interface MemoryResult {
+  /** Heap still used after a full collection with the result held, less before the work. */
+  keptBytes: number;
+  /** Resident memory before the work (the text built, modules loaded) and the process's peak. */
+  rssBeforeBytes: number;
+  peakRssBytes: number;
 }
 
-function memoryOf(what: string, work: () => unknown): MemoryRow {
+/** In a new process, so that no other measurement's heap is counted: the 5 MB text made speakable. */
+function memoryChild(task: ChildTask): MemoryResult {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('the memory measurement needs node --expose-gc');
+  const source = mixedText(MEMORY_CHARS);
+  const options = speakableOptions(OFFLINE_REQUEST);
   gc();
   const before = process.memoryUsage();
-  const result = work();
-  const rssAfter = process.memoryUsage.rss();
+  const result =
+    task === 'memory-stream'
+      ? streamInPieces(source, options, PIECE_LENGTH)
+      : speakableReading(source, OFFLINE_REQUEST);
+  const peakRssBytes = process.resourceUsage().maxRSS * 1024;
   gc();
-  const retainedBytes = process.memoryUsage().heapUsed - before.heapUsed;
-  // Held until measured, so that the collection above cannot take it.
-  if (result === undefined) throw new Error(`${what} returned nothing`);
-  return { what, retainedBytes, rssGrowthBytes: rssAfter - before.rss };
+  const keptBytes = process.memoryUsage().heapUsed - before.heapUsed;
+  // Used after the collection, so that it cannot have taken the result.
+  if (!result) throw new Error('nothing made');
+  return { keptBytes, rssBeforeBytes: before.rss, peakRssBytes };
 }
 
-/** The stream first: it needs less, so the whole text's growth is not hidden by memory it left reserved. */
-function benchMemory(source: string): MemoryRow[] {
-  const options = speakableOptions(OFFLINE_REQUEST);
+interface MemoryRow extends MemoryResult {
+  what: string;
+}
+
+async function benchMemory(): Promise<MemoryRow[]> {
   return [
-    memoryOf(`SpeakableStream, ${PIECE_LENGTH / 1024} kB pieces (output sent on, not kept)`, () =>
-      streamInPieces(source, options, PIECE_LENGTH),
-    ),
-    memoryOf('speakableReading, whole text', () => speakableReading(source, OFFLINE_REQUEST)),
+    { what: 'speakableReading, whole text', ...(await inChild<MemoryResult>('memory-whole')) },
+    {
+      what: `SpeakableStream, ${PIECE_LENGTH / 1024} kB pieces (its output sent on, not kept)`,
+      ...(await inChild<MemoryResult>('memory-stream')),
+    },
   ];
 }
 
@@ -317,14 +381,26 @@ const ms = (value: number): string =>
 const perMb = (value: number, chars: number): string => `${((value * 1e6) / chars).toFixed(0)} ms`;
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
 const count = (n: number): string => n.toLocaleString('en-US');
+const met = (ok: boolean): string => (ok ? 'yes' : '**no**');
 
 function shortTable(rows: readonly ShortRow[]): string {
   return [
-    `| Text (characters) | Voice | Median | p95 | Runs | Target (p95) | Met |`,
+    `| Warm, ${SHORT_RUNS} runs each (characters) | Voice | Median | p95 | CPU time, median | Target (p95) | Met |`,
     '|---|---|---|---|---|---|---|',
     ...rows.map(
       (row) =>
-        `| ${row.text} (${count(row.chars)}) | ${row.voice} | ${ms(row.medianMs)} | ${ms(row.p95Ms)} | ${SHORT_RUNS} | ≤ ${TARGET_MS} ms | ${row.p95Ms <= TARGET_MS ? 'yes' : '**no**'} |`,
+        `| ${row.text} (${count(row.chars)}) | ${row.voice} | ${ms(row.medianMs)} | ${ms(row.p95Ms)} | ${ms(row.cpuMedianMs)} | ≤ ${TARGET_MS} ms | ${met(row.p95Ms <= TARGET_MS)} |`,
+    ),
+  ].join('\n');
+}
+
+function coldTable(rows: readonly ColdRow[]): string {
+  return [
+    `| First call in a new process, median of ${COLD_PROCESSES} (offline voice) | First call | Second call | Target (first) | Met |`,
+    '|---|---|---|---|---|',
+    ...rows.map(
+      (row) =>
+        `| ${row.text} | ${ms(row.firstMs)} | ${ms(row.secondMs)} | ≤ ${TARGET_MS} ms | ${met(row.firstMs <= TARGET_MS)} |`,
     ),
   ].join('\n');
 }
@@ -341,57 +417,63 @@ function linearityTable(rows: readonly LongRow[]): string {
 }
 
 function stagesTable(rows: readonly LongRow[]): string {
+  const cells = (value: number, chars: number): string => `${ms(value)} | ${perMb(value, chars)}`;
   return [
     '| Mixed text | Markup (markupEdits + applyEdits) | Per MB | languageRuns | Per MB | Numbers (numberEdits + applyEdits) | Per MB | Whole text, language detection off | Per MB |',
     '|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       ({ label, chars, times }) =>
-        `| ${label} | ${ms(times.markup)} | ${perMb(times.markup, chars)} | ${ms(times.languages)} | ${perMb(times.languages, chars)} | ${ms(times.numbers)} | ${perMb(times.numbers, chars)} | ${ms(times.noDetection)} | ${perMb(times.noDetection, chars)} |`,
+        `| ${label} | ${cells(times.markup, chars)} | ${cells(times.languages, chars)} | ${cells(times.numbers, chars)} | ${cells(times.noDetection, chars)} |`,
     ),
   ].join('\n');
 }
 
-function memoryTable(rows: readonly MemoryRow[], chars: number): string {
+function memoryTable(rows: readonly MemoryRow[]): string {
   return [
-    `| ${count(chars)} characters of mixed text | Heap kept (after a full collection) | Resident memory growth |`,
-    '|---|---|---|',
-    ...rows.map((row) => `| ${row.what} | ${mb(row.retainedBytes)} | ${mb(row.rssGrowthBytes)} |`),
+    `| ${count(MEMORY_CHARS)} characters of mixed text, each in a new process | Heap kept by the result | Resident before | Resident at the peak |`,
+    '|---|---|---|---|',
+    ...rows.map(
+      (row) => `| ${row.what} | ${mb(row.keptBytes)} | ${mb(row.rssBeforeBytes)} | ${mb(row.peakRssBytes)} |`,
+    ),
   ].join('\n');
 }
 
-/** How many times the per-MB cost at the largest size is that at 100 kB: 1 is linear. */
-function growth(rows: readonly LongRow[], measure: keyof LongTimes): string {
+/** How many times the per-MB cost at the largest size is that at `chars`: 1 is linear. */
+function growth(rows: readonly LongRow[], measure: LongMeasure, chars: number): string {
   const perChar = (row: LongRow | undefined): number => (row ? row.times[measure] / row.chars : NaN);
-  const ratio = perChar(rows.at(-1)) / perChar(rows.find((row) => row.chars === MAX_READ_CHARS));
-  return `${ratio.toFixed(2)}×`;
+  return `${(perChar(rows.at(-1)) / perChar(rows.find((row) => row.chars === chars))).toFixed(2)}×`;
 }
 
-function render(
-  short: ShortRow[],
-  long: LongRow[],
-  memory: MemoryRow[],
-  loadAtStart: number,
-  elapsedMs: number,
-): string {
+interface Results {
+  short: ShortRow[];
+  cold: ColdRow[];
+  long: LongRow[];
+  memory: MemoryRow[];
+  loadAtStart: number;
+  elapsedMs: number;
+}
+
+function render({ short, cold, long, memory, loadAtStart, elapsedMs }: Results): string {
   const cpu = cpus()[0]?.model.split(' ').slice(0, 2).join(' ') ?? 'unknown CPU';
-  const largest = long.at(-1);
+  const largest = long.at(-1)?.label ?? '';
   return [
     `Last run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpu}, ${cpus().length} cores, ` +
       `Node ${process.version}; load average ${loadAtStart.toFixed(1)} at the start; took ${(elapsedMs / 1000).toFixed(0)} s. ` +
-      `Default text settings; ${SHORT_WARM_UP} warm-up runs before the ${SHORT_RUNS} counted.`,
+      `Default text settings; warm: ${SHORT_WARM_UP} uncounted rounds first, texts and voices in turn.`,
     '',
     shortTable(short),
     '',
-    `Long texts (offline voice, default settings; the median of the runs). ` +
-      `Per MB: milliseconds per million characters; per MB at ${largest?.label ?? ''} ÷ per MB at ` +
-      `${count(MAX_READ_CHARS)} characters (the most the app reads of a selection): ` +
-      `${growth(long, 'reading')} whole, ${growth(long, 'stream')} streamed.`,
+    coldTable(cold),
+    '',
+    `Long texts, offline voice (median of the runs). Per MB: per million characters. Per MB at ${largest} ` +
+      `÷ per MB at ${count(MAX_READ_CHARS)} characters (the most the app reads of a selection): ` +
+      `${growth(long, 'reading', MAX_READ_CHARS)} whole, ${growth(long, 'stream', MAX_READ_CHARS)} streamed.`,
     '',
     linearityTable(long),
     '',
     stagesTable(long),
     '',
-    memoryTable(memory, largest?.chars ?? 0),
+    memoryTable(memory),
   ].join('\n');
 }
 
@@ -399,23 +481,39 @@ function render(
 export async function benchSpeakable(readmePath?: string): Promise<string> {
   const started = now();
   const loadAtStart = loadavg()[0] ?? 0;
-  // Memory first, while the heap is still small, so that resident memory grows with the work measured.
-  const memory = benchMemory(mixedText(SIZES.at(-1)?.chars ?? 0));
+  const memory = await benchMemory();
+  const cold = await benchCold();
   const short = benchShort();
   const long = benchLong();
-  const markdown = render(short, long, memory, loadAtStart, now() - started);
+  const markdown = render({ short, cold, long, memory, loadAtStart, elapsedMs: now() - started });
   if (readmePath) await writeMarkedSection(readmePath, MARKERS, markdown);
   return markdown;
 }
 
+function runChild(task: string | undefined, argument: string | undefined): void {
+  const result =
+    task === 'cold'
+      ? coldChild(Number(argument))
+      : task === 'memory-stream' || task === 'memory-whole'
+        ? memoryChild(task)
+        : undefined;
+  if (result === undefined) throw new Error(`unknown task ${task}`);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
 if (require.main === module) {
-  benchSpeakable(resolve(__dirname, 'README.md')).then(
-    (markdown) => process.stdout.write(`${markdown}\n`),
-    (error: unknown) => {
-      process.stderr.write(
-        `bench (speakable): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      process.exitCode = 1;
-    },
-  );
+  const childAt = process.argv.indexOf(CHILD_FLAG);
+  if (childAt !== -1) {
+    runChild(process.argv[childAt + 1], process.argv[childAt + 2]);
+  } else {
+    benchSpeakable(resolve(__dirname, 'README.md')).then(
+      (markdown) => process.stdout.write(`${markdown}\n`),
+      (error: unknown) => {
+        process.stderr.write(
+          `bench (speakable): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+        );
+        process.exitCode = 1;
+      },
+    );
+  }
 }

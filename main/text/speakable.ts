@@ -81,15 +81,28 @@ export function makeSpeakable(source: string, options: SpeakableOptions): Speaka
 }
 
 /**
- * Text that arrives in pieces (a stream on stdin), made speakable as it comes: each piece is
- * released once its markup can be told (markup.ts holds back an unfinished `**` or link), in the
- * one language given (a stream is not split by language: its voice is chosen before it starts).
+ * Streamed prose is held back to a sentence end or a line break: "3 March 2025" must not be split.
+ * markup.ts releases text up to a space, so a mark at the end of what is held has a space after it.
+ */
+const SPOKEN_BOUNDARY = /[.!?…:;](?=\s|$)|[。！？]|\n/g;
+/** Beyond this, held prose goes at its last space anyway (a stream with no sentence ends). */
+const MAX_HELD_PROSE = 2000;
+
+/**
+ * Text that arrives in pieces (a stream on stdin), made speakable as it comes: markup is cleaned as
+ * soon as markup.ts can tell it (it holds back an unfinished `**` or link), the words of a sentence
+ * once its end has arrived, in the one language given (a stream is not split by language: its voice
+ * is chosen before it starts).
  */
 export class SpeakableStream {
   readonly #options: SpeakableOptions;
   readonly #markup: MarkupStream;
   readonly #prose = new OffsetMap();
   readonly map = new OffsetMap(this.#prose);
+  /** Cleaned text whose sentence has not ended yet. */
+  #held = '';
+  /** A space was sent ahead of the source's own, which comes at the start of the next prose. */
+  #spaceSent = false;
 
   constructor(options: SpeakableOptions) {
     this.#options = options;
@@ -98,21 +111,52 @@ export class SpeakableStream {
 
   /** The speakable text the piece completes ('' while it is held back). */
   push(chunk: string): string {
-    return this.#speak(this.#markup.push(chunk));
+    this.#clean(this.#markup.push(chunk));
+    return this.#speak(this.#safeEnd());
   }
 
   /** The input ended: the rest. */
   end(): string {
-    return this.#speak(this.#markup.end());
+    this.#clean(this.#markup.end());
+    return this.#speak(this.#held.length, true);
   }
 
-  #speak(units: readonly { text: string; edits: TextEdit[] }[]): string {
-    let out = '';
-    for (const unit of units) {
-      const cleaned = applyEdits(unit.text, unit.edits, this.#prose);
-      out += applyEdits(cleaned, wordEdits(cleaned, this.#options.language, this.#options), this.map);
+  #clean(units: readonly { text: string; edits: TextEdit[] }[]): void {
+    for (const unit of units) this.#held += applyEdits(unit.text, unit.edits, this.#prose);
+  }
+
+  /** How much of the held prose ends at a sentence end or a line break. */
+  #safeEnd(): number {
+    let end = 0;
+    SPOKEN_BOUNDARY.lastIndex = 0;
+    for (let match = SPOKEN_BOUNDARY.exec(this.#held); match; match = SPOKEN_BOUNDARY.exec(this.#held)) {
+      end = match.index + match[0].length;
     }
-    return out;
+    if (end === 0 && this.#held.length > MAX_HELD_PROSE) {
+      end = this.#held.lastIndexOf(' ') + 1 || this.#held.length;
+    }
+    return end;
+  }
+
+  #speak(length: number, final = false): string {
+    if (length <= 0) return '';
+    let prose = this.#held.slice(0, length);
+    this.#held = this.#held.slice(length);
+    if (this.#spaceSent && /^\s/.test(prose)) {
+      // Said already (see below): this space stands for it.
+      this.map.replace(1, 0);
+      prose = prose.slice(1);
+    }
+    this.#spaceSent = false;
+    let spoken = applyEdits(prose, wordEdits(prose, this.#options.language, this.#options), this.map);
+    if (!final && this.#held === '' && !/\s$/.test(spoken)) {
+      // The sentence ends where markup.ts stopped, just before a space it still holds; without a
+      // space the narration could not tell that the last word is whole, and would wait for more.
+      this.map.replace(0, 1);
+      spoken += ' ';
+      this.#spaceSent = true;
+    }
+    return spoken;
   }
 }
 
