@@ -33,3 +33,25 @@ test('typed text is spoken by the offline voice and the highlighted word advance
   await expectSpeechHeard(player);
   await expect(page.getByRole('status')).toHaveText('Ready', { timeout: 30_000 });
 });
+
+test('Markdown typed in is read as prose, and the highlight stays on the characters typed', async ({
+  context,
+}) => {
+  const markdown =
+    '## Prices\n\nThe **small** one costs $5 and the _large_ one costs $12, both from 3 March 2025.';
+  const { player, page } = await openApp(context, web);
+  await page.getByRole('textbox', { name: 'Text to read' }).fill(markdown);
+  await page.getByRole('button', { name: 'Speak' }).click();
+
+  const words = await expectHighlightAdvances(page, 6);
+  let from = 0;
+  for (const word of words) {
+    // A highlight is a piece of what was typed ("$5" while "five dollars" is said), never a marker.
+    expect(word).not.toMatch(/[*_#]/);
+    const at = markdown.indexOf(word, from);
+    expect(at, `"${word}" after position ${from}`).toBeGreaterThanOrEqual(0);
+    from = at + word.length;
+  }
+  await expectSpeechHeard(player);
+  await expect(page.getByRole('status')).toHaveText('Ready', { timeout: 30_000 });
+});
