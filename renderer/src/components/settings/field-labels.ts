@@ -40,6 +40,7 @@ export const FIELD_LABELS: Record<string, string> = {
   'text.codeBlocks': 'Code blocks',
   'text.emoji': 'Emoji',
   'text.followLanguage': 'Read each language with its own voice',
+  'text.languageVoices': 'Voice for each language',
   'text.pronunciations': 'My words',
   ...Object.fromEntries(Object.entries(HOTKEY_LABELS).map(([action, label]) => [`hotkeys.${action}`, label])),
 };
