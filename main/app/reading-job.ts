@@ -233,6 +233,7 @@ export class SpeakJob implements ReadingJob {
       text: spoken.speakable.text,
       format: plan.format,
       voiceChanges: voiceChangeSentences(spoken, sentences),
+      sentences,
       generate: (from, sink, until) => this.#generate(from, sink, until),
       openPlayer: () => this.lease.open(plan.format),
       onFailure: (error, resumeFrom) => this.#carryOn(error, resumeFrom),

@@ -74,6 +74,8 @@ export interface SentenceReadingOptions {
    * the next change, and the one for the next voice starts as soon as it has finished.
    */
   voiceChanges?: readonly number[];
+  /** The text's sentences, when the owner has already split it (to find the voice changes). */
+  sentences?: ReadingSentences;
   /** Opens a new player stream (the previous one, if any, is dropped by the player). */
   openPlayer(): AudioSink;
   /** A generation failed; 'continue' starts the next from where it stopped (the owner changed voice). */
@@ -149,7 +151,7 @@ export class SentenceReading extends TypedEmitter<SentenceReadingEvents> {
   constructor(options: SentenceReadingOptions) {
     super();
     this.#options = options;
-    this.sentences = new ReadingSentences(options.text);
+    this.sentences = options.sentences ?? new ReadingSentences(options.text);
     this.#cutter = audioCutter(options.format);
     this.#kept = new KeptAudio(options.keptAudio);
     this.#done = new Promise<void>((resolve, reject) => (this.#finished = { resolve, reject }));

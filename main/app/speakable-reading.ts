@@ -41,7 +41,7 @@ export function modelTextHandling(engine: EngineKind, modelId: string): ModelTex
 }
 
 /** Query parameters that follow from the model: normalisation asked for where the model does it well. */
-export function textQuery(handling: ModelTextHandling): Pick<StreamQuery, 'apply_text_normalization'> {
+function textQuery(handling: ModelTextHandling): Pick<StreamQuery, 'apply_text_normalization'> {
   return handling.normalises ? { apply_text_normalization: 'on' } : {};
 }
 
@@ -150,7 +150,6 @@ export function speakableReading(source: string, request: SpeakableRequest): Spe
       parts.push({ start: run.start, language: run.language, voicing });
   }
   if (parts.length === 0) parts.push({ start: 0, language: undefined, voicing: { voiceId: voice.voiceId } });
-  (parts[0] as VoicedPart).start = 0;
   return { speakable, parts, handling };
 }
 
@@ -176,13 +175,12 @@ export function revoiced(
   };
 }
 
-/** The target for the part that `offset` lies in: its voice, its language, the model's text options. */
-export function targetForPart(
+/** The target for one voicing: its voice, its language, and the model's text options. */
+export function voicedTarget(
   target: NarrationTarget,
-  reading: SpeakableReading,
-  offset: number,
+  handling: ModelTextHandling,
+  voicing: Voicing,
 ): NarrationTarget {
-  const { voicing } = partAt(reading.parts, offset);
   const { parameters } = target;
   return {
     ...target,
@@ -191,11 +189,20 @@ export function targetForPart(
       voiceId: voicing.voiceId,
       query: {
         ...parameters.query,
-        ...textQuery(reading.handling),
+        ...textQuery(handling),
         ...(voicing.languageCode !== undefined ? { language_code: voicing.languageCode } : {}),
       },
     },
   };
+}
+
+/** The target for the part that `offset` lies in. */
+export function targetForPart(
+  target: NarrationTarget,
+  reading: SpeakableReading,
+  offset: number,
+): NarrationTarget {
+  return voicedTarget(target, reading.handling, partAt(reading.parts, offset).voicing);
 }
 
 /** The sentences (of the speakable text) where another voice takes over. */

@@ -8,8 +8,8 @@ import {
   speakableOptions,
   speakableReading,
   targetForPart,
-  textQuery,
   voiceChangeSentences,
+  voicedTarget,
 } from '../app/speakable-reading';
 import type { ReadingVoice, SpeakableReading } from '../app/speakable-reading';
 import { SentenceReading } from '../app/sentence-reading';
@@ -230,10 +230,12 @@ function steerFromTerminal(
 async function playSteered(run: SteeredRun): Promise<void> {
   const player = new SteeredPlayer(run.openProcess, run.format, run.speed);
   const text = run.spoken.speakable.text;
+  const sentences = new ReadingSentences(text);
   const reading = new SentenceReading({
     text,
     format: run.format,
-    voiceChanges: voiceChangeSentences(run.spoken, new ReadingSentences(text)),
+    voiceChanges: voiceChangeSentences(run.spoken, sentences),
+    sentences,
     generate: (from, sink, until) =>
       startNarration({
         target: targetForPart(run.target, run.spoken, from.textOffset),
@@ -353,16 +355,10 @@ export async function speakCommand(options: SpeakOptions, ctx: CliContext): Prom
     if (read.kind === 'stream') {
       sink = await output.open(onFailure);
       const target = await connect();
-      const handling = modelTextHandling(voice.engine, voice.modelId);
+      // A stream is read in the chosen voice throughout (speakable.ts).
       const streamTarget = verbatim
         ? target
-        : {
-            ...target,
-            parameters: {
-              ...target.parameters,
-              query: { ...target.parameters.query, ...textQuery(handling) },
-            },
-          };
+        : voicedTarget(target, modelTextHandling(voice.engine, voice.modelId), { voiceId });
       const narration = startNarration({
         target: streamTarget,
         source: speakableStream(read.chunks, voice, text, verbatim),

@@ -1,6 +1,7 @@
 // Every log line goes through here, so an API key can never reach a log file or a terminal, even
 // when it sneaks in through an error message, a URL or a serialised object.
 import { formatWithOptions } from 'node:util';
+import { escapeRegExp } from '../text/escape-regexp';
 
 export const REDACTED = '[redacted]';
 
@@ -19,10 +20,6 @@ const CREDENTIAL_PATTERNS: readonly RegExp[] = [
 function variantsOf(secret: string): string[] {
   const variants = new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]);
   return [...variants];
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Replaces every occurrence of each secret (and of anything shaped like a credential) in `text`. */

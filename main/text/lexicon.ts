@@ -4,6 +4,7 @@
 import { MAX_PRONUNCIATION_RULES, pronunciationProblem } from '../store/settings-schema';
 import type { PronunciationRule } from '../store/settings-schema';
 import type { TextEdit } from './offset-map';
+import { escapeRegExp } from './escape-regexp';
 
 /** Letters, digits and combining marks make words (a decomposed "é" is e + U+0301); all else divides them. */
 const WORD_CHARACTER = String.raw`[\p{L}\p{N}\p{M}]`;
@@ -100,11 +101,6 @@ interface PlainRule {
   say: string;
 }
 
-function escapeForPattern(text: string): string {
-  // Only the syntax characters: with the 'u' flag any other escaped character is an error.
-  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
-}
-
 function isWordCharacter(character: string | undefined): boolean {
   return character !== undefined && IS_WORD_CHARACTER.test(character);
 }
@@ -117,7 +113,7 @@ function startsWithWordCharacter(match: string): boolean {
 function phrasePattern(match: string): string {
   const body = match
     .split(/\s+/u)
-    .map(escapeForPattern)
+    .map(escapeRegExp)
     .join(String.raw`\s+`);
   return `(${body})${isWordCharacter(Array.from(match.slice(-2)).at(-1)) ? NOT_BEFORE_WORD : ''}`;
 }

@@ -18,6 +18,7 @@
 // - A bare German "3." stays a cardinal: only "3. März" and 03.03.2025 are ordinals.
 
 import type { TextEdit } from './offset-map';
+import { escapeRegExp } from './escape-regexp';
 
 export const NUMBER_LANGUAGES = ['en', 'de', 'fr', 'es'] as const;
 export type NumberLanguage = (typeof NUMBER_LANGUAGES)[number];
@@ -81,15 +82,11 @@ function pick(list: readonly string[], index: number): string {
   return list[index] ?? '';
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** A regex alternation of `words`, longest first so that a shorter one never wins a prefix. */
 function alternation(words: Iterable<string>): string {
   return [...words]
     .sort((a, b) => b.length - a.length)
-    .map(escapeRegex)
+    .map(escapeRegExp)
     .join('|');
 }
 

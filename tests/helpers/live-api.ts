@@ -28,6 +28,21 @@ export function apiFromServices(services: HarkServices): HarkApi {
   return api as unknown as HarkApi;
 }
 
+/** The API with every settings patch recorded on its way to main. */
+export function recordingPatches(api: HarkApi): { api: HarkApi; patches: Record<string, unknown>[] } {
+  const patches: Record<string, unknown>[] = [];
+  return {
+    patches,
+    api: {
+      ...api,
+      updateSettings: (payload) => {
+        patches.push(payload.patch);
+        return api.updateSettings(payload);
+      },
+    },
+  };
+}
+
 export interface LiveApi {
   api: HarkApi;
   app: HeadlessApp;

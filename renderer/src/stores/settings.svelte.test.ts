@@ -1,25 +1,10 @@
 // @vitest-environment jsdom
 // The settings store against the real services (settings file on disk, schema, offline engine).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startLiveApi } from '../../../tests/helpers/live-api';
+import { recordingPatches, startLiveApi } from '../../../tests/helpers/live-api';
 import type { LiveApi } from '../../../tests/helpers/live-api';
 import type { HarkApi, Settings } from '../../../preload/api';
 import { SettingsStore, patchFor } from './settings.svelte';
-
-/** The live API with its patches recorded on the way through. */
-function recordingPatches(api: HarkApi): { api: HarkApi; patches: Record<string, unknown>[] } {
-  const patches: Record<string, unknown>[] = [];
-  return {
-    patches,
-    api: {
-      ...api,
-      updateSettings: (payload) => {
-        patches.push(payload.patch);
-        return api.updateSettings(payload);
-      },
-    },
-  };
-}
 
 async function stored(live: LiveApi): Promise<Settings> {
   const result = await live.api.getSettings();

@@ -4,27 +4,13 @@
 import { screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startLiveApi } from '../../../../tests/helpers/live-api';
+import { recordingPatches, startLiveApi } from '../../../../tests/helpers/live-api';
 import type { LiveApi } from '../../../../tests/helpers/live-api';
 import type { PronunciationRule } from '../../../../main/store/settings-schema';
 import { parseLexiconFile } from '../../../../main/text/lexicon';
 import type { HarkApi } from '../../../../preload/api';
 import { EDIT_DEBOUNCE_MS } from '../../stores/settings.svelte';
 import { descriptionOf, renderSettings, storedSettings } from './settings.testing';
-
-function recordingPatches(api: HarkApi): { api: HarkApi; patches: Record<string, unknown>[] } {
-  const patches: Record<string, unknown>[] = [];
-  return {
-    patches,
-    api: {
-      ...api,
-      updateSettings: (payload) => {
-        patches.push(payload.patch);
-        return api.updateSettings(payload);
-      },
-    },
-  };
-}
 
 function rule(match: string, say: string, options: Partial<PronunciationRule> = {}): PronunciationRule {
   return { match, say, regex: false, matchCase: false, ...options };
