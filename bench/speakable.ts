@@ -266,10 +266,16 @@ function* pieces(text: string, length: number): Generator<string> {
   }
 }
 
-/** The whole text through a stream; returns the stream (its offset map) once the input has ended. */
+/**
+ * The whole text through a stream, releasing the map behind it as `hark speak -` does; returns the
+ * stream once the input has ended.
+ */
 function streamInPieces(text: string, options: SpeakableOptions, length: number): SpeakableStream {
   const stream = new SpeakableStream(options);
-  for (const piece of pieces(text, length)) stream.push(piece);
+  for (const piece of pieces(text, length)) {
+    stream.push(piece);
+    stream.release();
+  }
   stream.end();
   return stream;
 }

@@ -3,6 +3,23 @@ import { describe, expect, it } from 'vitest';
 import { OffsetMap, applyEdits } from './offset-map';
 import type { TextEdit } from './offset-map';
 
+/** Sorted, non-overlapping random edits of `text`. */
+function editsOf(text: string): fc.Arbitrary<TextEdit[]> {
+  return fc
+    .array(fc.tuple(fc.nat(text.length), fc.nat(4), fc.string({ maxLength: 6 })), { maxLength: 8 })
+    .map((raw) => {
+      const edits: TextEdit[] = [];
+      let at = 0;
+      for (const [start, length, replacement] of [...raw].sort((a, b) => a[0] - b[0])) {
+        if (start < at) continue;
+        const end = Math.min(text.length, start + length);
+        edits.push({ start, end, text: replacement });
+        at = end;
+      }
+      return edits;
+    });
+}
+
 function spanOf(map: OffsetMap, spoken: string, word: string, source: string): string {
   const at = spoken.indexOf(word);
   expect(at).toBeGreaterThanOrEqual(0);
@@ -68,6 +85,70 @@ describe('OffsetMap', () => {
     }
   });
 
+  it('after a release, maps what follows exactly as a map that kept everything', () => {
+    // Two chained stages fed piece by piece, as a pipe is; one pair releases behind the stream.
+    const piece = fc
+      .string({ maxLength: 12 })
+      .chain((text) =>
+        fc.tuple(fc.constant(text), editsOf(text), fc.double({ min: 0, max: 1, noNaN: true })),
+      );
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 30 }),
+        fc.array(fc.nat(), { minLength: 30, maxLength: 30 }),
+        (pieces, seconds) => {
+          const maps = () => {
+            const first = new OffsetMap();
+            return { first, second: new OffsetMap(first) };
+          };
+          const kept = maps();
+          const released = maps();
+          let releasedAt = 0;
+          for (const [index, [text, edits, where]] of pieces.entries()) {
+            const cleaned = applyEdits(text, edits, kept.first);
+            applyEdits(text, edits, released.first);
+            // The second stage inserts or replaces at a position picked from the cleaned piece.
+            const at = (seconds[index] as number) % (cleaned.length + 1);
+            const second = [{ start: at, end: Math.min(cleaned.length, at + 1), text: '~~' }];
+            const spoken = applyEdits(cleaned, second, kept.second);
+            applyEdits(cleaned, second, released.second);
+            releasedAt = Math.max(releasedAt, Math.floor(where * released.second.spokenLength));
+            released.second.release(releasedAt);
+            for (let offset = releasedAt; offset <= kept.second.spokenLength; offset++) {
+              expect(released.second.toSourceStart(offset)).toBe(kept.second.toSourceStart(offset));
+              if (offset > releasedAt)
+                expect(released.second.toSourceEnd(offset)).toBe(kept.second.toSourceEnd(offset));
+            }
+            expect(spoken.length).toBeGreaterThanOrEqual(0);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('releases thousands of segments behind a long stream and still maps its end', () => {
+    const first = new OffsetMap();
+    const second = new OffsetMap(first);
+    let spoken = '';
+    for (let piece = 0; piece < 5000; piece++) {
+      const cleaned = applyEdits(
+        '**n** 1 ',
+        [
+          { start: 0, end: 2, text: '' },
+          { start: 3, end: 5, text: '' },
+        ],
+        first,
+      );
+      spoken += applyEdits(cleaned, [{ start: 2, end: 3, text: 'one' }], second);
+      second.release(second.spokenLength - 6);
+    }
+    // Piece n is "n one " for source "**n** 1 ": its "one" is the source's "1".
+    const last = spoken.lastIndexOf('one');
+    expect(second.toSourceSpan(last, 3)).toEqual({ start: 4999 * 8 + 6, length: 1 });
+    expect(second.toSourceSpan(last - 2, 1)).toEqual({ start: 4999 * 8 + 2, length: 1 });
+  });
+
   it('refuses overlapping edits', () => {
     expect(() =>
       applyEdits(
@@ -82,23 +163,9 @@ describe('OffsetMap', () => {
   });
 
   it('keeps every mapped span inside the source and in order, whatever the edits', () => {
-    const editsFor = (text: string) =>
-      fc
-        .array(fc.tuple(fc.nat(text.length), fc.nat(4), fc.string({ maxLength: 6 })), { maxLength: 8 })
-        .map((raw) => {
-          const edits: TextEdit[] = [];
-          let at = 0;
-          for (const [start, length, replacement] of [...raw].sort((a, b) => a[0] - b[0])) {
-            if (start < at) continue;
-            const end = Math.min(text.length, start + length);
-            edits.push({ start, end, text: replacement });
-            at = end;
-          }
-          return edits;
-        });
     fc.assert(
       fc.property(
-        fc.string({ maxLength: 40 }).chain((text) => fc.tuple(fc.constant(text), editsFor(text))),
+        fc.string({ maxLength: 40 }).chain((text) => fc.tuple(fc.constant(text), editsOf(text))),
         ([text, edits]) => {
           const map = new OffsetMap();
           const spoken = applyEdits(text, edits, map);

@@ -1,8 +1,9 @@
 // Speakable text is made from the source text by edits (markup removed, numbers spelled out, the
 // user's words said their way). An OffsetMap remembers how the two line up, so that a word timed in
 // the text sent to the engine can be shown, highlighted, kept in history and resumed from at the
-// characters of the source text. Maps are built from the front and only ever grow (streamed text
-// appends to them), and they chain: a stage's map points into the text the stage was given.
+// characters of the source text. Maps are built from the front (streamed text appends to them), and
+// they chain: a stage's map points into the text the stage was given. A stream that is never looked
+// back on releases what it has passed, so that a book read from a pipe keeps memory flat.
 
 /** Replace source[start, end) with `text`; start === end inserts. Offsets in UTF-16 units. */
 export interface TextEdit {
@@ -21,7 +22,9 @@ interface Segment {
 }
 
 export class OffsetMap {
-  readonly #segments: Segment[] = [];
+  #segments: Segment[] = [];
+  /** Segments before this index were released (kept until compaction, to make release cheap). */
+  #first = 0;
   #spokenLength = 0;
   #sourceLength = 0;
   readonly #parent: OffsetMap | undefined;
@@ -71,6 +74,24 @@ export class OffsetMap {
     this.#sourceLength += sourceLength;
   }
 
+  /**
+   * Nothing before spoken `offset` will be looked up again (no start before it, no end at or before
+   * it): forget how it maps, here and in the earlier stages.
+   */
+  release(offset: number): void {
+    const segments = this.#segments;
+    const index = this.#indexAt(offset);
+    if (index < 0) return;
+    this.#first = index;
+    // The earlier stage must still map everything the kept segments point at, ends included.
+    const reachable = Math.max(0, (segments[index] as Segment).sourceStart - 1);
+    if (this.#first > 1024 && this.#first * 2 > segments.length) {
+      this.#segments = segments.slice(this.#first);
+      this.#first = 0;
+    }
+    this.#parent?.release(reachable);
+  }
+
   /** Where a spoken character that begins something (a word) begins in the original text. */
   toSourceStart(offset: number): number {
     const local = this.#localStart(offset);
@@ -109,19 +130,22 @@ export class OffsetMap {
 
   /** The last segment starting at or before `offset` that has spoken text there. */
   #segmentAt(offset: number): Segment | undefined {
+    return this.#segments[this.#indexAt(offset)];
+  }
+
+  /** Index of that segment, or -1. */
+  #indexAt(offset: number): number {
     const segments = this.#segments;
-    let low = 0;
+    let low = this.#first;
     let high = segments.length - 1;
-    if (high < 0 || offset < 0) return undefined;
+    if (high < low || offset < 0) return -1;
     while (low < high) {
       const middle = Math.ceil((low + high) / 2);
       if ((segments[middle] as Segment).spokenStart <= offset) low = middle;
       else high = middle - 1;
     }
     // Several segments can start at one spoken offset (a deletion speaks nothing): take the last.
-    return segments[low]?.spokenStart !== undefined && (segments[low] as Segment).spokenStart <= offset
-      ? segments[low]
-      : undefined;
+    return (segments[low] as Segment).spokenStart <= offset ? low : -1;
   }
 }
 

@@ -121,6 +121,11 @@ export class SpeakableStream {
     return this.#speak(this.#held.length, true);
   }
 
+  /** Nothing handed on so far will be led back to the source: let its map go. */
+  release(): void {
+    this.map.release(this.map.spokenLength);
+  }
+
   #clean(units: readonly { text: string; edits: TextEdit[] }[]): void {
     for (const unit of units) this.#held += applyEdits(unit.text, unit.edits, this.#prose);
   }
@@ -160,13 +165,18 @@ export class SpeakableStream {
   }
 }
 
-/** Stream pieces made speakable, for a narration's streamed source. */
+/**
+ * Stream pieces made speakable, for a narration's streamed source. Nothing leads the words of a
+ * stream back to its source (no highlight follows a pipe), so what was handed on is released from
+ * the map: a book of any length keeps the map at the size of one piece.
+ */
 export async function* speakableChunks(
   chunks: AsyncIterable<string>,
   stream: SpeakableStream,
 ): AsyncGenerator<string> {
   for await (const chunk of chunks) {
     const spoken = stream.push(chunk);
+    stream.release();
     if (spoken) yield spoken;
   }
   const rest = stream.end();
