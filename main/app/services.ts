@@ -52,6 +52,7 @@ import { NO_KEY_MESSAGE } from './reading-plan';
 import type { AppState, ReadResult, ReadingNotice, ReadingSource, WordEvent } from './reading-types';
 import { guarded } from './result';
 import { VoiceNames } from './voice-names';
+import { warmUpSpeakableText } from './speakable-reading';
 
 export interface CapturedText {
   text: string;
@@ -117,6 +118,9 @@ export type AppServices = HarkVerbs & {
 
 // Compile-time proof that the transports (main/desktop/ipc.ts, bridge-server.ts) can take these services.
 const _satisfiesContract = (services: AppServices): HarkServices => services;
+
+/** After start-up has settled; a reading started sooner warms the pipeline itself. */
+const TEXT_WARM_UP_DELAY_MS = 1500;
 
 export const PREVIEW_TEXT = 'Hello! This is how this voice sounds when Hark reads to you.';
 
@@ -187,7 +191,12 @@ export function createServices(deps: ServicesDeps): AppServices {
     ...(deps.tuning ? { tuning: deps.tuning } : {}),
   });
 
+  // Compiled while the app is idle, so that the first reading does not pay for it.
+  const warmUp = setTimeout(() => warmUpSpeakableText(settings.get().text), TEXT_WARM_UP_DELAY_MS);
+  warmUp.unref();
+
   const detach = [
+    () => clearTimeout(warmUp),
     controller.onState((state) => events.fire('state', state)),
     controller.onWord((word) => events.fire('word', word)),
     controller.onPlayback((progress) => events.fire('playback', progress)),

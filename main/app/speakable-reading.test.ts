@@ -11,6 +11,7 @@ import {
   speakableReading,
   targetForPart,
   voiceChangeSentences,
+  warmUpSpeakableText,
 } from './speakable-reading';
 import type { ReadingVoice } from './speakable-reading';
 
@@ -106,5 +107,22 @@ describe('what a reading sends, by engine and model', () => {
     } finally {
       voice.close();
     }
+  });
+});
+
+describe('the warm-up of the text pipeline', () => {
+  it('reaches every stage: markup, emoji, link, the four number languages, both engines', () => {
+    const [offline, flash] = warmUpSpeakableText(text());
+    for (const reading of [offline, flash]) {
+      const said = reading?.speakable.text ?? '';
+      expect(said).not.toMatch(/[*#]|https?:/);
+      expect(said).toMatch(/slightly smiling face/i);
+      expect(said).toMatch(/one thousand two hundred fifty/);
+      expect(said).toMatch(/tausend/);
+      expect(said).toMatch(/mille/);
+      expect(said).toMatch(/mil doscientos/);
+      expect(reading?.parts.map((part) => part.language)).toEqual(['en', 'de', 'fr', 'es']);
+    }
+    expect(flash?.parts.map((part) => part.voicing.languageCode)).toEqual(['en', 'de', 'fr', 'es']);
   });
 });

@@ -225,3 +225,38 @@ export function partAt(parts: readonly VoicedPart[], offset: number): VoicedPart
   }
   return found;
 }
+
+// Paragraphs that pass through every stage: Markdown (a heading, a list, a table, code, a quote), an
+// emoji, a link, and in each language numbers.ts covers the kinds of number it reads (amounts, units,
+// dates, times, percentages, ordinals, phone numbers), each paragraph long enough to be told apart.
+const WARM_UP_TEXT = [
+  '# Warming up\n\nThe **order** of 3 items costs $1,250.50, about 12% more than on 3 March 2025 at 7:45 pm 🙂. See https://example.com for the 2nd list, or mail help@example.com.',
+  '1. Dr. Lee paid €4.99/kg for 0.75 kg of apples, 2 x 1 l of milk @ $1.89 and 500 g of rice, at 10:30-11:15 on 14/03/2025.\n2. Call 020 7946 0321, ext. 12; the 1990s, the 21st century, 3/4 of a cup, 25 °C, 120 km/h, -15%, no. 418.',
+  '| Item | Price |\n| --- | --- |\n| Tea | £2.40 |\n\n> Quoted: `npm install` then run it.\n\n```\nconst x = 1;\n```',
+  'Die Bestellung von 3 Artikeln kostet 1.250,50 €, etwa 12 % mehr als am 3. März 2025 um 19:45 Uhr, sagte der Händler, und 0,75 kg Äpfel kosten 2,40 €.',
+  'La commande de 3 articles coûte 1 250,50 €, environ 12 % de plus que le 3 mars 2025 à 19 h 45, selon le vendeur, et le 1er kilo coûte 2,40 €.',
+  'El pedido de 3 artículos cuesta 1.250,50 €, un 12 % más que el 3 de marzo de 2025 a las 19:45, según el vendedor, y 0,75 kg de manzanas cuestan 2,40 €.',
+].join('\n\n');
+// Twice: V8 compiles a regular expression natively only once it has run it.
+const WARM_UP_ROUNDS = 2;
+
+/**
+ * Runs the text pipeline once, off the path of any reading: V8 compiles its code and regular
+ * expressions on first use, which costs a first reading 10-40 ms (bench/README.md, speakable text).
+ * Returns what was made, for a test to check that every stage was reached.
+ */
+export function warmUpSpeakableText(text: TextSettings): SpeakableReading[] {
+  const voices: ReadingVoice[] = [
+    { engine: 'offline', modelId: '', voiceId: DEFAULT_OFFLINE_VOICE_ID },
+    { engine: 'elevenlabs', modelId: 'eleven_flash_v2_5', voiceId: 'warm-up' },
+  ];
+  const made: SpeakableReading[] = [];
+  for (let round = 0; round < WARM_UP_ROUNDS; round++) {
+    made.splice(
+      0,
+      made.length,
+      ...voices.map((voice) => speakableReading(WARM_UP_TEXT, { voice, text, verbatim: false })),
+    );
+  }
+  return made;
+}

@@ -371,13 +371,16 @@ export async function speakCommand(options: SpeakOptions, ctx: CliContext): Prom
       await narration.run();
       return EXIT_OK;
     }
+    // The offline voice starts in its own thread while this one makes the text speakable.
+    const connecting = connect();
+    connecting.catch(() => undefined); // awaited below; a failure is reported there
     const spoken = speakableReading(read.text, { voice, text, verbatim });
     // A whole text to a streaming player is read by sentence; files and other players in one go.
     if (output.streaming) {
       const openProcess = output.streaming(onFailure);
       await playSteered({
         spoken,
-        target: await connect(),
+        target: await connecting,
         format: output.format,
         openProcess,
         speed: options.speed ?? 1,
@@ -391,7 +394,7 @@ export async function speakCommand(options: SpeakOptions, ctx: CliContext): Prom
       return EXIT_OK;
     }
     sink = await output.open(onFailure);
-    await narrateInParts(spoken, await connect(), sink, output.leadMs, stop);
+    await narrateInParts(spoken, await connecting, sink, output.leadMs, stop);
     return EXIT_OK;
   } catch (error) {
     await sink?.stop();
