@@ -529,6 +529,52 @@ describe('numberEdits in Spanish', () => {
   });
 });
 
+describe('numberEdits on what receipts, timetables and statements write', () => {
+  it('reads a dash between two times as a range, in each language', () => {
+    expectReadings('en', [
+      ['Open 7:00-21:00 daily.', "Open seven o'clock to twenty-one hundred daily."],
+      ['From 9am–5pm.', 'From nine a m to five p m.'],
+      ['Meet 10:30 - 11:15.', 'Meet ten thirty to eleven fifteen.'],
+      // Not two times: left as written rather than read as a time and a negative number.
+      ['At 7:00-8 it rained.', 'At 7:00-8 it rained.'],
+    ]);
+    expectReadings('de', [['Geöffnet 7:00-21:00 Uhr.', 'Geöffnet sieben Uhr bis einundzwanzig Uhr.']]);
+    expectReadings('fr', [['Ouvert 7h-21h.', 'Ouvert sept heures à vingt et une heures.']]);
+    expectReadings('es', [['Abierto 7:00-21:00 h.', 'Abierto siete a veintiuna horas.']]);
+  });
+
+  it('reads "/kg" and "/month" after an amount as "per", in each language', () => {
+    expectReadings('en', [
+      ['Apples @ $3.20/kg', 'Apples @ three dollars and twenty cents per kilogram'],
+      ['$20/night', 'twenty dollars per night'],
+      ['0.5 kg/day', 'zero point five kilograms per day'],
+      // Only after an amount: words and fractions keep their slash.
+      ['and/or 3/4 cup', 'and/or 3/4 cup'],
+    ]);
+    expectReadings('de', [['20 €/Std. Danach', 'zwanzig Euro pro Stunde. Danach']]);
+    expectReadings('fr', [['80 €/nuit', 'quatre-vingts euros par nuit']]);
+    expectReadings('es', [['3,20 €/kg', 'tres euros con veinte por kilogramo']]);
+  });
+
+  it('reads an English slashed date only when its numbers tell the order', () => {
+    expectReadings('en', [
+      ['on 14/03/2025', 'on the fourteenth of March twenty twenty-five'],
+      ['on 03/14/2025', 'on the fourteenth of March twenty twenty-five'],
+      ['on 12/12/2024', 'on the twelfth of December twenty twenty-four'],
+      ['on 03/04/2025', 'on 03/04/2025'],
+    ]);
+  });
+
+  it('reads the digits of a masked card or account number, not the mask', () => {
+    expectReadings('en', [
+      ['Card **** **** **** 1234 charged.', 'Card ending in one two three four charged.'],
+      ['Card ending ****1234.', 'Card ending one two three four.'],
+      ['Rated *** stars', 'Rated *** stars'],
+    ]);
+    expectReadings('de', [['Karte •••• 5678', 'Karte endend auf fünf sechs sieben acht']]);
+  });
+});
+
 describe('numberEdits in general', () => {
   it('gives no edits to languages it does not cover, and accepts region tags for those it does', () => {
     for (const language of ['it', 'xx', '', 'nl-NL'])

@@ -8,7 +8,8 @@
 //
 // Choices worth knowing:
 // - Slashed dates such as 03/04/2025 are day first in German, French and Spanish and read as dates
-//   there; in English they are ambiguous (US month first, elsewhere day first) and left as written.
+//   there; in English they are written both ways (US month first), so only a date whose numbers tell
+//   the order (14/03/2025, 03/14/2025) is read as one; 03/04/2025 is left as written.
 // - An ungrouped digit run longer than 15 digits, or one with a leading zero, is an identifier (card,
 //   phone, account) and read digit by digit; grouped numbers are amounts and read as such.
 // - Money with exactly two decimals is read as units and cents, the way each language says prices:
@@ -464,6 +465,10 @@ interface Symbols {
   by: string;
   about: string;
   to: string;
+  /** "$3/kg": "three dollars per kilogram". */
+  per: string;
+  /** "**** 1234", a masked card or account number: "ending in one two three four". */
+  masked: string;
 }
 
 interface Profile {
@@ -489,6 +494,8 @@ interface Profile {
   /** "three dollars" + "fifty" / "fifty cents" → how the language says the price. */
   withCents(major: string, minorWords: string, minorPhrase: string): string;
   units: ReadonlyMap<string, Noun>;
+  /** What may follow "per" after a slash, besides the units: "/month", "/Std.", "/nuit". */
+  perNouns: Readonly<Record<string, string>>;
   ordinalSuffix?: RegExp;
   ordinal?(digits: string, suffix: string): string;
   year(digits: string): string;
@@ -770,6 +777,19 @@ const EN: Profile = {
   },
   withCents: (major, _minor, minorPhrase) => `${major} and ${minorPhrase}`,
   units: unitMap(EN_UNITS),
+  perNouns: {
+    hour: 'hour',
+    day: 'day',
+    week: 'week',
+    month: 'month',
+    mo: 'month',
+    year: 'year',
+    yr: 'year',
+    night: 'night',
+    person: 'person',
+    piece: 'piece',
+    pc: 'piece',
+  },
   ordinalSuffix: sticky(`(st|nd|rd|th)${NO_WORD_AFTER}`),
   ordinal: (digits) => enOrdinal(cardinalOf(EN, digits)),
   year: (digits) => (digits.length === 4 ? enYear(Number(digits)) : cardinalOf(EN, digits)),
@@ -783,7 +803,17 @@ const EN: Profile = {
     `${previousWord === 'the' ? '' : 'the '}${enOrdinal(enBelowHundred(day))} of ${pick(EN.monthNames, month)}` +
     (year === undefined ? '' : ` ${EN.year(year)}`),
   numericDates: false,
-  symbols: { and: 'and', plus: 'plus', equals: 'equals', times: 'times', by: 'by', about: 'about', to: 'to' },
+  symbols: {
+    and: 'and',
+    plus: 'plus',
+    equals: 'equals',
+    times: 'times',
+    by: 'by',
+    about: 'about',
+    to: 'to',
+    per: 'per',
+    masked: 'ending in',
+  },
   multiplier: (words) => `${words} times`,
   abbreviations: EN_ABBREVIATIONS,
   numberForms: [],
@@ -839,6 +869,19 @@ const DE: Profile = {
   },
   withCents: (major, minorWords) => `${major} ${minorWords}`,
   units: unitMap(DE_UNITS),
+  perNouns: {
+    Std: 'Stunde',
+    Stunde: 'Stunde',
+    Tag: 'Tag',
+    Woche: 'Woche',
+    Monat: 'Monat',
+    Mon: 'Monat',
+    Jahr: 'Jahr',
+    Nacht: 'Nacht',
+    Person: 'Person',
+    Stück: 'Stück',
+    Stk: 'Stück',
+  },
   year: deYear,
   yearWords: new Set(['jahr', 'jahre', 'jahres']),
   monthNames: DE_MONTHS.map((names) => names[0] ?? ''),
@@ -847,7 +890,17 @@ const DE: Profile = {
     `${deDayOrdinal(day, DE_INFLECTING_WORDS.has(previousWord))} ${pick(DE.monthNames, month)}` +
     (year === undefined ? '' : ` ${deYear(year)}`),
   numericDates: true,
-  symbols: { and: 'und', plus: 'plus', equals: 'gleich', times: 'mal', by: 'mal', about: 'etwa', to: 'bis' },
+  symbols: {
+    and: 'und',
+    plus: 'plus',
+    equals: 'gleich',
+    times: 'mal',
+    by: 'mal',
+    about: 'etwa',
+    to: 'bis',
+    per: 'pro',
+    masked: 'endend auf',
+  },
   multiplier: (words, numeral) => `${isOne(numeral) ? 'ein' : words}mal`,
   abbreviations: buildAbbreviations([
     ['zZ', `[zZ]\\.${S}?B\\.`, 'zum Beispiel', { followCase: true }],
@@ -915,6 +968,16 @@ const FR: Profile = {
   },
   withCents: (major, minorWords) => `${major} ${minorWords}`,
   units: unitMap(FR_UNITS),
+  perNouns: {
+    heure: 'heure',
+    jour: 'jour',
+    semaine: 'semaine',
+    mois: 'mois',
+    an: 'an',
+    nuit: 'nuit',
+    personne: 'personne',
+    pièce: 'pièce',
+  },
   ordinalSuffix: sticky(`(ers?|res?|ères?|ᵉʳ|ʳᵉ|èmes?|es|e|è|ᵉ|nde?s?|des?)${NO_WORD_AFTER}`),
   ordinal: (digits, suffix) => {
     const plural = suffix.length > 1 && suffix.endsWith('s') ? 's' : '';
@@ -931,7 +994,17 @@ const FR: Profile = {
     `${day === 1 ? 'premier' : frBelowHundred(day, true)} ${pick(FR.monthNames, month)}` +
     (year === undefined ? '' : ` ${cardinalOf(FR, year)}`),
   numericDates: true,
-  symbols: { and: 'et', plus: 'plus', equals: 'égale', times: 'fois', by: 'fois', about: 'environ', to: 'à' },
+  symbols: {
+    and: 'et',
+    plus: 'plus',
+    equals: 'égale',
+    times: 'fois',
+    by: 'fois',
+    about: 'environ',
+    to: 'à',
+    per: 'par',
+    masked: 'finissant par',
+  },
   multiplier: (words) => `${words} fois`,
   abbreviations: buildAbbreviations([
     ['pP', `[pP]\\.${S}?ex\\.`, 'par exemple', { followCase: true }],
@@ -991,6 +1064,17 @@ const ES: Profile = {
   },
   withCents: (major, minorWords) => `${major} con ${minorWords}`,
   units: unitMap(ES_UNITS),
+  perNouns: {
+    hora: 'hora',
+    día: 'día',
+    semana: 'semana',
+    mes: 'mes',
+    año: 'año',
+    noche: 'noche',
+    persona: 'persona',
+    unidad: 'unidad',
+    ud: 'unidad',
+  },
   ordinalSuffix: sticky(`(\\.?º|\\.?ª|er)${NO_WORD_AFTER}`),
   ordinal: (digits, suffix) => esOrdinal(digits, suffix.endsWith('ª'), suffix === 'er'),
   year: (digits) => cardinalOf(ES, digits),
@@ -1001,7 +1085,17 @@ const ES: Profile = {
     `${esBelowHundred(day)} de ${pick(ES.monthNames, month)}` +
     (year === undefined ? '' : ` de ${cardinalOf(ES, year)}`),
   numericDates: true,
-  symbols: { and: 'y', plus: 'más', equals: 'igual a', times: 'por', by: 'por', about: 'unos', to: 'a' },
+  symbols: {
+    and: 'y',
+    plus: 'más',
+    equals: 'igual a',
+    times: 'por',
+    by: 'por',
+    about: 'unos',
+    to: 'a',
+    per: 'por',
+    masked: 'terminado en',
+  },
   multiplier: (words, numeral) => (isOne(numeral) ? 'una vez' : `${words} veces`),
   abbreviations: buildAbbreviations([
     ['pP', `[pP]\\.${S}?ej\\.`, 'por ejemplo', { followCase: true }],
@@ -1038,7 +1132,7 @@ const CANDIDATES = new RegExp(
     '|[\\p{L}\\p{N}_][\\p{L}\\p{N}_.+\\-]{0,63}@[\\p{L}\\p{N}\\-]+(?:\\.[\\p{L}\\p{N}\\-]+)*' +
     '|[#@][\\p{L}\\p{N}_]+' +
     "|([\\p{L}\\p{N}_]+(?:[.,:/'’\\-–][\\p{L}\\p{N}_]+)*)" +
-    "|([$€£¥~≈&+=×\\-−'’])",
+    "|([$€£¥~≈&+=×\\-−'’*•●])",
   'gu',
 );
 
@@ -1092,6 +1186,7 @@ class Scan {
       const start = found.index;
       const tokenEnd = start + found[0].length;
       let match: Match | null = null;
+      const amount = found[1] === undefined || isDigitCode(this.text.charCodeAt(start));
       if (found[1] !== undefined) {
         match = isDigitCode(this.text.charCodeAt(start))
           ? this.numberAt(start, -1, tokenEnd)
@@ -1099,10 +1194,23 @@ class Scan {
       } else if (found[2] !== undefined) {
         match = this.symbolAt(start);
       }
-      if (match && match.end > start && this.#commit(match))
-        candidates.lastIndex = Math.max(match.end, start + 1);
+      if (match && match.end > start && this.#commit(match)) {
+        const per = amount ? this.#perUnit(match.end) : null;
+        candidates.lastIndex = Math.max(per && this.#commit(per) ? per.end : match.end, start + 1);
+      }
     }
     return this.#edits;
+  }
+
+  /** "/kg" after an amount or its unit: "per kilogram". */
+  #perUnit(at: number): Match | null {
+    const found = this.exec(this.patterns.perUnit, at);
+    if (!found) return null;
+    const token = found[1] ?? '';
+    const name = this.profile.units.get(token)?.one ?? this.profile.perNouns[token];
+    if (name === undefined) return null;
+    const end = at + found[0].length;
+    return { end, edits: [this.edit(at, end, ` ${this.profile.symbols.per} ${name}`)] };
   }
 
   /** Adds a match's edits unless they would break the promise of sorted, separate edits. */
@@ -1475,9 +1583,30 @@ class Scan {
         return this.#equals(at);
       case '×':
         return this.#between(at, symbols.times);
+      case '*':
+      case '•':
+      case '●':
+        return this.#masked(at);
       default:
         return this.profile.code === 'en' ? this.#shortDecade(at) : null;
     }
+  }
+
+  /** "**** **** 1234": the mask is not read out, the digits shown are, one by one. */
+  #masked(at: number): Match | null {
+    if (!this.#opensAmount(at)) return null;
+    const found = this.exec(MASKED_DIGITS, at);
+    if (!found) return null;
+    const digitsStart = at + found[0].length - (found[1] ?? '').length;
+    const end = at + found[0].length;
+    const digits = digitByDigit(found[1] ?? '', this.profile.digitNames);
+    const { masked } = this.profile.symbols;
+    // "ending ****1234" says it already.
+    const said = masked.split(' ').includes(this.previousWord(at));
+    return {
+      end,
+      edits: [this.edit(at, digitsStart, said ? '' : `${masked} `), this.edit(digitsStart, end, digits)],
+    };
   }
 
   /** Before `at` is the start, a space or an opening bracket: what follows begins an amount. */
@@ -1580,6 +1709,8 @@ function isYearLike(numeral: Numeral): boolean {
   );
 }
 
+// Groups of at least three mask characters, then the digits left showing.
+const MASKED_DIGITS = sticky(`(?:[*•●]{3,}[${S.slice(1, -1)}-]?)+(\\d{2,6})${NO_WORD_AFTER}`);
 const PERCENT = sticky(`${S}?%`);
 const CURRENCY_OPENING = sticky(`([$€£¥])${S}?([-−])?(?=\\d)`);
 const RANGE_DASH = sticky('[-–][$€£¥]?(?=\\d)');
@@ -1600,6 +1731,8 @@ interface LanguagePatterns {
   scaleWord: RegExp;
   /** 1 = space before the unit, 2 = the unit. */
   unit: RegExp;
+  /** Right after an amount or a unit, "/kg", "/month": 1 = the unit. */
+  perUnit: RegExp;
 }
 
 function languagePatterns(profile: Profile): LanguagePatterns {
@@ -1612,6 +1745,9 @@ function languagePatterns(profile: Profile): LanguagePatterns {
     currencyScale: sticky(`(?:(${letters})|${S}(${words}))(?![\\p{L}\\p{N}])`),
     scaleWord: sticky(`${S}?(${words})(?![\\p{L}\\p{N}])`),
     unit: sticky(`(${S}?)(°${S}?[CF]|°|${units})(?![\\p{L}\\p{N}])`),
+    perUnit: sticky(
+      `/(${alternation([...profile.units.keys(), ...Object.keys(profile.perNouns)])})(?![\\p{L}\\p{N}/])`,
+    ),
   };
 }
 
@@ -1663,12 +1799,16 @@ function isoDate(scan: Scan, at: number): Match | null {
 }
 
 function numericDate(scan: Scan, at: number): Match | null {
-  if (!scan.profile.numericDates) return null;
   const found = scan.exec(NUMERIC_DATE, at);
   if (!found) return null;
   const end = at + found[0].length;
-  const day = Number(found[1] ?? found[5]);
-  const month = Number(found[3] ?? found[7]);
+  let day = Number(found[1] ?? found[5]);
+  let month = Number(found[3] ?? found[7]);
+  if (!scan.profile.numericDates) {
+    // Written either way round (US month first): read only a date whose numbers tell the order.
+    if (day !== month && day > 12 === month > 12) return null;
+    if (month > 12) [day, month] = [month, day];
+  }
   if (!validDate(day, month) || !scan.endsCleanly(end)) return null;
   const year = found[4] ?? found[8];
   return { end, edits: [scan.edit(at, end, scan.profile.date(day, month - 1, year, scan.previousWord(at)))] };
@@ -1710,6 +1850,29 @@ const WHOLE_FORMS: readonly Form[] = [
 ];
 
 // English forms ------------------------------------------------------------------------------
+
+// A dash between two times ("7:00-21:00", "9am–5pm") is a range.
+const CLOCK_DASH = sticky(`${S}?[-–]${S}?(?=\\d)`);
+
+/** A time ends cleanly, or at the dash of a range (which clockRange then reads). */
+function endsClock(scan: Scan, end: number): boolean {
+  return scan.endsCleanly(end) || scan.exec(CLOCK_DASH, end) !== null;
+}
+
+/** A language's clock, and "7:00-21:00" read as one time "to" another. */
+function clockRange(clock: Form): Form {
+  return (scan, at) => {
+    const first = clock(scan, at);
+    const dash = first && scan.exec(CLOCK_DASH, first.end);
+    if (!first || !dash) return first;
+    const secondAt = first.end + dash[0].length;
+    const second = clock(scan, secondAt);
+    // A time followed by a dash and a plain number is not a range of times: leave it as written.
+    if (!second || scan.exec(CLOCK_DASH, second.end)) return null;
+    const to = scan.edit(first.end, secondAt, ` ${scan.profile.symbols.to} `);
+    return { end: second.end, edits: [...first.edits, to, ...second.edits] };
+  };
+}
 
 const DAY_HALF = '([aApP])\\.?[mM](\\.?)(?![\\p{L}\\p{N}])';
 const EN_DAY_MONTH = sticky(
@@ -1810,7 +1973,7 @@ function enClock(scan: Scan, at: number): Match | null {
         ],
       };
     }
-    if (hour > 24 || minute > 59 || !scan.endsCleanly(minutesEnd)) return null;
+    if (hour > 24 || minute > 59 || !endsClock(scan, minutesEnd)) return null;
     return { end: minutesEnd, edits: [scan.edit(at, minutesEnd, enTime(hour, minute, false))] };
   }
   const hourOnly = scan.exec(EN_HOUR, at);
@@ -1848,7 +2011,7 @@ function enDecade(scan: Scan, at: number): Match | null {
   return { end, edits: [scan.edit(at, end, words)] };
 }
 
-EN.numberForms = [enDayMonth, enClock, enDecade];
+EN.numberForms = [enDayMonth, clockRange(enClock), enDecade];
 const EN_MONTH_INITIALS = new Set([...EN.months.keys()].map((name) => name.charAt(0)));
 EN.wordForms = [(scan, at) => (EN_MONTH_INITIALS.has(scan.text.charAt(at)) ? enMonthDay(scan, at) : null)];
 
@@ -1889,12 +2052,12 @@ function deClock(scan: Scan, at: number): Match | null {
   if (separator === undefined) {
     return { end, edits: [scan.edit(at, at + hourDigits.length, hourWords)] };
   }
-  if (!scan.endsCleanly(end)) return null;
+  if (!endsClock(scan, end)) return null;
   const words = minute ? `${hourWords} Uhr ${deBelowHundred(minute)}` : `${hourWords} Uhr`;
   return { end, edits: [scan.edit(at, end, words)] };
 }
 
-DE.numberForms = [deDayMonth, deClock];
+DE.numberForms = [deDayMonth, clockRange(deClock)];
 
 // French forms -------------------------------------------------------------------------------
 
@@ -1919,12 +2082,12 @@ function frClock(scan: Scan, at: number): Match | null {
   const minute = Number(minuteDigits ?? 0);
   if (minuteDigits !== undefined && (hour > 24 || minute > 59)) return null;
   const end = at + whole.length;
-  if (!scan.endsCleanly(end)) return null;
+  if (!endsClock(scan, end)) return null;
   const hours = `${FR.beforeNoun(frBelowHundred(hour, true), 'f')} ${hour >= 2 ? 'heures' : 'heure'}`;
   return { end, edits: [scan.edit(at, end, minute ? `${hours} ${frBelowHundred(minute, true)}` : hours)] };
 }
 
-FR.numberForms = [frFirstOfMonth, frClock];
+FR.numberForms = [frFirstOfMonth, clockRange(frClock)];
 
 // Spanish forms ------------------------------------------------------------------------------
 
@@ -1938,7 +2101,7 @@ function esClock(scan: Scan, at: number): Match | null {
   const hour = Number(hourDigits);
   const minute = Number(minuteDigits);
   const end = at + whole.length;
-  if (hour > 24 || minute > 59 || !scan.endsCleanly(end)) return null;
+  if (hour > 24 || minute > 59 || !endsClock(scan, end)) return null;
   const hourWords = esBeforeNoun(esBelowHundred(hour), 'f');
   let words = hourWords;
   if (minute) words = `${hourWords} ${minute < 10 ? 'cero ' : ''}${esBelowHundred(minute)}`;
@@ -1946,7 +2109,7 @@ function esClock(scan: Scan, at: number): Match | null {
   return { end, edits: [scan.edit(at, end, words)] };
 }
 
-ES.numberForms = [esClock];
+ES.numberForms = [clockRange(esClock)];
 
 // ---------------------------------------------------------------------------------------------
 // Public API
