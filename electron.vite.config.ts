@@ -4,13 +4,13 @@ import { resolve } from 'node:path';
 
 // Main-process bundle has three entries: the Electron boot file, the `hark` command line and the
 // offline engine's worker thread. Dependencies stay external (loaded from node_modules at run time),
-// except franc-min: it is published as an ES module only, which a CommonJS bundle cannot require on
+// except franc: it is published as an ES module only, which a CommonJS bundle cannot require on
 // every Node the CLI runs on, so it is bundled in.
 export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      externalizeDeps: { exclude: ['franc-min'] },
+      externalizeDeps: { exclude: ['franc'] },
       rollupOptions: {
         input: {
           index: resolve('main/index.ts'),

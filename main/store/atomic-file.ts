@@ -4,6 +4,7 @@
 // so the rename itself survives a power cut.
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Temporary files carry this marker, so leftovers of an interrupted write can be recognised. */
@@ -62,13 +63,24 @@ export async function syncDirectory(dir: string): Promise<void> {
 
 /** Replaces `target` with `data` atomically; creates the parent directory when missing. */
 export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+  await writeFileAtomicWith(target, (handle) => handle.writeFile(data));
+}
+
+/**
+ * Like writeFileAtomic, for content written piece by piece (too large to hold in memory at once):
+ * `write` fills the temporary file through its handle. If `write` throws, the target is untouched.
+ */
+export async function writeFileAtomicWith(
+  target: string,
+  write: (handle: FileHandle) => Promise<void>,
+): Promise<void> {
   const dir = dirname(target);
   await fs.mkdir(dir, { recursive: true });
   const temp = tempPathFor(target);
   try {
     const handle = await fs.open(temp, 'w', 0o600);
     try {
-      await handle.writeFile(data);
+      await write(handle);
       await handle.sync();
     } finally {
       await handle.close();

@@ -7,7 +7,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCommand } from '../desktop/selection/keystroke';
 import { readWaylandPrimary } from '../desktop/selection/wayland';
 import { childEnv, isPassedToChildren } from './child-env';
-import { HistoryStore } from './history';
 
 const KEY = 'sk_fedcba9876543210_never_in_a_child';
 
@@ -103,36 +102,5 @@ describe('children started in-process get no key', () => {
     const seen = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
     expectNoKey(seen);
     expect(seen.PATH).toBe(process.env.PATH);
-  });
-
-  it.runIf(process.platform !== 'win32')('SoX, for an MP3 saved as WAV', async () => {
-    const file = join(dir, 'sox.env');
-    const sox = await program(
-      'sox',
-      `const fs = require('node:fs');
-fs.writeFileSync(${JSON.stringify(file)}, JSON.stringify(process.env));
-process.stdin.resume();
-process.stdin.on('end', () => fs.writeFileSync(process.argv.at(-1), 'RIFF'));`,
-    );
-    const history = await HistoryStore.open(join(dir, 'history'), { soxPath: sox });
-    try {
-      const entry = await history.add(
-        {
-          text: 'A tone.',
-          voiceId: 'en-us',
-          voiceName: 'Tone',
-          modelId: 'offline',
-          engine: 'offline',
-          outputFormat: 'mp3_44100_128',
-          durationMs: 1000,
-          charactersBilled: 7,
-        },
-        new Uint8Array(64),
-      );
-      await history.exportAudio(entry.id, join(dir, 'tone.wav'), 'wav');
-    } finally {
-      await history.close();
-    }
-    expectNoKey(JSON.parse(await readFile(file, 'utf8')) as Record<string, string>);
   });
 });

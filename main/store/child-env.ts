@@ -1,5 +1,5 @@
 // The environment Hark gives the programs it starts (audio players, clipboard and selection tools,
-// SoX, the copy keystroke). Hark's own environment may hold ELEVENLABS_API_KEY or other secrets, and a
+// the copy keystroke). Hark's own environment may hold ELEVENLABS_API_KEY or other secrets, and a
 // child needs none of them, so children get an allowlist: what finds programs and libraries, reaches
 // the user's display, sound server and session bus, and sets the language. Anything not named here is
 // left out, whatever it is called.

@@ -6,9 +6,13 @@ import alawmulaw from 'alawmulaw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HistoryStore } from './history';
 import type { HistoryEntry, NewHistoryEntry } from './history';
+import { MP3_EXPORT_FORMAT } from './history-export';
+import { createEncoder } from '../engine/encoders';
+import { parseOutputFormat } from '../speech/protocol';
 import type { OutputFormat } from '../speech/protocol';
 
-// Real conversions, checked with SoX (installed for the test suite) as an independent decoder.
+// Real conversions, checked with SoX (installed for the test suite) as an independent decoder of
+// what Hark writes; Hark itself needs no program for any of them.
 
 let dir: string;
 let out: string;
@@ -99,12 +103,8 @@ function riffField(bytes: Buffer): { tag: number; rate: number; bits: number; da
   };
 }
 
-async function store(
-  format: OutputFormat,
-  audio: Uint8Array,
-  soxPath?: string,
-): Promise<[HistoryStore, HistoryEntry]> {
-  const history = await HistoryStore.open(join(dir, 'history'), soxPath ? { soxPath } : {});
+async function store(format: OutputFormat, audio: Uint8Array): Promise<[HistoryStore, HistoryEntry]> {
+  const history = await HistoryStore.open(join(dir, 'history'));
   return [history, await history.add(reading(format), audio)];
 }
 
@@ -158,32 +158,46 @@ describe('exportAudio', () => {
     }
   });
 
-  it('decodes an MP3 to WAV with SoX when it is installed', async () => {
+  it('decodes an MP3 to WAV at its own rate, into a folder it creates', async () => {
     const mp3 = new Uint8Array(await fs.readFile(await makeMp3()));
     const [history, entry] = await store('mp3_44100_128', mp3);
     const target = join(out, 'new folder', 'decoded.wav');
     await history.exportAudio(entry.id, target, 'wav');
     const wav = await fs.readFile(target);
-    expect(riffField(wav)).toMatchObject({ tag: 1, bits: 16 });
+    expect(riffField(wav)).toMatchObject({ tag: 1, rate: 44_100, bits: 16 });
+    expect(wav.readUInt16LE(22)).toBe(1);
     expect(dominantHz(decodeWithSox(target), 8000)).toBeCloseTo(440, -1);
     expect(await fs.readdir(join(out, 'new folder'))).toEqual(['decoded.wav']);
   });
 
-  it('refuses MP3 to WAV clearly when SoX is missing, leaving nothing behind', async () => {
+  it('decodes an MP3 to WAV with no program on PATH at all (no SoX, no child process)', async () => {
     const mp3 = new Uint8Array(await fs.readFile(await makeMp3()));
-    const [history, entry] = await store('mp3_44100_128', mp3, join(dir, 'no-such-sox'));
-    const target = join(out, 'never.wav');
-    await expect(history.exportAudio(entry.id, target, 'wav')).rejects.toMatchObject({
-      code: 'export_unsupported',
-      message: expect.stringMatching(/SoX.*Export it as MP3 instead/s),
+    const [history, entry] = await store('mp3_44100_128', mp3);
+    const emptyBin = join(dir, 'empty-bin');
+    await fs.mkdir(emptyBin);
+    const target = join(out, 'no-sox.wav');
+    const path = process.env.PATH;
+    process.env.PATH = emptyBin;
+    try {
+      await history.exportAudio(entry.id, target, 'wav');
+    } finally {
+      process.env.PATH = path;
+    }
+    // A second of tone at 44.1 kHz: 40 frames of 1152 samples, every one kept.
+    expect(riffField(await fs.readFile(target))).toEqual({
+      tag: 1,
+      rate: 44_100,
+      bits: 16,
+      dataBytes: 40 * 1152 * 2,
     });
-    expect(await fs.readdir(out)).toEqual(['tone.mp3']);
+    expect(dominantHz(decodeWithSox(target), 8000)).toBeCloseTo(440, -1);
   });
 
-  it('reports undecodable MP3 data as a failed export', async () => {
+  it('reports undecodable MP3 data as a failed export, leaving nothing behind', async () => {
     const [history, entry] = await store('mp3_44100_128', new Uint8Array(4096).fill(7));
     await expect(history.exportAudio(entry.id, join(out, 'bad.wav'), 'wav')).rejects.toMatchObject({
       code: 'export_failed',
+      message: expect.stringMatching(/MP3 audio of this reading is damaged.*Nothing was saved/),
     });
     expect(await fs.readdir(out)).toEqual([]);
   });
@@ -200,9 +214,12 @@ describe('exportAudio', () => {
   });
 });
 
-/** A real 1 s MP3 tone made by SoX, outside the exports folder's expectations. */
+/** A real 1 s MP3 tone from Hark's own encoder, at 128 kbit/s 44.1 kHz (the export format). */
 async function makeMp3(): Promise<string> {
+  const format = parseOutputFormat(MP3_EXPORT_FORMAT);
+  if (!format) throw new Error('the export format is documented');
+  const encoder = await createEncoder(format, 44_100);
   const path = join(out, 'tone.mp3');
-  execFileSync('sox', ['-n', '-r', '44100', '-c', '1', path, 'synth', '1', 'sine', '440', 'vol', '0.4']);
+  await fs.writeFile(path, Buffer.concat([encoder.encode(sine(44_100, 1)), encoder.end()]));
   return path;
 }

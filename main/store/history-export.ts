@@ -2,19 +2,14 @@
 //   same codec            -> the bytes are copied as they are
 //   pcm / ulaw / alaw     -> WAV: a RIFF header in front of the stored samples (no re-encoding)
 //   pcm / ulaw / alaw     -> MP3: decoded to 16-bit PCM and encoded with the offline voice's LAME encoder
-//   mp3                   -> WAV: needs an MP3 decoder, which Hark does not bundle. SoX is used when
-//                            it is installed with MP3 support (common on Linux); otherwise the export
-//                            is refused with a clear 'export_unsupported' error.
+//   mp3                   -> WAV: decoded in-process (mp3-to-wav.ts), no program needed
 //   opus                  -> refused: nothing here decodes Opus.
 // Every output is written to a temporary file first and renamed into place, so a failed or
 // interrupted export never leaves a half-written file under the user's chosen name.
-import { spawn } from 'node:child_process';
-import { promises as fs } from 'node:fs';
-import { dirname } from 'node:path';
 import alawmulaw from 'alawmulaw';
-import { tempPathFor, writeFileAtomic } from './atomic-file';
-import { childEnv } from './child-env';
+import { writeFileAtomic } from './atomic-file';
 import { HistoryError } from './history-error';
+import { writeMp3AsWav } from './mp3-to-wav';
 import { createEncoder } from '../engine/encoders';
 import { wavHeader } from '../engine/wav';
 import { parseOutputFormat } from '../speech/protocol';
@@ -25,14 +20,6 @@ export type ExportFormat = 'mp3' | 'wav';
 
 export const MP3_EXPORT_FORMAT: OutputFormat = 'mp3_44100_128';
 
-export interface ExportOptions {
-  /** The SoX program used to decode MP3 for a WAV export; 'sox' (from PATH) by default. */
-  soxPath?: string;
-  /** Upper bound for one SoX run. */
-  soxTimeoutMs?: number;
-}
-
-const SOX_TIMEOUT_MS = 120_000;
 /** Encode in slices of about a second so a long reading never needs a second full-size buffer. */
 const ENCODE_SLICE_SAMPLES = 44_100;
 
@@ -66,64 +53,12 @@ function unsupported(message: string): HistoryError {
   return new HistoryError('export_unsupported', message);
 }
 
-const SOX_MISSING =
-  'Saving an MP3 reading as WAV needs SoX with MP3 support (for example the "sox" and ' +
-  '"libsox-fmt-mp3" packages). Export it as MP3 instead.';
-
-/** Runs SoX with the MP3 on stdin, writing a 16-bit WAV to `outputPath`. */
-function soxMp3ToWav(mp3: Uint8Array, outputPath: string, options: ExportOptions): Promise<void> {
-  const sox = spawn(
-    options.soxPath ?? 'sox',
-    ['-q', '-t', 'mp3', '-', '-t', 'wav', '-e', 'signed-integer', '-b', '16', outputPath],
-    { env: childEnv(process.env), stdio: ['pipe', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  sox.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk.slice(0, 2000)));
-  // SoX may exit before reading everything (bad input); the broken pipe is reported by the exit code.
-  sox.stdin.on('error', () => undefined);
-  sox.stdin.end(mp3);
-  const timer = setTimeout(() => sox.kill('SIGKILL'), options.soxTimeoutMs ?? SOX_TIMEOUT_MS);
-  return new Promise((resolve, reject) => {
-    sox.on('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(error.code === 'ENOENT' ? unsupported(SOX_MISSING) : error);
-    });
-    sox.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve();
-      else if (/no handler|not supported|unknown.*type/i.test(stderr)) reject(unsupported(SOX_MISSING));
-      else {
-        const why = signal ? `stopped (${signal})` : stderr.trim() || `exit code ${code}`;
-        reject(new HistoryError('export_failed', `SoX could not convert the MP3: ${why}`));
-      }
-    });
-  });
-}
-
-async function exportMp3AsWav(mp3: Uint8Array, targetPath: string, options: ExportOptions): Promise<void> {
-  await fs.mkdir(dirname(targetPath), { recursive: true });
-  const temp = tempPathFor(targetPath);
-  try {
-    await soxMp3ToWav(mp3, temp, options);
-    const handle = await fs.open(temp, 'r+');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(temp, targetPath);
-  } finally {
-    await fs.rm(temp, { force: true });
-  }
-}
-
 /** Writes `audio`, stored as `storedFormat`, to `targetPath` as `target`. */
 export async function exportAudioFile(
   audio: Uint8Array,
   storedFormat: OutputFormat,
   targetPath: string,
   target: ExportFormat,
-  options: ExportOptions = {},
 ): Promise<void> {
   const format = parseOutputFormat(storedFormat);
   if (!format) throw new HistoryError('export_failed', `Unknown stored format "${storedFormat}".`);
@@ -134,7 +69,7 @@ export async function exportAudioFile(
     return;
   }
   if (format.codec === 'mp3') {
-    await exportMp3AsWav(audio, targetPath, options);
+    await writeMp3AsWav(audio, targetPath);
     return;
   }
   if (target === 'wav') {

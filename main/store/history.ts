@@ -76,8 +76,6 @@ export interface HistoryOptions {
   compactAfterDeadLines?: number;
   /** Clock for createdAt (tests pin it). */
   now?: () => Date;
-  /** SoX program for MP3 -> WAV exports ('sox' from PATH by default). */
-  soxPath?: string;
 }
 
 /** What open() found and repaired; all zero/false after a clean shutdown. */
@@ -139,7 +137,6 @@ export class HistoryStore {
   private retention: HistoryRetention | undefined;
   private readonly compactAfter: number;
   private readonly now: () => Date;
-  private readonly soxPath: string | undefined;
   /** Mutations run one at a time, in call order. */
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -162,7 +159,6 @@ export class HistoryStore {
     this.retention = options.retention;
     this.compactAfter = options.compactAfterDeadLines ?? DEFAULT_COMPACT_AFTER;
     this.now = options.now ?? (() => new Date());
-    this.soxPath = options.soxPath;
   }
 
   /**
@@ -367,9 +363,7 @@ export class HistoryStore {
     const entry = this.entries.get(id);
     if (!entry) throw new HistoryError('not_found', 'This reading is no longer in the history.');
     const audio = await this.readAudio(id);
-    await exportAudioFile(audio, entry.outputFormat, targetPath, format, {
-      ...(this.soxPath !== undefined ? { soxPath: this.soxPath } : {}),
-    });
+    await exportAudioFile(audio, entry.outputFormat, targetPath, format);
   }
 
   /** Removes one entry and its audio; false when there was no such entry. */

@@ -20,6 +20,22 @@ const DANISH =
   'Hvert efterår holder landsbyen marked på det gamle torv. Bønderne kommer med æbler, ost og brød, og ' +
   'børnene løber rundt mellem boderne, mens forældrene taler om høsten.';
 
+const NORWEGIAN =
+  'Møtet begynte klokken ti, og lederen ønsket alle velkommen. Deretter gikk han gjennom dagsordenen, ' +
+  'som var sendt ut på forhånd, og spurte om noen hadde kommentarer.';
+
+const FINNISH =
+  'Kokous alkoi kello kymmenen, ja puheenjohtaja toivotti kaikki tervetulleiksi. Sen jälkeen hän kävi ' +
+  'läpi esityslistan, joka oli lähetetty etukäteen, ja kysyi, oliko kenelläkään huomautettavaa.';
+
+const SLOVAK =
+  'Stretnutie sa začalo o desiatej a predseda privítal všetkých prítomných. Potom prešiel program, ' +
+  'ktorý bol rozoslaný vopred, a opýtal sa, či má niekto pripomienky.';
+
+const ICELANDIC =
+  'Fundurinn hófst klukkan tíu og formaðurinn bauð alla velkomna. Síðan fór hann yfir dagskrána, ' +
+  'sem hafði verið send út fyrirfram, og spurði hvort einhver hefði athugasemdir.';
+
 /** The runs as [language, text] pairs, which say more in a failure than offsets. */
 function described(text: string, runs: Omit<LanguageRun, 'told'>[]): [string, string][] {
   return runs.map((run) => [run.language, text.slice(run.start, run.end)]);
@@ -152,9 +168,16 @@ describe('languageRuns', () => {
   });
 
   it('keeps the voice language when franc cannot name it and mistakes it for a neighbour', () => {
-    // franc-min has no Danish and reads it as Swedish or Dutch.
-    const text = `${DANISH}\n\n${ENGLISH}\n\n${DANISH}`;
-    expect(languageRuns(text, 'da').map((run) => run.language)).toEqual(['da', 'en', 'da']);
+    // Icelandic is not among the candidates; franc reads it as Danish or Norwegian.
+    const text = `${ICELANDIC}\n\n${ENGLISH}\n\n${ICELANDIC}`;
+    expect(languageRuns(text, 'is').map((run) => run.language)).toEqual(['is', 'en', 'is']);
+    expect(languageRuns(ICELANDIC, 'en').map((run) => run.language)).not.toEqual(['is']);
+  });
+
+  it('names Danish, Norwegian, Finnish and Slovak paragraphs in an English reading', () => {
+    const text = [ENGLISH, DANISH, FINNISH, SLOVAK, NORWEGIAN].join('\n\n');
+    // Danish and Norwegian Bokmål are written almost alike: after Norwegian, Danish is a tie.
+    expect(languageRuns(text, 'en').map((run) => run.language)).toEqual(['en', 'da', 'fi', 'sk', 'nb']);
   });
 });
 

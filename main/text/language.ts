@@ -1,7 +1,7 @@
 // Finds which language each paragraph of a text is in, so that each can be read with a voice for it.
 // Scripts that belong to one language decide on their own; for the others (Latin, Cyrillic, Arabic,
 // Devanagari) franc guesses from letter trigrams, which needs a few dozen letters to be any good.
-import { francAll } from 'franc-min';
+import { francAll } from 'franc';
 
 /**
  * A stretch of text in one language: [start, end) offsets into the text given, language ISO 639-1
@@ -114,10 +114,9 @@ export function fromIso6393(code: string): string | undefined {
   return Object.hasOwn(ISO_639_1, code) ? ISO_639_1[code] : undefined;
 }
 
-// The languages franc may name: ones both the offline voice and ElevenLabs speak, and that franc-min
-// has trigrams for. (It has none for Danish, Norwegian, Finnish or Slovak, which it reads as Swedish,
-// Dutch or Czech; those are handled as languages it cannot name, below.) Bosnian is left out: franc
-// cannot tell it from Croatian and Serbian, and those voices read it well.
+// The languages franc may name: ones both the offline voice and ElevenLabs speak. Languages outside
+// this list come out as a neighbour, and are handled as languages franc cannot name, below. Bosnian
+// is left out: franc cannot tell it from Croatian and Serbian, and those voices read it well.
 const LATIN_CANDIDATES = new Set([
   'eng',
   'deu',
@@ -128,7 +127,11 @@ const LATIN_CANDIDATES = new Set([
   'nld',
   'pol',
   'swe',
+  'dan',
+  'nob',
+  'fin',
   'ces',
+  'slk',
   'ron',
   'hun',
   'hrv',
