@@ -1,13 +1,16 @@
 // `hark` command line: speak, voices, serve. bin/hark.js calls main(); runCli() is the same without
 // the process wiring (signals, exit status), for callers that bring their own streams.
-import { version } from '../package.json';
+import { homedir } from 'node:os';
+import { productName, version } from '../package.json';
 import { parseArgs } from './cli/args';
 import type { Command } from './cli/args';
 import type { CliContext } from './cli/context';
 import { keysInUse } from './cli/engine';
 import { describeFailure, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, isExpectedFailure } from './cli/errors';
 import { helpText } from './cli/help';
+import { logFilePath } from './store/log-file';
 import { redactSecrets } from './store/redact';
+import { homeDirOf, userDataDir } from './store/user-data-dir';
 
 /** After SIGINT, cleanup (closing sockets, killing the player) gets this long before a hard exit. */
 const INTERRUPT_GRACE_MS = 3_000;
@@ -22,6 +25,9 @@ function execute(command: Command, ctx: CliContext): Promise<number> | number {
     case 'version':
       ctx.stdout.write(`hark ${version}\n`);
       return EXIT_OK;
+    case 'log-path':
+      ctx.stdout.write(`${appLogFile(ctx)}\n`);
+      return EXIT_OK;
     // Each command's code is loaded when it runs: `hark speak` starts without the offline server's.
     case 'speak':
       return import('./cli/speak').then(({ speakCommand }) => speakCommand(command.options, ctx));
@@ -30,6 +36,12 @@ function execute(command: Command, ctx: CliContext): Promise<number> | number {
     case 'voices':
       return import('./cli/voices').then(({ voicesCommand }) => voicesCommand(command.options, ctx));
   }
+}
+
+/** The desktop app's log file for this user: where Electron puts its user data, then logs/hark.log. */
+function appLogFile(ctx: CliContext): string {
+  const homeDir = homeDirOf(ctx.platform, ctx.env, homedir);
+  return logFilePath(userDataDir(productName, { platform: ctx.platform, env: ctx.env, homeDir }));
 }
 
 function reportFailure(error: unknown, ctx: CliContext): void {

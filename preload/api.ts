@@ -63,7 +63,9 @@ export type ServiceErrorCode =
   | 'invalid_entry'
   | 'closed'
   | 'export_unsupported'
-  | 'export_failed';
+  | 'export_failed'
+  /** The file manager could not open a folder (the log folder). */
+  | 'open_failed';
 
 export type ErrorCode = TransportErrorCode | ServiceErrorCode | SpeechErrorCode;
 
@@ -107,6 +109,7 @@ const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'closed',
   'export_unsupported',
   'export_failed',
+  'open_failed',
   ...SPEECH_ERROR_CODES,
 ]);
 
@@ -257,6 +260,13 @@ export type ExportOutcome = { saved: true; path: string } | { saved: false };
 export type HistoryChange =
   { kind: 'added'; entry: HistoryEntry } | { kind: 'deleted'; ids: string[] } | { kind: 'cleared' };
 
+/** What Settings shows under "About and troubleshooting". */
+export interface AboutHark {
+  version: string;
+  /** Where the log file is (shown so it can be found without the button). */
+  logFile: string;
+}
+
 export type HotkeyFailureReason = 'invalid' | 'taken';
 
 /** A global hotkey Hark could not register (main/desktop/hotkeys.ts finds these). */
@@ -327,6 +337,10 @@ export interface VerbMap {
   /** Settings calls these around its hotkey recorder, so pressing a combination does not trigger Hark. */
   suspendHotkeys: { payload: undefined; value: null };
   resumeHotkeys: { payload: undefined; value: null };
+  /** The app's version and log file (`not_available` without the desktop app). */
+  about: { payload: undefined; value: AboutHark };
+  /** Main opens the log folder in the file manager; the page never learns more than whether it did. */
+  openLogFolder: { payload: undefined; value: null };
 }
 
 export type Verb = keyof VerbMap;
@@ -381,6 +395,8 @@ export const VERBS = [
   'hotkeyStatus',
   'suspendHotkeys',
   'resumeHotkeys',
+  'about',
+  'openLogFolder',
 ] as const satisfies readonly Verb[];
 
 export const EVENTS = [
@@ -828,6 +844,8 @@ export const PAYLOAD_VALIDATORS: { [V in Verb]: (raw: unknown) => Parsed<Payload
   hotkeyStatus: nothing,
   suspendHotkeys: nothing,
   resumeHotkeys: nothing,
+  about: nothing,
+  openLogFolder: nothing,
 };
 
 /** Validates a payload for a verb that is already known to exist. */

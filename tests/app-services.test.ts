@@ -690,7 +690,10 @@ describe('services: the key goes only to servers the user confirmed', () => {
 
 describe('services: the tray', () => {
   /** Electron's Tray and Menu cannot run here: this stand-in keeps what the tray was told to show. */
-  function fakeTrayElectron(): { electron: Pick<ElectronMain, 'Menu' | 'Tray'>; tooltip: () => string } {
+  function fakeTrayElectron(): {
+    electron: Pick<ElectronMain, 'app' | 'Menu' | 'Tray'>;
+    tooltip: () => string;
+  } {
     let tooltip = '';
     class Tray {
       setImage(): void {}
@@ -706,7 +709,10 @@ describe('services: the tray', () => {
     }
     const Menu = { buildFromTemplate: (template: unknown) => template };
     return {
-      electron: { Tray, Menu } as unknown as Pick<ElectronMain, 'Menu' | 'Tray'>,
+      electron: { Tray, Menu, app: { getVersion: () => '0.1.0' } } as unknown as Pick<
+        ElectronMain,
+        'app' | 'Menu' | 'Tray'
+      >,
       tooltip: () => tooltip,
     };
   }

@@ -223,6 +223,30 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
+describe('hark --log-path', () => {
+  it("prints the desktop app's log file under $XDG_CONFIG_HOME, else ~/.config, and exits 0", async () => {
+    const home = join(work, 'home-of-ada');
+    const config = join(work, 'config-of-ada');
+    const fromXdg = await hark(['--log-path'], { env: baseEnv({ HOME: home, XDG_CONFIG_HOME: config }) });
+    expect(fromXdg).toMatchObject({ code: 0, stderr: '' });
+    expect(fromXdg.stdout).toBe(`${join(config, 'Hark', 'logs', 'hark.log')}\n`);
+
+    const env = baseEnv({ HOME: home });
+    delete env.XDG_CONFIG_HOME;
+    const fromHome = await hark(['--log-path'], { env });
+    expect(fromHome).toMatchObject({
+      code: 0,
+      stdout: `${join(home, '.config', 'Hark', 'logs', 'hark.log')}\n`,
+    });
+  });
+
+  it('refuses an argument after it', async () => {
+    const result = await hark(['--log-path', 'speak']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('hark: hark --log-path takes no argument "speak"\n');
+  });
+});
+
 describe('hark speak --out', () => {
   it('writes a WAV file whose header sizes match its data', async () => {
     const file = join(work, 'hello.wav');

@@ -8,6 +8,7 @@
 import { isAbsolute } from 'node:path';
 import { failure, parsePayload, success } from '../../preload/api';
 import type {
+  AboutHark,
   EventMap,
   EventName,
   ExportFormat,
@@ -70,6 +71,13 @@ export interface HotkeyControl {
   onFailures(listener: (failures: readonly HotkeyFailure[]) => void): () => void;
 }
 
+/** The desktop app's version and log folder (main/desktop/boot/paths-and-logging.ts). */
+export interface Troubleshooting {
+  about: AboutHark;
+  /** Opens the log folder in the file manager: '' when it did, else why not (Electron's shell.openPath). */
+  openLogFolder(): Promise<string>;
+}
+
 /** What the reading controller needs, plus the desktop's capture, clipboard and dialogs. */
 export interface ServicesDeps extends Pick<
   ReadingControllerDeps,
@@ -92,6 +100,8 @@ export interface ServicesDeps extends Pick<
   confirmHost?: (origin: string) => Promise<boolean>;
   /** Where confirmations are kept, out of the settings' reach. Default: for this process only. */
   confirmedHosts?: ConfirmedHosts;
+  /** Absent without a desktop (dev:web, tests): `about` and `openLogFolder` answer not_available. */
+  troubleshooting?: Troubleshooting;
 }
 
 /**
@@ -463,6 +473,24 @@ export function createServices(deps: ServicesDeps): AppServices {
     hotkeyStatus: verb('hotkeyStatus', async () => success([...(deps.hotkeys?.failures() ?? [])])),
     suspendHotkeys: verb('suspendHotkeys', async () => (deps.hotkeys?.suspend(), success(null))),
     resumeHotkeys: verb('resumeHotkeys', async () => (deps.hotkeys?.resume(), success(null))),
+
+    about: verb('about', async () =>
+      deps.troubleshooting
+        ? success({ ...deps.troubleshooting.about })
+        : failure('not_available', 'Only the Hark desktop app has a version and a log file.'),
+    ),
+    openLogFolder: verb('openLogFolder', async () => {
+      if (!deps.troubleshooting)
+        return failure('not_available', 'The log folder opens from the desktop app.');
+      const problem = await deps.troubleshooting.openLogFolder();
+      if (problem === '') return success(null);
+      log.warn(`Opening the log folder failed: ${problem}`);
+      const { logFile } = deps.troubleshooting.about;
+      return failure(
+        'open_failed',
+        `The log folder could not be opened (${problem}). The log is ${logFile}.`,
+      );
+    }),
 
     subscribe,
   };

@@ -84,6 +84,11 @@ describe('parseArgs', () => {
     expect(parseArgs(['--version'])).toEqual({ kind: 'version' });
   });
 
+  it('asks for the log path, with nothing after it', () => {
+    expect(parseArgs(['--log-path'])).toEqual({ kind: 'log-path' });
+    expect(failure(['--log-path', 'extra'])).toMatch(/--log-path takes no argument "extra"/);
+  });
+
   it('explains each mistake in one sentence', () => {
     expect(failure(['shout'])).toMatch(/unknown command "shout"/);
     expect(failure(['speak', 'Hi', '--loud'])).toMatch(/unknown option --loud for hark speak/);

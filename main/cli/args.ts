@@ -47,7 +47,9 @@ export type Command =
   | { kind: 'serve'; options: ServeOptions }
   | { kind: 'voices'; options: VoicesOptions }
   | { kind: 'help'; topic?: CommandName }
-  | { kind: 'version' };
+  | { kind: 'version' }
+  /** Prints where the desktop app writes its log for this user. */
+  | { kind: 'log-path' };
 
 /** Options each command accepts: true = takes a value. */
 const COMMAND_OPTIONS: Record<CommandName, Record<string, boolean>> = {
@@ -275,6 +277,10 @@ export function parseArgs(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h') return { kind: 'help' };
   if (first === '--version' || first === '-V') return { kind: 'version' };
+  if (first === '--log-path') {
+    if (rest[0] !== undefined) throw new CliError(`hark --log-path takes no argument "${rest[0]}"`);
+    return { kind: 'log-path' };
+  }
   if (first === 'help') {
     const topic = rest[0];
     if (topic === undefined) return { kind: 'help' };

@@ -8,6 +8,7 @@ Usage:
   hark voices [--engine E] [--json]               list the voices
   hark serve [--port N] [--token T]               run the offline voice as a stream-input server
   hark help [command]                             more about a command
+  hark --log-path                                 where the desktop app writes its log
 
 The offline voice is used unless an ElevenLabs key is set (ELEVENLABS_API_KEY) or --engine says otherwise.
 `;

@@ -113,6 +113,31 @@ describe('registerIpc', () => {
     expect(log.lines.some((line) => line.startsWith('warn IPC setKey refused'))).toBe(true);
   });
 
+  it('opens the log folder only for our own page, and only without a payload', async () => {
+    const ipc = new FakeIpcMain();
+    const recording = recordingServices();
+    const log = quietLog();
+    let opened = 0;
+    recording.override('openLogFolder', () => (opened++, { ok: true, value: null }));
+    registerIpc(ipc, recording.services, { policy, log });
+    const channel = verbChannel('openLogFolder');
+    expect(await ipc.invoke(channel, frameEvent('https://evil.example/'))).toMatchObject({
+      ok: false,
+      code: 'forbidden_sender',
+    });
+    expect(await ipc.invoke(channel, frameEvent(OWN_PAGE, { id: 99 }))).toMatchObject({
+      code: 'forbidden_sender',
+    });
+    // A page cannot name the folder: the verb takes no payload at all.
+    expect(await ipc.invoke(channel, frameEvent(OWN_PAGE), { path: '/etc' })).toMatchObject({
+      code: 'invalid_payload',
+    });
+    expect(opened).toBe(0);
+    expect(log.lines.filter((line) => line.startsWith('warn IPC openLogFolder refused'))).toHaveLength(2);
+    expect(await ipc.invoke(channel, frameEvent(OWN_PAGE))).toEqual({ ok: true, value: null });
+    expect(opened).toBe(1);
+  });
+
   it.each([
     ['a number instead of an object', 'speakText', [42]],
     ['a missing field', 'speakText', [{}]],

@@ -140,6 +140,31 @@ describe('buildTrayMenu', () => {
     ).toBe(true);
   });
 
+  it('offers the log folder in every state and shows the version, just above Quit', () => {
+    for (const state of STATES) {
+      const menu = buildTrayMenu(state, HOTKEYS, [], 'linux', undefined, '1.4.2');
+      expect(action(menu, 'openLogFolder')).toEqual({
+        type: 'action',
+        action: 'openLogFolder',
+        label: 'Open log folder',
+        enabled: true,
+      });
+      expect(menu.slice(-5)).toEqual([
+        { type: 'separator' },
+        { type: 'action', action: 'openLogFolder', label: 'Open log folder', enabled: true },
+        { type: 'status', label: 'Version 1.4.2' },
+        { type: 'separator' },
+        { type: 'action', action: 'quit', label: 'Quit Hark', enabled: true },
+      ]);
+    }
+    // Without a known version there is no version line, but the folder is still there.
+    const unversioned = buildTrayMenu({ kind: 'idle' }, HOTKEYS, [], 'linux');
+    expect(unversioned.some((item) => item.type === 'status' && item.label.startsWith('Version'))).toBe(
+      false,
+    );
+    expect(action(unversioned, 'openLogFolder').enabled).toBe(true);
+  });
+
   it('an action without a hotkey has a plain label', () => {
     const menu = buildTrayMenu({ kind: 'idle' }, { ...HOTKEYS, stop: '' }, [], 'linux');
     expect(action(menu, 'stop').label).toBe('Stop');

@@ -5,7 +5,7 @@
 import type { AppState, ReadingPosition } from '../app/reading-controller';
 import type { HotkeyAction, Hotkeys } from '../store/settings-schema';
 
-export type TrayAction = HotkeyAction | 'dismissError' | 'history' | 'settings' | 'quit';
+export type TrayAction = HotkeyAction | 'dismissError' | 'history' | 'settings' | 'openLogFolder' | 'quit';
 
 export type MenuItemSpec =
   | { type: 'action'; action: TrayAction; label: string; enabled: boolean }
@@ -174,6 +174,14 @@ function hotkeyProblemItems(failures: readonly FailedHotkey[]): MenuItemSpec[] {
   ];
 }
 
+/** Where to look when something went wrong, and which Hark this is (for a bug report). */
+function troubleshootingItems(version: string | undefined): MenuItemSpec[] {
+  return [
+    { type: 'action', action: 'openLogFolder', label: 'Open log folder', enabled: true },
+    ...(version === undefined ? [] : [{ type: 'status', label: `Version ${version}` } as const]),
+  ];
+}
+
 /** The tray menu for this state: the one definition of what the menu shows. */
 export function buildTrayMenu(
   state: AppState,
@@ -181,6 +189,7 @@ export function buildTrayMenu(
   failures: readonly FailedHotkey[],
   platform: NodeJS.Platform = process.platform,
   place?: ReadingPosition,
+  version?: string,
 ): MenuItemSpec[] {
   const failed = new Set(failures.map((failure) => failure.action));
   const label = (action: HotkeyAction): string =>
@@ -210,6 +219,8 @@ export function buildTrayMenu(
     { type: 'action', action: 'history', label: 'History…', enabled: true },
     { type: 'action', action: 'settings', label: 'Settings…', enabled: true },
     { type: 'separator' },
+    ...troubleshootingItems(version),
+    { type: 'separator' },
     { type: 'action', action: 'quit', label: 'Quit Hark', enabled: true },
   ];
 }
@@ -221,10 +232,11 @@ export function trayView(
   failures: readonly FailedHotkey[],
   platform: NodeJS.Platform = process.platform,
   place?: ReadingPosition,
+  version?: string,
 ): TrayView {
   return {
     icon: trayIconFile(trayIconState(state.kind), platform),
     tooltip: `Hark: ${describeState(state, place)}`,
-    menu: buildTrayMenu(state, hotkeys, failures, platform, place),
+    menu: buildTrayMenu(state, hotkeys, failures, platform, place, version),
   };
 }

@@ -51,6 +51,7 @@ function setup(platform: NodeJS.Platform = 'linux') {
     'dismissError',
     'history',
     'settings',
+    'openLogFolder',
     'quit',
   ];
   const actions = Object.fromEntries(
@@ -69,6 +70,7 @@ function setup(platform: NodeJS.Platform = 'linux') {
     actions,
     initial: { state: { kind: 'idle' }, hotkeys: { ...DEFAULT_HOTKEYS }, failures: [] },
     platform,
+    version: '2.0.1',
   });
   if (!tray) throw new Error('no tray created');
   return { handle, tray, calls };
@@ -92,6 +94,18 @@ describe('createTray', () => {
     click(tray.menu, 'Settings');
     click(tray.menu, 'Quit');
     expect(calls).toEqual(['readSelection', 'readClipboard', 'history', 'settings', 'quit']);
+  });
+
+  it('opens the log folder from the menu and shows the version as a line that cannot be clicked', () => {
+    const { tray, calls, handle } = setup();
+    click(tray.menu, 'Open log folder');
+    expect(calls).toEqual(['openLogFolder']);
+    expect(tray.menu).toContainEqual({ type: 'normal', label: 'Version 2.0.1', enabled: false });
+    // Still there after the menu is rebuilt for another state.
+    handle.update({ state: { kind: 'error', code: 'x', message: 'Broken.' } });
+    click(tray.menu, 'Open log folder');
+    expect(calls).toEqual(['openLogFolder', 'openLogFolder']);
+    expect(tray.menu).toContainEqual({ type: 'normal', label: 'Version 2.0.1', enabled: false });
   });
 
   it('re-renders icon, tooltip and menu together on a state change', () => {

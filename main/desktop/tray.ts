@@ -43,6 +43,8 @@ export interface TrayDeps<Menu> {
   actions: Readonly<Record<TrayAction, () => void>>;
   initial: TrayInput;
   platform?: NodeJS.Platform;
+  /** The app's version, shown in the menu (app.getVersion()). */
+  version?: string;
 }
 
 export interface TrayHandle {
@@ -72,7 +74,9 @@ export function menuTemplate(
 export function createTray<Menu>(deps: TrayDeps<Menu>): TrayHandle {
   const platform = deps.platform ?? process.platform;
   let input = deps.initial;
-  let view = trayView(input.state, input.hotkeys, input.failures, platform, input.position);
+  const viewOf = (current: TrayInput): TrayView =>
+    trayView(current.state, current.hotkeys, current.failures, platform, current.position, deps.version);
+  let view = viewOf(input);
   const tray = deps.createTray(deps.iconPath(view.icon));
   let destroyed = false;
 
@@ -93,7 +97,7 @@ export function createTray<Menu>(deps: TrayDeps<Menu>): TrayHandle {
     update(change) {
       if (destroyed) return;
       input = { ...input, ...change };
-      const next = trayView(input.state, input.hotkeys, input.failures, platform, input.position);
+      const next = viewOf(input);
       render(next, view);
       view = next;
     },

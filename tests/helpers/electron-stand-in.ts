@@ -11,6 +11,7 @@
 // send on IPC channels, hear what main sends, hold the MessagePorts main transfers to it).
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import type { BrowserWindowConstructorOptions, Rectangle } from 'electron';
@@ -411,6 +412,8 @@ export class StandInBrowserWindow extends EventEmitter implements BrowserWindowL
 // ---------------------------------------------------------------------------------------------
 // app
 
+export const STAND_IN_VERSION = '0.1.0-test';
+
 export class StandInApp extends EventEmitter {
   isPackaged = false;
   /** Set once the app has quit or exited. */
@@ -437,6 +440,11 @@ export class StandInApp extends EventEmitter {
 
   getAppPath(): string {
     return this.appPath;
+  }
+
+  /** package.json's version, as Electron reads it. */
+  getVersion(): string {
+    return STAND_IN_VERSION;
   }
 
   /** This is the only Hark running, so the lock is granted. */
@@ -770,6 +778,14 @@ export class StandInSession implements SessionLike {
   }
 }
 
+/** Records how the crash reporter was started (the real one writes minidumps into crashDumps). */
+export class StandInCrashReporter {
+  readonly starts: { uploadToServer?: boolean; submitURL?: string }[] = [];
+  start(options: { uploadToServer?: boolean; submitURL?: string }): void {
+    this.starts.push(options);
+  }
+}
+
 const WORK_AREA: Rectangle = { x: 0, y: 0, width: 1920, height: 1050 };
 
 // ---------------------------------------------------------------------------------------------
@@ -795,6 +811,11 @@ export interface ElectronStandIn {
   session: StandInSession;
   /** URLs shell.openExternal was asked to open. */
   openedExternally: string[];
+  /** Paths shell.openPath was asked to open. */
+  openedPaths: string[];
+  /** What the next shell.openPath calls answer: '' (opened) or an error message. */
+  openPathAnswer: { value: string };
+  crashReporter: StandInCrashReporter;
   /** Windows not yet destroyed, in the order they were made. */
   windows: StandInBrowserWindow[];
   trays: StandInTray[];
@@ -814,7 +835,11 @@ export function createElectronStandIn(options: StandInOptions): ElectronStandIn 
   };
   const app = new StandInApp(
     world,
-    { userData: options.userData, documents: options.documents ?? options.userData },
+    {
+      userData: options.userData,
+      documents: options.documents ?? options.userData,
+      crashDumps: join(options.userData, 'Crashpad'),
+    },
     options.appPath,
   );
   const globalShortcut = new StandInGlobalShortcut();
@@ -822,6 +847,9 @@ export function createElectronStandIn(options: StandInOptions): ElectronStandIn 
   const dialog = new StandInDialog();
   const session = new StandInSession();
   const openedExternally: string[] = [];
+  const openedPaths: string[] = [];
+  const openPathAnswer = { value: '' };
+  const crashReporter = new StandInCrashReporter();
 
   const parts = {
     app,
@@ -832,6 +860,7 @@ export function createElectronStandIn(options: StandInOptions): ElectronStandIn 
     },
     clipboard,
     ClipboardItem: StandInClipboardItem,
+    crashReporter,
     dialog,
     globalShortcut,
     ipcMain: world.ipcMain,
@@ -852,6 +881,10 @@ export function createElectronStandIn(options: StandInOptions): ElectronStandIn 
         openedExternally.push(url);
         return Promise.resolve();
       },
+      openPath: (path: string): Promise<string> => {
+        openedPaths.push(path);
+        return Promise.resolve(openPathAnswer.value);
+      },
     },
     systemPreferences: { isTrustedAccessibilityClient: (_prompt: boolean): boolean => true },
     Tray: class Tray extends StandInTray {
@@ -871,6 +904,9 @@ export function createElectronStandIn(options: StandInOptions): ElectronStandIn 
     dialog,
     session,
     openedExternally,
+    openedPaths,
+    openPathAnswer,
+    crashReporter,
     windows: world.windows,
     trays: world.trays,
     notifications: world.notifications,

@@ -15,7 +15,7 @@ import {
   verbChannel,
 } from '../../../preload/api';
 import type { AppState, MainToPlayer, PlayerToMain } from '../../../preload/api';
-import { createElectronStandIn } from '../../../tests/helpers/electron-stand-in';
+import { STAND_IN_VERSION, createElectronStandIn } from '../../../tests/helpers/electron-stand-in';
 import type {
   ElectronStandIn,
   StandInBrowserWindow,
@@ -335,6 +335,57 @@ describe('boot', () => {
     const entry = join(dataDir, 'config', 'autostart', 'hark.desktop');
     await expect.poll(() => existsSync(entry), SOON).toBe(true);
     expect(await readFile(entry, 'utf8')).toContain(`Exec=${process.execPath}`);
+  });
+
+  it('offers the log folder and the version in the tray, and opens the folder in the file manager', async () => {
+    const { standIn, dataDir } = await start();
+    const logs = join(dataDir, 'user-data', 'logs');
+    const menu = menuOf(onlyTray(standIn));
+    expect(menu.labels()).toEqual(expect.arrayContaining(['Open log folder', `Version ${STAND_IN_VERSION}`]));
+    menu.click('Open log folder');
+    await expect.poll(() => standIn.openedPaths, SOON).toEqual([logs]);
+    expect(existsSync(logs)).toBe(true);
+
+    // No file manager: the user hears where the log is instead.
+    standIn.openPathAnswer.value = 'Failed to open path';
+    menu.click('Open log folder');
+    await expect
+      .poll(() => standIn.notifications.map((notification) => notification.body), SOON)
+      .toContainEqual(expect.stringContaining(join(logs, 'hark.log')));
+  });
+
+  it('answers about and openLogFolder to its own Settings page only', async () => {
+    const { standIn, dataDir } = await start();
+    const settings = await openSettings(standIn);
+    expect(await settings.webContents.page.invoke(verbChannel('about'))).toEqual({
+      ok: true,
+      value: { version: STAND_IN_VERSION, logFile: join(dataDir, 'user-data', 'logs', 'hark.log') },
+    });
+    expect(await settings.webContents.page.invoke(verbChannel('openLogFolder'))).toEqual({
+      ok: true,
+      value: null,
+    });
+    expect(standIn.openedPaths).toEqual([join(dataDir, 'user-data', 'logs')]);
+
+    const elsewhere = await standIn.foreignWindow('https://evil.example/index.html');
+    const refused = await elsewhere.webContents.page.invoke(verbChannel('openLogFolder'));
+    expect(refused).toMatchObject({ ok: false, code: 'forbidden_sender' });
+    expect(standIn.openedPaths).toHaveLength(1);
+  });
+
+  it('logs to <userData>/logs/hark.log and keeps crash dumps on this computer', async () => {
+    const { standIn, dataDir, logs } = await start();
+    expect(standIn.crashReporter.starts).toEqual([{ uploadToServer: false }]);
+    const crashDumps = join(dataDir, 'user-data', 'Crashpad');
+    expect(logs).toContain(`info: Crash reports are kept on this computer, in ${crashDumps}.`);
+
+    const elsewhere = await standIn.foreignWindow('https://evil.example/index.html');
+    await elsewhere.webContents.page.invoke(verbChannel('getSettings'));
+    const file = join(dataDir, 'user-data', 'logs', 'hark.log');
+    await expect
+      .poll(() => (existsSync(file) ? readFile(file, 'utf8') : ''), SOON)
+      .toMatch(/\[warn\] IPC getSettings refused: sent from a page that is not Hark's/);
+    expect(await readFile(file, 'utf8')).toContain(`[info] Crash reports are kept on this computer`);
   });
 
   it(

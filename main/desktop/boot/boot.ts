@@ -15,7 +15,14 @@ import { createSecretStore } from '../../store/secrets';
 import type { SecretStore } from '../../store/secrets';
 import type { ElectronMain } from './electron';
 import { setupAutostart, setupInstanceRequests, setupShutdown, shutdown } from './lifecycle';
-import { setupLogging, setupNotifications, setupPaths, setupReadingNotifications } from './paths-and-logging';
+import {
+  setupCrashReports,
+  setupLogging,
+  setupNotifications,
+  setupPaths,
+  setupReadingNotifications,
+  setupTroubleshooting,
+} from './paths-and-logging';
 import type { Host, Paths } from './paths-and-logging';
 import { setupSelectionCapture, setupServices, setupStores } from './services';
 import { setupActions, setupHotkeys, setupTray } from './tray-and-hotkeys';
@@ -30,6 +37,7 @@ export type BootElectron = Pick<
   | 'BrowserWindow'
   | 'clipboard'
   | 'ClipboardItem'
+  | 'crashReporter'
   | 'dialog'
   | 'globalShortcut'
   | 'ipcMain'
@@ -46,7 +54,7 @@ export type BootElectron = Pick<
 export interface BootOptions extends Partial<Host> {
   /** Defaults to the OS keychain (keytar). */
   secrets?: SecretStore;
-  /** Where log lines go (already redacted); defaults to stderr for warnings and errors. */
+  /** Where log lines go besides the log file (already redacted); defaults to stderr for warnings and errors. */
   writeLog?: LogSink;
 }
 
@@ -82,7 +90,8 @@ export async function boot(
   const host = hostOf(electron, options);
   const paths = setupPaths(electron, host);
   const secrets = options.secrets ?? createSecretStore();
-  const log = setupLogging(secrets, options.writeLog);
+  const { log } = setupLogging(secrets, paths, { write: options.writeLog, env: host.env });
+  setupCrashReports(electron, log);
   const notifier = setupNotifications(electron, secrets, log);
   const stores = await setupStores(paths, secrets, notifier);
   const offline = createOfflineEngine();
@@ -91,7 +100,17 @@ export async function boot(
   const capture = setupSelectionCapture(electron, stores.settings, notifier, log);
   // The hotkeys' handlers need the services, so the services get the manager once it exists.
   const serviceHotkeys = new LateBoundHotkeys();
-  const services = setupServices(electron, stores, offline, player, capture, serviceHotkeys, log);
+  const troubleshooting = setupTroubleshooting(electron, paths);
+  const services = setupServices(
+    electron,
+    stores,
+    offline,
+    player,
+    capture,
+    serviceHotkeys,
+    log,
+    troubleshooting,
+  );
   const actions = setupActions(electron, services, windows, notifier, log);
   const tray = setupTray(electron, paths, services, stores.settings, actions);
   const hotkeys = setupHotkeys(electron, stores.settings, actions, tray, notifier);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ChannelPlayer } from '../../app/channel-player';
 import type { OfflineEngine } from '../../app/offline-engine';
 import { createServices } from '../../app/services';
-import type { AppServices, CapturedText, HotkeyControl } from '../../app/services';
+import type { AppServices, CapturedText, HotkeyControl, Troubleshooting } from '../../app/services';
 import type { Notifier } from '../notifications';
 import { createSelectionCapture } from '../selection/capture';
 import { createSelectionStrategy, electronClipboardPort } from '../selection/platform';
@@ -73,6 +73,7 @@ export function setupServices(
   captureSelection: () => Promise<CapturedText>,
   hotkeys: HotkeyControl,
   log: Logger,
+  troubleshooting: Troubleshooting,
 ): AppServices {
   return createServices({
     settings: stores.settings,
@@ -87,6 +88,7 @@ export function setupServices(
     hotkeys,
     confirmedHosts: stores.confirmedHosts,
     confirmHost: (origin) => confirmHost(electron, origin),
+    troubleshooting,
   });
 }
 

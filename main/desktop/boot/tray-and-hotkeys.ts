@@ -54,12 +54,14 @@ export function setupActions(
     dismissError: run('Dismiss error', () => services.dismissError()),
     history: () => windows.show('history'),
     settings: () => windows.show('settings'),
+    // The same verb as Settings' button: a failure (no file manager) is notified with the log's path.
+    openLogFolder: run('Open log folder', () => services.openLogFolder()),
     quit: () => electron.app.quit(),
   };
 }
 
 export function setupTray(
-  electron: Pick<ElectronMain, 'Menu' | 'Tray'>,
+  electron: Pick<ElectronMain, 'app' | 'Menu' | 'Tray'>,
   paths: Paths,
   services: AppServices,
   settings: SettingsStore,
@@ -71,6 +73,7 @@ export function setupTray(
     iconPath: (file) => join(paths.resources, file),
     actions,
     initial: { state: { kind: 'idle' }, hotkeys: settings.get().hotkeys, failures: [] },
+    version: electron.app.getVersion(),
   });
   // A new reading (or none) must not show the place of the one before until its own arrives.
   services.onState((state) =>
