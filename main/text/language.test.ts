@@ -174,6 +174,13 @@ describe('languageRuns', () => {
     expect(languageRuns(ICELANDIC, 'en').map((run) => run.language)).not.toEqual(['is']);
   });
 
+  it('gives a near tie to the voice language when the paragraph before was in another', () => {
+    // franc ranks Danish a hair above English for this sentence; after French, English is the voice's.
+    const english = 'After the break we will look at the budget and the plans for next year in some detail.';
+    const text = `${ENGLISH}\n\n${FRENCH}\n\n${english}`;
+    expect(languageRuns(text, 'en').map((run) => run.language)).toEqual(['en', 'fr', 'en']);
+  });
+
   it('names Danish, Norwegian, Finnish and Slovak paragraphs in an English reading', () => {
     const text = [ENGLISH, DANISH, FINNISH, SLOVAK, NORWEGIAN].join('\n\n');
     // Danish and Norwegian Bokmål are written almost alike: after Norwegian, Danish is a tie.

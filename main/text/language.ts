@@ -265,8 +265,11 @@ function languageByTrigrams(sample: string, context: string, fallback: string): 
   const best = fromIso6393(bestCode);
   if (best === undefined || best === context) return best;
   const gap = gapFromBest(ranking);
-  const contextCode = CANDIDATE_LANGUAGES.get(context);
-  if (gap(contextCode) <= (isLookAlike(best, context) ? DECISIVE : TIE)) return context;
+  // A near tie goes to the language being read, else to the voice's own.
+  for (const preferred of new Set([context, fallback])) {
+    const code = CANDIDATE_LANGUAGES.get(preferred);
+    if (code !== undefined && gap(code) <= (isLookAlike(best, preferred) ? DECISIVE : TIE)) return preferred;
+  }
   // A language franc cannot name (Danish, Finnish, …) comes out as some neighbour, often by a hair.
   const rival = ranking.find(([code]) => code !== bestCode && !isLookAlike(fromIso6393(code) ?? '', best));
   const decisive = gap(rival?.[0]) >= DECISIVE;
