@@ -172,7 +172,8 @@ describe('the text sent to ElevenLabs Flash v2.5 is speakable', () => {
   it('mixed English and French: one connection per language, in order, each with its code', async () => {
     const sent = await speak([await fixture('mixed-en-fr.txt'), ...FLASH]);
     expect(sent.code, sent.stderr).toBe(0);
-    expect(sent.queries.map((query) => query.get('language_code'))).toEqual(['en', 'fr', 'en']);
+    // English is the voice's own language: named only where another begins.
+    expect(sent.queries.map((query) => query.get('language_code'))).toEqual([null, 'fr', null]);
     expect(sent.texts[1]).toContain('La réunion commence');
     expect(sent.texts[2]).toContain('After the break');
   });

@@ -415,7 +415,8 @@ describe('ReadingController: pause, resume and stop', () => {
   });
 
   it('stop cuts the reading off, clears the queue and keeps what was heard in the history', async () => {
-    const f = await setup({ settings: { busyPolicy: 'queue' }, rate: 1 });
+    // Counts connections: none opened ahead for a next reading.
+    const f = await setup({ settings: { busyPolicy: 'queue', warmConnection: false }, rate: 1 });
     const text = longText(3000);
     f.controller.read(text, 'selection');
     f.controller.read('Queued and then dropped.', 'clipboard');
@@ -484,7 +485,10 @@ describe('ReadingController: errors and the offline fallback', () => {
 
   it('with the fallback on, a refused key switches to the offline voice and says so', async () => {
     const server = await scripted((c) => c.refuse(401));
-    const f = await setup({ key: KEY, settings: { engine: 'elevenlabs', baseUrl: server.url } });
+    const f = await setup({
+      key: KEY,
+      settings: { engine: 'elevenlabs', baseUrl: server.url, warmConnection: false },
+    });
     f.controller.read('Read by the offline voice.', 'selection');
     await until(() => f.controller.state.kind === 'idle', 30_000, 'idle');
     await f.controller.settled();
@@ -511,7 +515,10 @@ describe('ReadingController: errors and the offline fallback', () => {
       await c.nextMessage();
       c.sendError('quota_exceeded', 'quota', 1008);
     });
-    const f = await setup({ key: KEY, settings: { engine: 'elevenlabs', baseUrl: server.url } });
+    const f = await setup({
+      key: KEY,
+      settings: { engine: 'elevenlabs', baseUrl: server.url, warmConnection: false },
+    });
     f.controller.read('Quota gone.', 'selection');
     await until(() => f.controller.state.kind === 'idle', 30_000, 'idle');
     await f.controller.settled();
@@ -567,7 +574,7 @@ describe('ReadingController: errors and the offline fallback', () => {
   it('a Markdown selection in two languages: the German paragraph goes to the German voice, words point at the selection', async () => {
     const proxy = await startCuttingProxy(offline.port, () => undefined);
     cleanups.push(() => proxy.close());
-    const f = await setup({ offlineUrl: proxy.url, rate: 16 });
+    const f = await setup({ offlineUrl: proxy.url, rate: 16, settings: { warmConnection: false } });
     const english = 'The meeting starts with a **short** welcome from the chair, followed by the agenda.';
     const german =
       'Die Sitzung wurde um zehn Uhr eröffnet. Der Vorsitzende begrüßte alle Anwesenden und stellte die Tagesordnung vor.';
@@ -593,7 +600,10 @@ describe('ReadingController: errors and the offline fallback', () => {
 
   it('a reading started while a voice change is still being saved speaks with the new voice', async () => {
     const server = await scripted(speaker);
-    const f = await setup({ key: KEY, settings: { engine: 'elevenlabs', baseUrl: server.url } });
+    const f = await setup({
+      key: KEY,
+      settings: { engine: 'elevenlabs', baseUrl: server.url, warmConnection: false },
+    });
     // Not awaited: the window's save and the Speak press reach main back to back.
     const saved = f.settings.update({ voiceIds: { elevenlabs: 'pickedJustNow' } });
     f.controller.read('Which voice is this?', 'typed');
@@ -647,7 +657,12 @@ describe('ReadingController: errors and the offline fallback', () => {
     const server = await faulty([{ after: 17, then: { kind: 'drop' } }]);
     const f = await setup({
       key: KEY,
-      settings: { engine: 'elevenlabs', baseUrl: server.url, outputFormat: CODED_OUTPUT_FORMAT },
+      settings: {
+        engine: 'elevenlabs',
+        baseUrl: server.url,
+        outputFormat: CODED_OUTPUT_FORMAT,
+        warmConnection: false,
+      },
       tuning: FAST_RESUME,
     });
     const text = 'The connection drops in the middle of this reading, and it goes on.';
@@ -749,7 +764,10 @@ describe('ReadingController: errors and the offline fallback', () => {
 describe('ReadingController: history replay', () => {
   it('plays stored audio through the player without any server', async () => {
     const server = await scripted(speaker);
-    const f = await setup({ key: KEY, settings: { engine: 'elevenlabs', baseUrl: server.url } });
+    const f = await setup({
+      key: KEY,
+      settings: { engine: 'elevenlabs', baseUrl: server.url, warmConnection: false },
+    });
     f.controller.read('Stored once, replayed for free.', 'selection');
     await until(() => f.controller.state.kind === 'idle', 20_000, 'idle');
     await f.controller.settled();
@@ -830,5 +848,74 @@ describe('ReadingController: steering by sentence and speed', () => {
     expect(atTwo.remainingMs).toBeLessThan(atOne * 0.6);
     expect(await f.controller.stepSpeed(-3)).toBe(1.7);
     expect(await f.controller.setSpeed(9)).toBe(3);
+  });
+});
+
+describe('ReadingController: the connection opened ahead', () => {
+  /** Every text a connection got, BOS and keep-alives included. */
+  function textsOf(connection: ScriptedConnection | undefined): string[] {
+    return (connection?.messages ?? []).map((message) => String((message as { text?: unknown }).text));
+  }
+
+  async function elevenLabs(server: FaultServer, settings: DeepPartial<Settings> = {}): Promise<Fixture> {
+    return setup({
+      key: KEY,
+      settings: { engine: 'elevenlabs', baseUrl: server.url, outputFormat: CODED_OUTPUT_FORMAT, ...settings },
+    });
+  }
+
+  it('the hotkey opens the socket before the text is there; the reading takes it, and one stays warm after', async () => {
+    const server = await faulty([]);
+    const f = await elevenLabs(server);
+    await f.controller.prepareConnection();
+    await until(() => server.connections[0]?.messages.length === 1, 5000, 'the BOS');
+    // Opened ahead: the BOS (a space, not billed) and nothing else.
+    expect(textsOf(server.connections[0])).toEqual([' ']);
+    expect(f.controller.read('Taken warm.', 'selection')).toMatchObject({ ok: true, outcome: 'started' });
+    await f.controller.settled();
+    expect(heardWords(audioOf(f.player.current!))).toEqual(['Taken', 'warm.']);
+    expect(textsOf(server.connections[0]).join('')).toContain('Taken warm.');
+    // The next reading's socket, open and empty.
+    await until(() => server.connections[1]?.messages.length === 1, 5000, 'the socket kept warm');
+    expect(server.connections).toHaveLength(2);
+    expect(textsOf(server.connections[1])).toEqual([' ']);
+  });
+
+  it('a second reading takes the socket kept warm after the first', async () => {
+    const server = await faulty([]);
+    const f = await elevenLabs(server);
+    f.controller.read('First one.', 'selection');
+    await f.controller.settled();
+    await until(() => server.connections.length === 2, 5000, 'the socket kept warm');
+    f.controller.read('Second one.', 'clipboard');
+    await f.controller.settled();
+    expect(textsOf(server.connections[1]).join('')).toContain('Second one.');
+    expect(f.history.list().entries.map((entry) => entry.text)).toEqual(['Second one.', 'First one.']);
+  });
+
+  it('a socket opened for another voice is closed, not used', async () => {
+    const server = await faulty([]);
+    const f = await elevenLabs(server);
+    await f.controller.prepareConnection();
+    await until(() => server.connections.length === 1, 5000, 'opened ahead');
+    await f.settings.update({ voiceIds: { elevenlabs: 'another-voice' } });
+    f.controller.read('Another voice.', 'selection');
+    await f.controller.settled();
+    expect(server.connections[1]?.url.pathname).toContain('another-voice');
+    expect(textsOf(server.connections[1]).join('')).toContain('Another voice.');
+    // The first was replaced by the warm socket for the new voice, having carried no text.
+    await server.connections[0]?.closed;
+    expect(textsOf(server.connections[0]).join('').trim()).toBe('');
+  });
+
+  it('with warmConnection off, nothing is opened ahead or kept open', async () => {
+    const server = await faulty([]);
+    const f = await elevenLabs(server, { warmConnection: false });
+    await f.controller.prepareConnection();
+    expect(server.connections).toHaveLength(0);
+    f.controller.read('Cold start.', 'selection');
+    await f.controller.settled();
+    await sleep(300);
+    expect(server.connections).toHaveLength(1);
   });
 });

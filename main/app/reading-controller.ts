@@ -36,6 +36,8 @@ import { PlayerLease } from './player-lease';
 import { ReplayJob, SpeakJob } from './reading-job';
 import type { JobListener, JobOutcome, JobPhase, ReadingJob, Recording } from './reading-job';
 import type { SessionTuning } from './start-narration';
+import type { PlanDeps } from './reading-plan';
+import { WarmConnection } from './warm-connection';
 import { MAX_READ_CHARS, prepareText } from './reading-text';
 import type {
   AppState,
@@ -152,6 +154,7 @@ const TRUNCATED_MESSAGE = `The text is very long, so only its first ${MAX_READ_C
 
 export class ReadingController {
   readonly #deps: ReadingControllerDeps;
+  readonly #warm: WarmConnection;
   readonly #events = new Events();
   readonly #queue: Request[] = [];
   /** Readings still winding down (socket closing, history being written). */
@@ -167,6 +170,20 @@ export class ReadingController {
     this.#deps = deps;
     this.#speed = normaliseSpeed(deps.settings.get().playbackSpeed);
     deps.player.setSpeed(this.#speed);
+    this.#warm = new WarmConnection({
+      settings: () => deps.settings.settled(),
+      planDeps: this.#planDeps(),
+      log: deps.log,
+      ...(deps.tuning ? { tuning: deps.tuning } : {}),
+    });
+  }
+
+  /**
+   * A reading is about to be asked for (its hotkey was pressed; the selection is being captured):
+   * open its connection now. Never rejects.
+   */
+  prepareConnection(): Promise<void> {
+    return this.#warm.prepare();
   }
 
   get speed(): number {
@@ -316,6 +333,8 @@ export class ReadingController {
   async close(): Promise<void> {
     this.stop();
     await this.settled();
+    await this.#warm.settled();
+    this.#warm.close();
   }
 
   #submit(request: Request, policyOverride?: BusyPolicy): ReadOutcome {
@@ -388,15 +407,20 @@ export class ReadingController {
       ...(engine !== undefined ? { engine } : {}),
       ...(voiceId !== undefined ? { voiceId } : {}),
       allowFallback: allowFallback ?? true,
-      planDeps: {
-        secrets: this.#deps.secrets,
-        offlineServer: this.#deps.offlineServer,
-        ...(this.#deps.confirmedHosts ? { confirmedHosts: this.#deps.confirmedHosts } : {}),
-      },
+      planDeps: this.#planDeps(),
       lease,
       listener,
       ...(this.#deps.tuning ? { tuning: this.#deps.tuning } : {}),
+      warm: this.#warm,
     });
+  }
+
+  #planDeps(): PlanDeps {
+    return {
+      secrets: this.#deps.secrets,
+      offlineServer: this.#deps.offlineServer,
+      ...(this.#deps.confirmedHosts ? { confirmedHosts: this.#deps.confirmedHosts } : {}),
+    };
   }
 
   /** Events of a reading that has been replaced or stopped are dropped. */
@@ -441,6 +465,8 @@ export class ReadingController {
         `${outcome.kind === 'failed' ? `failed, ${outcome.code}` : outcome.kind} after ${Math.round(this.#now() - startedAt)} ms.`,
     );
     if (this.#current === active) this.#finishCurrent(outcome);
+    // Kept warm for the next reading; after a failure the next would most likely fail the same way.
+    if (request.kind === 'speak' && outcome.kind !== 'failed' && !this.#current) void this.#warm.prepare();
     if (request.kind === 'speak' && request.options.record !== false && outcome.recording) {
       await this.#record(outcome.recording);
     }

@@ -27,11 +27,12 @@ import { SentenceLocator } from './reading-text';
 import { ReadingSentences } from './reading-sentences';
 import { SentenceReading } from './sentence-reading';
 import type { ReadingPlace } from './sentence-reading';
-import { revoiced, speakableReading, targetForPart, voiceChangeSentences } from './speakable-reading';
+import { partAt, revoiced, speakableReading, targetForPart, voiceChangeSentences } from './speakable-reading';
 import type { SpeakableReading } from './speakable-reading';
 import { startNarration } from './start-narration';
 import type { SessionTuning } from './start-narration';
 import type { ReadingNotice, ReadingSource, WordEvent } from './reading-types';
+import type { WarmConnection } from './warm-connection';
 
 /** What a history entry is made of. */
 export interface Recording {
@@ -108,6 +109,8 @@ export interface SpeakJobOptions {
   lease: PlayerLease;
   listener: JobListener;
   tuning?: SessionTuning;
+  /** The socket opened ahead (at the hotkey, or after the last reading), which the reading takes. */
+  warm?: WarmConnection;
 }
 
 /** Steering by sentence: what the controller (and so the window, tray and hotkeys) can ask of a reading. */
@@ -206,6 +209,9 @@ export class SpeakJob implements ReadingJob {
       return { kind: 'failed', code: error.code, message: error.message };
     }
     try {
+      // A socket being opened at the hotkey is the one this reading takes: let it get that far.
+      await this.#options.warm?.settled();
+      if (this.#cancelled) return { kind: 'stopped' };
       await reading.run();
       return { kind: 'done', recording: this.#recording() };
     } catch (cause) {
@@ -228,6 +234,7 @@ export class SpeakJob implements ReadingJob {
       text: settings.text,
     });
     this.#spoken = spoken;
+    this.#options.warm?.remember(plan, partAt(spoken.parts, 0).voicing);
     const sentences = new ReadingSentences(spoken.speakable.text);
     const reading = new SentenceReading({
       text: spoken.speakable.text,
@@ -261,6 +268,7 @@ export class SpeakJob implements ReadingJob {
         end: () => sink.end(),
       },
       ...(this.#options.tuning ? { tuning: this.#options.tuning } : {}),
+      ...(this.#options.warm ? { warmSessions: this.#options.warm.sessions } : {}),
       startAt: from,
     });
     this.#billed.push({ narration, plan });

@@ -289,6 +289,8 @@ export function createServices(deps: ServicesDeps): AppServices {
   // Verbs
 
   async function captureSelection(): Promise<Result<ReadOutcome>> {
+    // The connection opens while the selection is read (settings.warmConnection).
+    void controller.prepareConnection();
     let captured: CapturedText;
     try {
       captured = await deps.captureSelection();
@@ -305,6 +307,7 @@ export function createServices(deps: ServicesDeps): AppServices {
   }
 
   async function readClipboardText(): Promise<Result<ReadOutcome>> {
+    void controller.prepareConnection();
     let text: string;
     try {
       text = await deps.readClipboard();

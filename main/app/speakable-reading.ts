@@ -107,7 +107,10 @@ function voicingFor(language: string | undefined, voice: ReadingVoice, text: Tex
   // ElevenLabs voices speak every language their model does: the chosen voice stays unless the
   // user picked another for this language.
   const voiceId = text.languageVoices.elevenlabs[language] ?? voice.voiceId;
-  return handling.takesLanguageCode ? { voiceId, languageCode: language } : { voiceId };
+  // The voice's own language goes without language_code, as text too short to tell does: both then
+  // share one stream URL, so a socket opened before the text was known (warm-sessions.ts) reads either.
+  const named = handling.takesLanguageCode && language !== chosenLanguage(voice);
+  return named ? { voiceId, languageCode: language } : { voiceId };
 }
 
 /** The language the chosen voice speaks, for text too short to tell. */

@@ -5,7 +5,8 @@ import { Narration } from '../speech/narration';
 import type { AudioSink, NarrationSource, ResumePoint } from '../speech/narration';
 import type { VoiceSettings } from '../speech/protocol';
 import type { ResumePolicy } from '../speech/resume';
-import type { SessionTimeouts } from '../speech/session';
+import type { SessionConfig, SessionTimeouts } from '../speech/session';
+import type { WarmSessions } from '../speech/warm-sessions';
 import type { StreamParameters } from '../store/settings-schema';
 
 /** Where the speech comes from: ElevenLabs, `hark serve`, or the offline voice's own server. */
@@ -36,25 +37,35 @@ export interface NarrationStart {
   startAt?: ResumePoint;
   /** Aborting it cancels the reading. */
   signal?: AbortSignal;
+  /** Sockets opened ahead (the app's warm connection); the one for this target is used. */
+  warmSessions?: WarmSessions;
+}
+
+/** The stream session a target asks for; a socket opened ahead is prepared from the same. */
+export function sessionConfigFor(target: NarrationTarget, tuning: SessionTuning = {}): SessionConfig {
+  const { voiceId, query, voiceSettings, generationConfig } = target.parameters;
+  return {
+    baseUrl: target.baseUrl,
+    apiKey: target.apiKey,
+    voiceId,
+    query: {
+      ...query,
+      ...(tuning.inactivityTimeoutS !== undefined ? { inactivity_timeout: tuning.inactivityTimeoutS } : {}),
+    },
+    ...(voiceSettings ? { voiceSettings } : {}),
+    ...(generationConfig ? { generationConfig } : {}),
+    ...(tuning.timeouts ? { timeouts: tuning.timeouts } : {}),
+  };
 }
 
 export function startNarration(start: NarrationStart): Narration {
-  const { target, tuning = {} } = start;
-  const { voiceId, query, voiceSettings, generationConfig } = target.parameters;
+  const { tuning = {} } = start;
   return new Narration({
     session: {
-      baseUrl: target.baseUrl,
-      apiKey: target.apiKey,
-      voiceId,
-      query: {
-        ...query,
-        ...(tuning.inactivityTimeoutS !== undefined ? { inactivity_timeout: tuning.inactivityTimeoutS } : {}),
-      },
-      ...(voiceSettings ? { voiceSettings } : {}),
-      ...(generationConfig ? { generationConfig } : {}),
-      ...(tuning.timeouts ? { timeouts: tuning.timeouts } : {}),
+      ...sessionConfigFor(start.target, tuning),
       ...(start.signal ? { signal: start.signal } : {}),
     },
+    ...(start.warmSessions ? { warmSessions: start.warmSessions } : {}),
     source: start.source,
     sink: start.sink,
     ...(tuning.leadMs !== undefined ? { leadMs: tuning.leadMs } : {}),

@@ -20,6 +20,7 @@ import type { Handover } from './reading-leg';
 import { READING_START, gaveUp, isTransient, pause, resumeDelays } from './resume';
 import type { ResumePoint, ResumePolicy } from './resume';
 import { StreamSession } from './session';
+import type { WarmSessions } from './warm-sessions';
 import type { AudioChunk, SessionConfig } from './session';
 import { feedStream, sendsOfWholeWords } from './stream-chunker';
 import { StreamPacer } from './stream-pacer';
@@ -80,6 +81,8 @@ export interface NarrationOptions {
    * another voice began). The sink's earlier audio is left alone.
    */
   startAt?: ResumePoint;
+  /** Sockets opened ahead of time (warm-sessions.ts); one for this reading's stream is used. */
+  warmSessions?: Pick<WarmSessions, 'take'>;
 }
 
 export interface NarrationEvents {
@@ -286,6 +289,8 @@ export class Narration extends TypedEmitter<NarrationEvents> {
   }
 
   #createSession(): StreamSession {
+    const warm = this.#options.warmSessions?.take(this.#options.session);
+    if (warm) return warm;
     try {
       return new StreamSession(this.#options.session);
     } catch (error) {

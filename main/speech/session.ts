@@ -259,8 +259,14 @@ export class StreamSession extends TypedEmitter<SessionEvents> {
     return this.sentChars;
   }
 
-  /** Opens the socket and sends the BOS. Rejects with a SpeechError. */
+  /**
+   * Opens the socket and sends the BOS. Rejects with a SpeechError. A session opened ahead of its
+   * reading (warm-sessions.ts) is connected again by its reader: that call waits for the same opening.
+   */
   connect(): Promise<void> {
+    if ((this.current.kind === 'connecting' || this.current.kind === 'open') && this.opening) {
+      return this.opening.promise;
+    }
     if (this.current.kind !== 'idle') {
       return Promise.reject(new Error(`connect() needs an idle session (state: ${this.current.kind}).`));
     }

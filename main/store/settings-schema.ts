@@ -101,6 +101,11 @@ export interface Settings {
   launchAtLogin: boolean;
   /** Switch to the offline voice when ElevenLabs refuses the key or the quota is used up. */
   fallbackToOffline: boolean;
+  /**
+   * Open the speech connection while the selection is read, and keep one open for a short while
+   * after a reading and after the window or a hotkey is used (main/speech/warm-sessions.ts).
+   */
+  warmConnection: boolean;
   /** How fast readings play, 0.5 to 3 (pitch kept); distinct from voiceSettings.speed, which ElevenLabs applies when generating. */
   playbackSpeed: number;
   text: TextSettings;
@@ -143,6 +148,7 @@ export function defaultSettings(): Settings {
     history: { maxEntries: 1000, maxMegabytes: 500 },
     launchAtLogin: false,
     fallbackToOffline: true,
+    warmConnection: true,
     playbackSpeed: 1,
     text: {
       codeBlocks: 'announce',
@@ -350,6 +356,7 @@ const FIELDS = {
   clipboardFallback: isBoolean,
   launchAtLogin: isBoolean,
   fallbackToOffline: isBoolean,
+  warmConnection: isBoolean,
   playbackSpeed: numberBetween(0.5, 3),
 } satisfies Partial<Shape<Settings>>;
 

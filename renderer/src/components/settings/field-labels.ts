@@ -29,6 +29,7 @@ export const FIELD_LABELS: Record<string, string> = {
   busyPolicy: 'When Hark is already reading',
   clipboardFallback: 'Read the clipboard when nothing is selected',
   fallbackToOffline: 'Fall back to the offline voice',
+  warmConnection: 'Connect ahead to start reading sooner',
   playbackSpeed: 'Playback speed',
   launchAtLogin: 'Start Hark when I log in',
   'overlay.enabled': 'Show captions while reading',
