@@ -70,6 +70,16 @@ describe('WarmSessions', () => {
     expect(warm.take(configFor(server))).toBeUndefined();
   });
 
+  it('closes before its first keep-alive would be due, having sent nothing but the BOS', async () => {
+    const server = await acceptingServer();
+    const warm = pool();
+    // Keep-alives every 750 ms at a 1 s inactivity timeout: the socket goes before the first.
+    warm.prepare({ ...configFor(server), query: { output_format: 'pcm_16000', inactivity_timeout: 1 } });
+    await until(() => server.connections.length === 1, 5000, 'the socket');
+    await server.connections[0]?.closed;
+    expect(server.connections[0]?.messages).toEqual([{ text: ' ' }]);
+  });
+
   it('never hands over a socket that failed to open', async () => {
     const server = await startScriptedServer((connection) => connection.refuse(401));
     servers.push(server);

@@ -1,13 +1,17 @@
 // A stream socket opened before its reading has text: at the hotkey, while the selection is still
 // being captured, and for a short while after a reading, for the next one. A fresh TLS WebSocket
 // costs several round trips before the first byte of text; a reading that finds its socket here
-// skips them. A warm socket has sent only the BOS (a single space, not billed) and the keep-alives
-// the session sends on its own; it never holds text, and it is closed when nobody takes it.
-import { StreamSession } from './session';
+// skips them. A warm socket sends only the BOS (a single space, not billed); it is closed before
+// its first keep-alive would be due (whether the service bills those spaces is not known), and it
+// never holds text.
+import { DEFAULT_INACTIVITY_TIMEOUT_S } from './protocol';
+import { StreamSession, keepAliveIntervalMs } from './session';
 import type { SessionConfig } from './session';
 
-/** How long an untaken socket stays open. */
+/** How long an untaken socket stays open at most (less when its first keep-alive would come sooner). */
 export const WARM_SESSION_IDLE_MS = 30_000;
+/** Closed this long before the first keep-alive would go out. */
+const KEEP_ALIVE_MARGIN_MS = 500;
 
 /** What makes two sessions interchangeable: the URL's parts, the key and the first message. */
 function identity(config: SessionConfig): string {
@@ -54,10 +58,8 @@ export class WarmSessions {
    */
   prepare(config: SessionConfig): void {
     const key = identity(config);
-    if (this.#warm?.key === key && isUsable(this.#warm.session)) {
-      this.#restartTimer(this.#warm);
-      return;
-    }
+    // Its time runs from its opening: a longer one would need keep-alives.
+    if (this.#warm?.key === key && isUsable(this.#warm.session)) return;
     this.close();
     let session: StreamSession;
     try {
@@ -68,9 +70,13 @@ export class WarmSessions {
     // A failure here is nobody's concern: the reading that would have taken it opens its own.
     session.connect().catch(() => undefined);
     this.#opened += 1;
-    const warm: Warm = { key, session, timer: setTimeout(() => undefined, 0) };
-    this.#restartTimer(warm);
-    this.#warm = warm;
+    const inactivityS = config.query?.inactivity_timeout ?? DEFAULT_INACTIVITY_TIMEOUT_S;
+    const idleMs = Math.min(this.#idleMs, keepAliveIntervalMs(inactivityS) - KEEP_ALIVE_MARGIN_MS);
+    const timer = setTimeout(() => {
+      if (this.#warm?.session === session) this.close();
+    }, idleMs);
+    timer.unref();
+    this.#warm = { key, session, timer };
   }
 
   /** The socket prepared for `config`, handed over (open or still opening); undefined if none. */
@@ -89,14 +95,6 @@ export class WarmSessions {
     clearTimeout(warm.timer);
     warm.session.cancel();
     this.#warm = undefined;
-  }
-
-  #restartTimer(warm: Warm): void {
-    clearTimeout(warm.timer);
-    warm.timer = setTimeout(() => {
-      if (this.#warm === warm) this.close();
-    }, this.#idleMs);
-    warm.timer.unref();
   }
 }
 

@@ -103,7 +103,7 @@ export interface Settings {
   fallbackToOffline: boolean;
   /**
    * Open the speech connection while the selection is read, and keep one open for a short while
-   * after a reading and after the window or a hotkey is used (main/speech/warm-sessions.ts).
+   * after a reading (main/speech/warm-sessions.ts).
    */
   warmConnection: boolean;
   /** How fast readings play, 0.5 to 3 (pitch kept); distinct from voiceSettings.speed, which ElevenLabs applies when generating. */
