@@ -1,9 +1,11 @@
 // Packaging: the real offline package check (electron-builder with a stand-in Electron, see
 // scripts/check-package.ts), and the rules it applies, each shown to catch what it is meant to catch.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { flipFuses, FuseV1Options, FuseVersion } from '@electron/fuses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAsar } from '../scripts/packaging/asar-index';
 import type { AsarFile } from '../scripts/packaging/asar-index';
@@ -15,6 +17,16 @@ import {
   fuseWireBytes,
   readFuseWire,
 } from '../scripts/packaging/fuse-wire';
+import { readDeb } from '../scripts/packaging/deb-package';
+import {
+  checkDebPackage,
+  launcherAppDir,
+  parseContents,
+  parseControlFields,
+} from '../scripts/packaging/deb-rules';
+import type { DebExpectations, DebSnapshot } from '../scripts/packaging/deb-rules';
+import { fuseConfigFor, fusesFor } from '../scripts/packaging/electron-fuses.cjs';
+import { buildDeb, controlFile, parseFpmArgs } from '../scripts/packaging/fpm-stand-in';
 import { checkLauncherEntries } from '../scripts/packaging/launcher-entries';
 import type { CapturedLauncherEntries, LauncherExpectations } from '../scripts/packaging/launcher-entries';
 import { bareImports, checkPackagedApp, packagedPackageNames } from '../scripts/packaging/package-rules';
@@ -60,12 +72,22 @@ describe('npm run package:check (electron-builder with a stand-in Electron)', ()
         'AppImage launcher entry',
         'deb launcher entry',
         'deb icons',
+        'deb built',
+        'deb control',
+        'hark on the PATH',
+        'deb maintainer scripts',
+        'hark command from the deb',
       ]) {
         expect(output).toContain(`ok    ${name}:`);
       }
       expect(output).toContain('keytar.node');
       expect(output).toContain('/usr/share/applications/hark.desktop');
       expect(output).toMatch(/is a STAND-IN for the Electron binary/);
+      expect(output).toContain('Recommends: libappindicator3-1, wl-clipboard');
+      expect(output).toMatch(
+        /--version prints "hark \d+\.\d+\.\d+", --help the usage, speak --engine offline --out wrote \d+ bytes of WAV/,
+      );
+      expect(output).toMatch(/system Node as a STAND-IN for Electron's run-as-node/);
       expect(output).not.toContain('FAIL');
     },
     CHECK_TIMEOUT_MS,
@@ -93,6 +115,7 @@ function goodPackage(): Record<string, FakeFile> {
     },
     'out/main/index.js': { text: 'require("electron");' },
     'out/main/cli.js': { text: 'const key = process.env.ELEVENLABS_API_KEY; require("ws");' },
+    'bin/hark.js': { text: 'require("../out/main/cli.js").main(process.argv.slice(2));' },
     'out/main/espeak-worker.js': {
       text: 'require("node:worker_threads"); import("@echogarden/espeak-ng-emscripten");',
       unpacked: true,
@@ -137,9 +160,11 @@ describe('package rules', () => {
   it('catch a missing entry point, preload or renderer', () => {
     const files = goodPackage();
     delete files['out/main/cli.js'];
+    delete files['bin/hark.js'];
     delete files['out/preload/index.js'];
     expect(failuresFor(files)['app entry points']).toEqual([
       'missing out/main/cli.js',
+      'missing bin/hark.js',
       'missing out/preload/*.js',
     ]);
   });
@@ -203,6 +228,7 @@ describe('package rules', () => {
     files['out/main/session.test.js'] = { text: '' };
     files['node_modules/ws/__tests__/a.js'] = { text: '' };
     files['tsconfig.json'] = { text: '{}' };
+    files['bin/dev-tool.js'] = { text: '' };
     files['out/playwright/a-failed-test/error-context.md'] = { text: '' };
     expect(failuresFor(files)['no sources or tests']).toEqual([
       'main/index.ts is not part of the built app',
@@ -210,6 +236,7 @@ describe('package rules', () => {
       'out/main/session.test.js is a test file',
       'node_modules/ws/__tests__/a.js is a test file',
       'tsconfig.json is not part of the built app',
+      'bin/dev-tool.js is not part of the built app',
       'out/playwright/a-failed-test/error-context.md is test output',
     ]);
   });
@@ -440,5 +467,214 @@ describe('launcher entry rules', () => {
       'deb launcher entry',
       'deb icons',
     ]);
+  });
+});
+
+// ---- The deb: its rules, the stand-in fpm, the fuses per platform ----
+
+const LAUNCHER_SOURCE = readFileSync(resolve('build/linux/hark'), 'utf8');
+
+const DEB: DebExpectations = {
+  packageName: 'hark',
+  executableName: 'hark',
+  installDir: '/opt/Hark',
+  recommends: ['wl-clipboard'],
+  launcherSource: LAUNCHER_SOURCE,
+  cliEntry: 'bin/hark.js',
+};
+
+function goodDeb(): DebSnapshot {
+  return {
+    fields: {
+      Package: 'hark',
+      Depends: 'libgtk-3-0, libnss3',
+      Recommends: 'libappindicator3-1, wl-clipboard | xclip',
+    },
+    entries: [
+      { path: '/opt/Hark/hark', mode: '-rwxr-xr-x' },
+      { path: '/opt/Hark/resources/app.asar', mode: '-rw-r--r--' },
+      { path: '/usr/bin/hark', mode: '-rwxr-xr-x' },
+    ],
+    texts: { '/usr/bin/hark': LAUNCHER_SOURCE },
+    postinst:
+      '#!/bin/bash\n# not /usr/bin/hark: a file of the package\nchmod 0755 /opt/Hark/chrome-sandbox\n',
+    postrm: '#!/bin/bash\nrm -f /etc/apparmor.d/hark\n',
+  };
+}
+
+describe('deb rules', () => {
+  it('pass a deb with the launcher on the PATH, wl-clipboard recommended and scripts that leave it alone', () => {
+    expect(failuresOf(checkDebPackage(goodDeb(), DEB))).toEqual({});
+    expect(launcherAppDir(LAUNCHER_SOURCE, '/usr/bin/hark')).toBe('/opt/Hark');
+  });
+
+  it('catch electron-builder’s default: /usr/bin/hark linked to the Electron binary by the postinst', () => {
+    const deb = goodDeb();
+    deb.entries = deb.entries.filter((entry) => entry.path !== '/usr/bin/hark');
+    deb.texts = {};
+    deb.postinst = "#!/bin/bash\nupdate-alternatives --install '/usr/bin/hark' 'hark' '/opt/Hark/hark' 100\n";
+    deb.postrm = "#!/bin/bash\nupdate-alternatives --remove 'hark' '/opt/Hark/hark'\n";
+    const failures = failuresOf(checkDebPackage(deb, DEB));
+    expect(failures['hark on the PATH']).toEqual(['no /usr/bin/hark']);
+    expect(failures['deb maintainer scripts']).toEqual([
+      'postinst changes /usr/bin/hark, which is a file of the package',
+      'postrm changes /usr/bin/hark, which is a file of the package',
+    ]);
+  });
+
+  it('catch a link, a launcher looking for the app elsewhere, and no wl-clipboard', () => {
+    const deb = goodDeb();
+    deb.fields.Recommends = 'libappindicator3-1';
+    deb.entries[2] = { path: '/usr/bin/hark', mode: 'lrwxrwxrwx', linkTarget: '/opt/Hark/hark' };
+    deb.texts['/usr/bin/hark'] = LAUNCHER_SOURCE.replace('../../opt/Hark', '../lib/hark');
+    const failures = failuresOf(checkDebPackage(deb, DEB));
+    expect(failures['deb control']).toEqual(['Recommends lacks wl-clipboard']);
+    expect(failures['hark on the PATH']).toEqual([
+      '/usr/bin/hark is lrwxrwxrwx -> /opt/Hark/hark, expected an executable file',
+      '/usr/bin/hark is not build/linux/hark',
+      '/usr/bin/hark looks for the app in /usr/lib/hark, it is installed in /opt/Hark',
+    ]);
+  });
+
+  it('read dpkg-deb’s field and content listings', () => {
+    expect(parseControlFields('Package: hark\nDescription: Reads\n more text\nRecommends: a, b\n')).toEqual({
+      Package: 'hark',
+      Description: 'Reads\n more text',
+      Recommends: 'a, b',
+    });
+    expect(
+      parseContents(
+        [
+          'drwxr-xr-x root/root         0 2026-12-07 16:22 ./usr/bin/',
+          '-rwxr-xr-x root/root       935 2026-12-07 16:17 ./usr/bin/hark',
+          'lrwxrwxrwx root/root         0 2026-12-07 16:17 ./usr/bin/x -> ../lib/x',
+        ].join('\n'),
+      ),
+    ).toEqual([
+      { path: '/usr/bin', mode: 'drwxr-xr-x' },
+      { path: '/usr/bin/hark', mode: '-rwxr-xr-x' },
+      { path: '/usr/bin/x', mode: 'lrwxrwxrwx', linkTarget: '../lib/x' },
+    ]);
+  });
+});
+
+describe('fpm stand-in', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hark-fpm-test-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses options electron-builder does not pass, and other package types', () => {
+    expect(() => parseFpmArgs(['-s', 'dir', '-t', 'deb', '--deb-suggests', 'x'])).toThrow(
+      /unsupported option --deb-suggests/,
+    );
+    expect(() => parseFpmArgs(['-s', 'dir', '-t', 'rpm'])).toThrow(/only -s dir -t deb/);
+    expect(() => parseFpmArgs(['-s', 'dir', '-t', 'deb', 'no-target'])).toThrow(/source=\/target/);
+  });
+
+  it('writes the control fields, with the long description indented', () => {
+    const request = parseFpmArgs([
+      ...['-s', 'dir', '-t', 'deb', '-d', 'libnss3', '-d', 'xdg-utils', '--deb-recommends', 'wl-clipboard'],
+      ...['--architecture', 'amd64', '--version', '1.2.3', '--name', 'hark', '--maintainer', 'M <m@x>'],
+      ...['--description', 'Reads aloud\n Reads text.\n\nMore.', '--package', 'x.deb'],
+    ]);
+    expect(controlFile(request, 42)).toBe(
+      [
+        'Package: hark',
+        'Version: 1.2.3',
+        'Architecture: amd64',
+        'Maintainer: M <m@x>',
+        'Installed-Size: 42',
+        'Depends: libnss3, xdg-utils',
+        'Recommends: wl-clipboard',
+        'Description: Reads aloud',
+        ' Reads text.',
+        ' .',
+        ' More.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('builds a real .deb that dpkg-deb reads back: mapped files with their modes, scripts as postinst/postrm', async () => {
+    const app = join(dir, 'app');
+    await mkdir(join(app, 'resources'), { recursive: true });
+    await writeFile(join(app, 'hark'), '#!/bin/sh\n');
+    await chmod(join(app, 'hark'), 0o755);
+    await writeFile(join(app, 'resources', 'app.asar'), 'x');
+    await copyFile(resolve('build/linux/hark'), join(dir, 'launcher'));
+    await chmod(join(dir, 'launcher'), 0o755);
+    await writeFile(join(dir, 'postinst'), '#!/bin/bash\nexit 0\n');
+    await writeFile(join(dir, 'postrm'), '#!/bin/bash\nexit 0\n');
+    const deb = join(dir, 'hark_1.0.0_amd64.deb');
+    buildDeb(
+      parseFpmArgs([
+        ...['-s', 'dir', '--force', '-t', 'deb', '-d', 'libnss3', '--deb-recommends', 'wl-clipboard'],
+        ...['--deb-compression', 'gzip', '--architecture', 'amd64', '--after-install', join(dir, 'postinst')],
+        ...[
+          '--after-remove',
+          join(dir, 'postrm'),
+          '--description',
+          'Reads aloud\n Long.',
+          '--version',
+          '1.0.0',
+        ],
+        ...['--package', deb, '--name', 'hark', '--maintainer', 'M <m@x>', '--url', 'https://hark.invalid'],
+        `${join(dir, 'launcher')}=/usr/bin/hark`,
+        `${app}/=/opt/Hark`,
+      ]),
+    );
+    const root = join(dir, 'root');
+    const snapshot = readDeb(deb, root, ['/usr/bin/hark']);
+    expect(failuresOf(checkDebPackage(snapshot, DEB))).toEqual({});
+    expect(snapshot.fields.Homepage).toBe('https://hark.invalid');
+    expect(snapshot.postinst).toBe('#!/bin/bash\nexit 0\n');
+    expect(await readFile(join(root, 'opt', 'Hark', 'resources', 'app.asar'), 'utf8')).toBe('x');
+  });
+});
+
+describe('Electron fuses per platform (scripts/packaging/electron-fuses.cjs)', () => {
+  it('keep runAsNode for the Linux and Windows launchers only, and harden the rest everywhere', () => {
+    expect(fusesFor('linux').runAsNode).toBe(true);
+    expect(fusesFor('win32').runAsNode).toBe(true);
+    expect(fusesFor('darwin').runAsNode).toBe(false);
+    expect(fusesFor('mas').runAsNode).toBe(false);
+    for (const platform of ['linux', 'win32', 'darwin']) {
+      expect(fusesFor(platform)).toMatchObject({
+        enableNodeOptionsEnvironmentVariable: false,
+        enableNodeCliInspectArguments: false,
+        onlyLoadAppFromAsar: true,
+        enableEmbeddedAsarIntegrityValidation: true,
+        enableCookieEncryption: true,
+      });
+    }
+  });
+
+  it('flip a binary’s wire with @electron/fuses as the macOS package needs it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hark-fuses-test-'));
+    try {
+      const binary = join(dir, 'Hark');
+      await writeFile(binary, standInExecutable());
+      const config = fuseConfigFor('darwin', { FuseV1Options, FuseVersion });
+      expect(config.resetAdHocDarwinSignature).toBe(true);
+      // No codesign here: only the wire is checked.
+      await flipFuses(binary, { ...config, resetAdHocDarwinSignature: false } as Parameters<
+        typeof flipFuses
+      >[1]);
+      expect(readFuseWire(await readFile(binary))).toEqual({
+        ...ELECTRON_DEFAULT_FUSES,
+        runAsNode: false,
+        enableCookieEncryption: true,
+        enableNodeOptionsEnvironmentVariable: false,
+        enableNodeCliInspectArguments: false,
+        enableEmbeddedAsarIntegrityValidation: true,
+        onlyLoadAppFromAsar: true,
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -29,11 +29,13 @@ const NATIVE_KEYCHAIN_PACKAGE = 'keytar';
 const REQUIRED_ENTRY_FILES = [
   'out/main/index.js',
   'out/main/cli.js',
+  // The command line's entry, which the `hark` launchers run as plain Node.
+  'bin/hark.js',
   'out/renderer/index.html',
   'package.json',
 ];
-/** Outside node_modules, only the built app, its runtime assets and its manifest belong. */
-const ALLOWED_APP_PATH = /^(out\/|resources\/|package\.json$)/;
+/** Outside node_modules, only the built app, its runtime assets, its CLI entry and its manifest belong. */
+const ALLOWED_APP_PATH = /^(out\/|resources\/|package\.json$|bin\/hark\.js$)/;
 const SOURCE_FILE = /\.(ts|tsx|mts|cts|svelte|map)$/;
 const TEST_FILE = /(^|\/)__tests__\/|\.(test|spec)\.[cm]?[jt]sx?$/;
 const APP_TEST_FOLDER = /(^|\/)tests?\//;
@@ -190,7 +192,7 @@ function checkNoSourcesOrTests(app: PackagedApp): CheckResult {
   return checkOf(
     'no sources or tests',
     problems,
-    'only out/, resources/ and package.json besides node_modules',
+    'only out/, resources/, bin/hark.js and package.json besides node_modules',
   );
 }
 
