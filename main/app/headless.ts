@@ -96,6 +96,8 @@ export async function startHeadlessApp(options: HeadlessOptions): Promise<Headle
       player.close();
       await services.dispose();
       await history.close();
+      // A save still in flight would otherwise write into a data folder being removed.
+      await settings.settled();
       await engine.close();
     })());
   return { services, player, secrets, settings, history, engine, close };

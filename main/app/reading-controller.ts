@@ -465,8 +465,9 @@ export class ReadingController {
         `${outcome.kind === 'failed' ? `failed, ${outcome.code}` : outcome.kind} after ${Math.round(this.#now() - startedAt)} ms.`,
     );
     if (this.#current === active) this.#finishCurrent(outcome);
-    // Kept warm for the next reading; after a failure the next would most likely fail the same way.
-    if (request.kind === 'speak' && outcome.kind !== 'failed' && !this.#current) void this.#warm.prepare();
+    // Kept warm for the next reading, after one that ran to its end: after a failure the next would
+    // most likely fail the same way, and a stop (perhaps of a struggling connection) asks for quiet.
+    if (request.kind === 'speak' && outcome.kind === 'done' && !this.#current) void this.#warm.prepare();
     if (request.kind === 'speak' && request.options.record !== false && outcome.recording) {
       await this.#record(outcome.recording);
     }
