@@ -15,6 +15,7 @@ import { now } from './stats';
 import { LONG_TEXT, SHORT_TEXT, textOfLength } from './texts';
 import { benchSteering } from './steering';
 import { benchTimeStretch } from './time-stretch';
+import { benchTimeToSound } from './time-to-sound';
 
 const ENGINE_REPETITIONS = 7;
 const FIRST_AUDIO_REPETITIONS = 9;
@@ -127,6 +128,8 @@ async function main(): Promise<void> {
   process.stdout.write(`${await benchSteering(resolve('bench/README.md'))}\n`);
   step('speakable text: the pipeline before the first audio, 1,000 characters to 5 MB');
   process.stdout.write(`${await benchSpeakable(resolve('bench/README.md'))}\n`);
+  step('time to sound: hotkey to first sound, offline voice and a stand-in over TLS at 0-150 ms RTT');
+  process.stdout.write(`${await benchTimeToSound(resolve('bench/README.md'))}\n`);
 }
 
 main().catch((error: unknown) => {
