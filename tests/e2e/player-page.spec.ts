@@ -209,7 +209,8 @@ test('where the browser holds audio back, the page asks for a click, and the cli
     await installOutputTap(page);
     await page.goto(renderer.pageUrl('player'));
     const button = page.getByRole('button', { name: 'Click to enable audio' });
-    await expect(button).toBeVisible();
+    // A browser launched for this test alone: on a busy machine its first page load takes a while.
+    await expect(button).toBeVisible({ timeout: 15_000 });
     await expect(page.getByRole('status')).toHaveText('This browser holds audio back until you click.');
     expect((await takeTapBlocks(page)).length).toBe(0);
 
