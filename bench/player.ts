@@ -1,11 +1,15 @@
 // The renderer's streaming player (renderer/src/lib/player) in Debian's Chromium, on the e2e test page
 // (tests/e2e/pages: the real StreamPlayer on a real-time AudioContext whose output passes a
-// recording tap worklet), served by Vite from this process:
+// recording tap worklet), served by Vite from this process. For PCM 24 kHz and MP3, each at 0 and
+// ±50 ms of arrival jitter, on a fresh page each time:
 // - start latency: from handing the player a stream's first chunk to the first sample of it
-//   reaching the output, both on the audio clock; several short streams, median and p95;
-// - a long reading: 60 s of a tone in 50 ms chunks arriving at real-time pace with ±50 ms of
-//   jitter (in order, as over one connection), as PCM 24 kHz and as MP3: the player's underrun
-//   count and the gaps the tap heard.
+//   reaching the output, both on the audio clock; several short streams, median and p95, after one
+//   warm-up stream; the underruns of these short streams (what the player paid to learn the link);
+// - a long reading right after them, on the same player: 60 s of a tone in 50 ms chunks arriving at
+//   real-time pace (in order, as over one connection): the player's underrun count and the gaps the
+//   tap heard.
+// The same runs with the player's earlier fixed 58 ms lead (`?lead=fixed` on the test page), side by
+// side.
 //
 //   npm run bench:player              # prints the tables and rewrites its section of bench/README.md
 //   npm run bench:player -- --quick   # a 10 s reading and fewer starts, printed only
@@ -22,19 +26,24 @@ import type { EncodedFeed, FeedTiming, Harness, HeardStats, ToneFeed } from '../
 import { writeMarkedSection } from './report';
 import { formatMs, median, now } from './stats';
 
-export const PLAYER_TARGETS = { startLatencyMs: 60, underruns: 0 };
+/** Start p95 for PCM at 0 jitter; underruns and gaps in the long reading, at any jitter. */
+export const PLAYER_TARGETS = { startLatencyMs: 40, underruns: 0 };
 
 export interface PlayerBenchOptions {
-  /** Short PCM streams whose start is measured. Default 15. */
+  /** Short PCM streams whose start is measured, per case. Default 15. */
   starts?: number;
-  /** Short MP3 streams whose start is measured. Default 5. */
+  /** Short MP3 streams whose start is measured, per case. Default 8. */
   mp3Starts?: number;
   /** Length of the long reading. Default 60. */
   longSeconds?: number;
+  /** Also run every case with the earlier fixed lead. Default true. */
+  compareFixed?: boolean;
 }
 
+export type LeadRuleName = 'adaptive' | 'fixed';
+export type StreamKind = 'pcm' | 'mp3';
+
 export interface LongReading {
-  label: string;
   seconds: number;
   chunks: number;
   underruns: number;
@@ -43,9 +52,24 @@ export interface LongReading {
   longestGapMs: number;
   /** Where the first few gaps start (seconds after the first sound). */
   gapsAtS: number[];
-  /** The PCM player's jitter-buffer lead at the end (it grows after an underrun). */
-  leadMs?: number;
   heardSeconds: number;
+}
+
+/** One stream kind at one jitter with one lead rule, on a fresh page. */
+export interface PlayerCase {
+  rule: LeadRuleName;
+  kind: StreamKind;
+  jitterMs: number;
+  /** The start of the fresh page's first stream (the warm-up), before the player measured anything. */
+  coldStartMs: number;
+  startsMs: number[];
+  /** Underruns of the warm-up and the short streams. */
+  startUnderruns: number;
+  long: LongReading;
+  /** The lead the next start would use, after the long reading. */
+  leadMs: number;
+  /** The adaptive rule's jitter estimate then. */
+  jitterEstimateMs?: number;
 }
 
 export interface PlayerBenchResult {
@@ -54,21 +78,29 @@ export interface PlayerBenchResult {
   loadAverage: number;
   contextSampleRate: number;
   baseLatencyMs: number;
-  pcmStartsMs: number[];
-  mp3StartsMs: number[];
-  long: LongReading[];
+  cases: PlayerCase[];
   elapsedMs: number;
 }
 
 const CHUNK_MS = 50;
-const JITTER_MS = 50;
+const JITTERS_MS = [0, 50] as const;
 const PCM_RATE = 24_000;
 const MP3_FORMAT = 'mp3_44100_128';
 const TONE_HZ = 440;
 const MIN_GAP_MS = 1;
+/** Quiet runs that end this soon after an MP3's first sound are its encoding, not the player's. */
+const MP3_ONSET_S = 0.01;
+const SHORT_MP3_S = 0.5;
+const SHORT_PCM_CHUNKS = 6;
 const PAGES = resolve(__dirname, '../tests/e2e/pages');
 
+const KIND_LABELS: Record<StreamKind, string> = {
+  pcm: `PCM ${PCM_RATE / 1000} kHz`,
+  mp3: 'MP3 44.1 kHz 128 kbit/s (WebCodecs)',
+};
+
 type HarnessWindow = { harness?: Harness };
+type Mp3 = { base64: string; format: FormatInfo };
 
 function percentile(values: readonly number[], share: number): number {
   if (values.length === 0) return NaN;
@@ -156,12 +188,15 @@ class HarnessDriver {
     return (first.contextTime - timing.firstChunkContextTime) * 1000;
   }
 
-  /** Gaps that start before the stream's own end (after it, a decoder's ringing fades out). */
-  analyse(seconds: number): Promise<HeardStats> {
-    return this.page.evaluate(([gap, until]) => (globalThis as HarnessWindow).harness!.analyse(gap, until), [
-      MIN_GAP_MS,
-      seconds - 0.01,
-    ] as const);
+  /**
+   * Gaps that start before the stream's own end (after it, a decoder's ringing fades out) and end
+   * after `settleS` (an MP3 tone's onset has a quiet run of about 3 ms in its pre-echo).
+   */
+  analyse(seconds: number, settleS: number): Promise<HeardStats> {
+    return this.page.evaluate(
+      ([gap, until, settle]) => (globalThis as HarnessWindow).harness!.analyse(gap, until, settle),
+      [MIN_GAP_MS, seconds - 0.01, settleS] as const,
+    );
   }
 
   underruns(): Promise<number> {
@@ -170,6 +205,10 @@ class HarnessDriver {
 
   leadS(): Promise<number> {
     return this.page.evaluate(() => (globalThis as HarnessWindow).harness!.leadS());
+  }
+
+  jitterS(): Promise<number | undefined> {
+    return this.page.evaluate(() => (globalThis as HarnessWindow).harness!.jitterS());
   }
 
   latency(): Promise<{ base: number; output: number; sampleRate: number }> {
@@ -181,7 +220,7 @@ async function measureStarts(
   driver: HarnessDriver,
   count: number,
   play: (id: number) => Promise<FeedTiming>,
-) {
+): Promise<number[]> {
   const starts: number[] = [];
   for (let i = 0; i < count; i++) {
     await driver.reset();
@@ -195,8 +234,8 @@ async function measureStarts(
 
 async function measureLong(
   driver: HarnessDriver,
-  label: string,
   seconds: number,
+  settleS: number,
   play: (id: number) => Promise<FeedTiming>,
 ): Promise<LongReading> {
   await driver.reset();
@@ -204,9 +243,8 @@ async function measureLong(
   const streamId = driver.nextStreamId();
   await play(streamId);
   await driver.waitEnded(streamId, seconds * 1000 + 30_000);
-  const heard = await driver.analyse(seconds);
+  const heard = await driver.analyse(seconds, settleS);
   return {
-    label,
     seconds,
     chunks: Math.ceil((seconds * 1000) / CHUNK_MS),
     underruns: (await driver.underruns()) - before,
@@ -221,68 +259,116 @@ function log(message: string): void {
   process.stderr.write(`bench (player): ${message}\n`);
 }
 
+/** How one case feeds its streams: a short one (`seconds` undefined) or a long reading. */
+type Feeder = (streamId: number, jitterMs: number, seconds?: number) => Promise<FeedTiming>;
+
+function feeders(
+  driver: HarnessDriver,
+  shortMp3: Mp3,
+  longMp3: Mp3,
+  longSeconds: number,
+): Record<StreamKind, Feeder> {
+  return {
+    pcm: (streamId, jitterMs, seconds) =>
+      driver.playTone({
+        streamId,
+        sampleRate: PCM_RATE,
+        chunks: seconds === undefined ? SHORT_PCM_CHUNKS : Math.ceil((seconds * 1000) / CHUNK_MS),
+        chunkMs: CHUNK_MS,
+        jitterMs,
+      }),
+    mp3: (streamId, jitterMs, seconds) => {
+      const mp3 = seconds === undefined ? shortMp3 : longMp3;
+      return driver.playEncoded({
+        streamId,
+        codec: 'mp3',
+        format: mp3.format.format,
+        sampleRate: mp3.format.sampleRate,
+        base64: mp3.base64,
+        durationMs: (seconds === undefined ? SHORT_MP3_S : longSeconds) * 1000,
+        chunkMs: CHUNK_MS,
+        jitterMs,
+      });
+    },
+  };
+}
+
+interface CaseSetup {
+  rule: LeadRuleName;
+  kind: StreamKind;
+  jitterMs: number;
+  starts: number;
+  longSeconds: number;
+}
+
+/** One case on a fresh page, so no case learns from another: warm-up, short streams, long reading. */
+async function measureCase(
+  page: Page,
+  url: string,
+  setup: CaseSetup,
+  feed: (driver: HarnessDriver, kind: StreamKind) => Feeder,
+): Promise<PlayerCase> {
+  const { rule, kind, jitterMs } = setup;
+  await page.goto(rule === 'fixed' ? `${url}?lead=fixed` : url);
+  await page.waitForFunction(() => (globalThis as HarnessWindow).harness?.ready === true);
+  const driver = new HarnessDriver(page);
+  const play = feed(driver, kind);
+  log(
+    `${rule} lead, ${KIND_LABELS[kind]}, ±${jitterMs} ms: ${setup.starts} starts, then ${setup.longSeconds} s`,
+  );
+  const [coldStartMs = NaN] = await measureStarts(driver, 1, (id) => play(id, jitterMs));
+  const startsMs = await measureStarts(driver, setup.starts, (id) => play(id, jitterMs));
+  const startUnderruns = await driver.underruns();
+  const settleS = kind === 'mp3' ? MP3_ONSET_S : 0;
+  const long = await measureLong(driver, setup.longSeconds, settleS, (id) =>
+    play(id, jitterMs, setup.longSeconds),
+  );
+  const jitterS = await driver.jitterS();
+  const gapsAt = long.gapsAtS.map((at) => `${at.toFixed(2)} s`).join(', ') || 'none';
+  log(`  cold ${coldStartMs.toFixed(1)} ms; ${long.underruns} underruns; gaps at ${gapsAt}`);
+  return {
+    rule,
+    kind,
+    jitterMs,
+    coldStartMs,
+    startsMs,
+    startUnderruns,
+    long,
+    leadMs: (await driver.leadS()) * 1000,
+    ...(jitterS === undefined ? {} : { jitterEstimateMs: jitterS * 1000 }),
+  };
+}
+
 export async function runPlayerBench(options: PlayerBenchOptions = {}): Promise<PlayerBenchResult> {
   const started = now();
   const loadAverage = loadavg()[0] ?? NaN;
   const longSeconds = options.longSeconds ?? 60;
+  const rules: LeadRuleName[] = options.compareFixed === false ? ['adaptive'] : ['adaptive', 'fixed'];
+  const shortMp3 = await encodeToneMp3(SHORT_MP3_S);
+  const longMp3 = await encodeToneMp3(longSeconds);
   const server = await serveTestPage();
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
-    await page.goto(server.url);
-    await page.waitForFunction(() => (globalThis as HarnessWindow).harness?.ready === true);
-    const driver = new HarnessDriver(page);
-    const pcmTone = (chunks: number, jitterMs: number) => (streamId: number) =>
-      driver.playTone({ streamId, sampleRate: PCM_RATE, chunks, chunkMs: CHUNK_MS, jitterMs });
-    const shortMp3 = await encodeToneMp3(0.5);
-    const mp3Tone =
-      (mp3: { base64: string; format: FormatInfo }, seconds: number, jitterMs: number) =>
-      (streamId: number) =>
-        driver.playEncoded({
-          streamId,
-          codec: 'mp3',
-          format: mp3.format.format,
-          sampleRate: mp3.format.sampleRate,
-          base64: mp3.base64,
-          durationMs: seconds * 1000,
-          chunkMs: CHUNK_MS,
-          jitterMs,
-        });
-
-    log('warming up');
-    await measureStarts(driver, 1, pcmTone(6, 0));
-    await measureStarts(driver, 1, mp3Tone(shortMp3, 0.5, 0));
-    log(`start latency: ${options.starts ?? 15} PCM and ${options.mp3Starts ?? 5} MP3 streams`);
-    const pcmStartsMs = await measureStarts(driver, options.starts ?? 15, pcmTone(6, 0));
-    const mp3StartsMs = await measureStarts(driver, options.mp3Starts ?? 5, mp3Tone(shortMp3, 0.5, 0));
-
-    const chunks = Math.ceil((longSeconds * 1000) / CHUNK_MS);
-    log(`long reading, PCM: ${longSeconds} s at real-time pace`);
-    const pcm = await measureLong(
-      driver,
-      `PCM ${PCM_RATE / 1000} kHz`,
-      longSeconds,
-      pcmTone(chunks, JITTER_MS),
-    );
-    pcm.leadMs = (await driver.leadS()) * 1000;
-    log(`long reading, MP3: ${longSeconds} s at real-time pace`);
-    const longMp3 = await encodeToneMp3(longSeconds);
-    const mp3 = await measureLong(
-      driver,
-      'MP3 44.1 kHz 128 kbit/s',
-      longSeconds,
-      mp3Tone(longMp3, longSeconds, JITTER_MS),
-    );
-
-    const latency = await driver.latency();
+    const feed = (driver: HarnessDriver, kind: StreamKind): Feeder =>
+      feeders(driver, shortMp3, longMp3, longSeconds)[kind];
+    const cases: PlayerCase[] = [];
+    // The two rules of a case run back to back, so both see about the same load on the machine.
+    for (const kind of ['pcm', 'mp3'] as const)
+      for (const jitterMs of JITTERS_MS)
+        for (const rule of rules) {
+          const starts = kind === 'pcm' ? (options.starts ?? 15) : (options.mp3Starts ?? 8);
+          cases.push(
+            await measureCase(page, server.url, { rule, kind, jitterMs, starts, longSeconds }, feed),
+          );
+        }
+    const latency = await new HarnessDriver(page).latency();
     return {
       browser: `Chromium ${browser.version()}`,
       loadAverage,
       contextSampleRate: latency.sampleRate,
       baseLatencyMs: latency.base * 1000,
-      pcmStartsMs,
-      mp3StartsMs,
-      long: [pcm, mp3],
+      cases,
       elapsedMs: now() - started,
     };
   } finally {
@@ -293,34 +379,80 @@ export async function runPlayerBench(options: PlayerBenchOptions = {}): Promise<
 
 const yesNo = (ok: boolean): string => (ok ? 'yes' : '**no**');
 
-function startRow(label: string, starts: readonly number[], target?: number): string {
-  const p50 = median(starts);
-  const p95 = percentile(starts, 0.95);
-  const goal = target === undefined ? '— | —' : `≤ ${target} ms | ${yesNo(p95 <= target)}`;
-  return `| ${label} | ${formatMs(p50)} | ${formatMs(p95)} | ${starts.length} | ${goal} |`;
+interface Row {
+  kind: StreamKind;
+  jitterMs: number;
+}
+
+function caseOf(result: PlayerBenchResult, rule: LeadRuleName, row: Row): PlayerCase | undefined {
+  return result.cases.find((c) => c.rule === rule && c.kind === row.kind && c.jitterMs === row.jitterMs);
+}
+
+/** Cold start, median, p95 and the underruns of the short streams; dashes for a case that did not run. */
+function startCells(run: PlayerCase | undefined): string[] {
+  if (!run) return ['—', '—', '—', '—'];
+  return [
+    formatMs(run.coldStartMs),
+    formatMs(median(run.startsMs)),
+    formatMs(percentile(run.startsMs, 0.95)),
+    String(run.startUnderruns),
+  ];
+}
+
+function longCells(run: PlayerCase | undefined): string[] {
+  if (!run) return ['—', '—', '—'];
+  const { long } = run;
+  return [String(long.underruns), `${long.gaps} (${formatMs(long.longestGapMs)})`, formatMs(run.leadMs)];
+}
+
+function longMet(run: PlayerCase): boolean {
+  return run.long.underruns <= PLAYER_TARGETS.underruns && run.long.gaps === 0;
 }
 
 export function renderPlayerResults(result: PlayerBenchResult): string {
-  const [first] = result.long;
-  const longTitle = `Long reading (${first?.seconds ?? 0} s in ${CHUNK_MS} ms chunks, ±${JITTER_MS} ms jitter, real-time pace)`;
+  const compared = result.cases.some((c) => c.rule === 'fixed');
+  const rows: Row[] = (['pcm', 'mp3'] as const).flatMap((kind) =>
+    JITTERS_MS.map((jitterMs) => ({ kind, jitterMs })),
+  );
+  const label = ({ kind, jitterMs }: Row): string =>
+    `${KIND_LABELS[kind]}, ${jitterMs === 0 ? 'no jitter' : `±${jitterMs} ms`}`;
+  const adaptive = (row: Row) => caseOf(result, 'adaptive', row);
+  const fixed = (row: Row) => caseOf(result, 'fixed', row);
+  const first = result.cases[0];
+  const fixedStartHead = compared ? ' Fixed 58 ms: cold | median | p95 | underruns |' : '';
+  const fixedLongHead = compared ? ' Fixed 58 ms: underruns | gaps (longest) | lead after |' : '';
+  const startTable = [
+    `| Start latency (first chunk in → first sample out, audio clock; ${first?.startsMs.length ?? 0} PCM / ${result.cases.find((c) => c.kind === 'mp3')?.startsMs.length ?? 0} MP3 short streams) | Adaptive: cold | median | p95 | underruns |${fixedStartHead} Target (p95) | Met |`,
+    `|---|---|---|---|---|${compared ? '---|---|---|---|' : ''}---|---|`,
+    ...rows.map((row) => {
+      const run = adaptive(row);
+      const p95 = run ? percentile(run.startsMs, 0.95) : NaN;
+      const goal =
+        row.kind === 'pcm' && row.jitterMs === 0
+          ? `≤ ${PLAYER_TARGETS.startLatencyMs} ms | ${yesNo(p95 <= PLAYER_TARGETS.startLatencyMs)}`
+          : '— | —';
+      const fixedCells = compared ? ` ${startCells(fixed(row)).join(' | ')} |` : '';
+      return `| ${label(row)} | ${startCells(run).join(' | ')} |${fixedCells} ${goal} |`;
+    }),
+  ];
+  const longTable = [
+    `| Long reading (${first?.long.seconds ?? 0} s in ${CHUNK_MS} ms chunks, real-time pace, after the starts) | Adaptive: underruns | gaps (longest) | lead after |${fixedLongHead} Target | Met |`,
+    `|---|---|---|---|${compared ? '---|---|---|' : ''}---|---|`,
+    ...rows.map((row) => {
+      const run = adaptive(row);
+      const fixedCells = compared ? ` ${longCells(fixed(row)).join(' | ')} |` : '';
+      const met = run ? yesNo(longMet(run)) : '—';
+      return `| ${label(row)} | ${longCells(run).join(' | ')} |${fixedCells} ${PLAYER_TARGETS.underruns} underruns, no gap | ${met} |`;
+    }),
+  ];
   return [
     `Last run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${result.browser} headless, ` +
       `AudioContext at ${result.contextSampleRate} Hz (base latency ${formatMs(result.baseLatencyMs)}); ` +
       `load average ${result.loadAverage.toFixed(1)} on ${cpus().length} cores at the start; took ${(result.elapsedMs / 1000).toFixed(0)} s.`,
     '',
-    '| Start latency (first chunk in → first sample out, audio clock) | Median | p95 | Runs | Target (p95) | Met |',
-    '|---|---|---|---|---|---|',
-    startRow(`PCM ${PCM_RATE / 1000} kHz`, result.pcmStartsMs, PLAYER_TARGETS.startLatencyMs),
-    startRow('MP3 44.1 kHz (WebCodecs)', result.mp3StartsMs),
+    ...startTable,
     '',
-    `| ${longTitle} | Underruns | Gaps heard (≥ ${MIN_GAP_MS} ms) | Longest gap | Lead at the end | Target | Met |`,
-    '|---|---|---|---|---|---|---|',
-    ...result.long.map(
-      (run) =>
-        `| ${run.label} (${run.chunks} chunks, ${run.heardSeconds.toFixed(1)} s heard) | ${run.underruns} | ${run.gaps} | ` +
-        `${formatMs(run.longestGapMs)} | ${run.leadMs === undefined ? '—' : formatMs(run.leadMs)} | ` +
-        `${PLAYER_TARGETS.underruns} underruns | ${yesNo(run.underruns <= PLAYER_TARGETS.underruns && run.gaps === 0)} |`,
-    ),
+    ...longTable,
   ].join('\n');
 }
 
@@ -342,10 +474,14 @@ export async function benchPlayer(readmePath: string, options: PlayerBenchOption
 
 async function main(): Promise<void> {
   if (process.argv.includes('--quick')) {
-    const result = await runPlayerBench({ starts: 5, mp3Starts: 2, longSeconds: 10 });
+    const result = await runPlayerBench({ starts: 5, mp3Starts: 3, longSeconds: 10 });
     process.stdout.write(`${renderPlayerResults(result)}\n`);
-    for (const run of result.long)
-      log(`${run.label}: gaps at ${run.gapsAtS.map((s) => s.toFixed(3)).join(', ')} s`);
+    for (const run of result.cases) {
+      const gaps = run.long.gapsAtS.map((s) => s.toFixed(3)).join(', ') || 'none';
+      log(
+        `${run.rule} ${run.kind} ±${run.jitterMs}: starts ${run.startsMs.map((ms) => ms.toFixed(1)).join(' ')} ms; gaps at ${gaps} s; jitter estimate ${run.jitterEstimateMs?.toFixed(1) ?? '—'} ms`,
+      );
+    }
     return;
   }
   await benchPlayer(resolve(__dirname, 'README.md'));

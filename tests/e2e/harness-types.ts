@@ -40,6 +40,7 @@ export interface HeardStats {
   activeSeconds: number;
   /** Runs of silence at least `minGapMs` long between the first and the last sound. */
   gaps: number;
+  /** The longest of those runs (0 when there is none). */
   longestGapMs: number;
   /** Where the first few gaps start, in seconds after the first sound. */
   gapsAtS: number[];
@@ -59,12 +60,17 @@ export interface Harness {
   playEncoded(feed: EncodedFeed): Promise<FeedTiming>;
   /** Forgets what was received and heard, for the next measurement on the same page. */
   reset(): void;
-  /** Gaps of at least `minGapMs` that start within `untilS` of the first sound. */
-  analyse(minGapMs: number, untilS?: number): Promise<HeardStats>;
+  /**
+   * Gaps of at least `minGapMs` that start within `untilS` of the first sound and end after `settleS`
+   * (a codec's onset).
+   */
+  analyse(minGapMs: number, untilS?: number, settleS?: number): Promise<HeardStats>;
   /** The player's underrun count so far. */
   underruns(): number;
-  /** Its jitter-buffer lead now (seconds). */
+  /** The jitter-buffer lead its next start would use (seconds). */
   leadS(): number;
+  /** Its arrival-jitter estimate (seconds; undefined with the fixed lead rule). */
+  jitterS(): number | undefined;
   /** The context's own latency figures (seconds). */
   latency(): { base: number; output: number; sampleRate: number };
   /** Everything the tap recorded since the first non-zero sample. */

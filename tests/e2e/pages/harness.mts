@@ -1,8 +1,10 @@
 // The test page: a StreamPlayer on a real-time AudioContext whose output goes through a recording
 // tap (tap-worklet.js) to the speakers. The Playwright test and the player benchmark (bench/player.ts)
-// drive it through `window.harness`.
+// drive it through `window.harness`. `?lead=fixed` gives the player the earlier fixed lead rule, for
+// the bench's comparison.
 import type { OutputFormat } from '../../../main/speech/protocol';
 import type { EncodedFeed, FeedTiming, Harness, HeardStats, Received, ToneFeed } from '../harness-types';
+import { FixedLead } from '../../../renderer/src/lib/player/lead';
 import { StreamPlayer } from '../../../renderer/src/lib/player/stream-player';
 
 const TONE_HZ = 440;
@@ -24,7 +26,9 @@ tap.port.onmessage = (event: MessageEvent) => {
   else dumpWaiter?.({ samples: data.samples, sampleRate: data.sampleRate });
 };
 
+const fixedLead = new URLSearchParams(location.search).get('lead') === 'fixed';
 const player = new StreamPlayer({
+  ...(fixedLead ? { lead: new FixedLead() } : {}),
   context,
   output: tap,
   post: (message) => received.push({ wallMs: performance.now(), contextTime: context.currentTime, message }),
@@ -128,9 +132,11 @@ const QUIET = 1e-3;
 
 /**
  * Gaps inside what was heard, measured here so 60 s of samples need not travel to the test. Only gaps
- * that start within `untilS` of the first sound count (an MP3 decoder rings on past the stream's end).
+ * that start within `untilS` of the first sound count (an MP3 decoder rings on past the stream's end),
+ * and only those that end after `settleS` (MP3 smears a tone's sudden start into a few ms of faint
+ * pre-echo, with a quiet run inside it).
  */
-async function analyse(minGapMs: number, untilS = Infinity): Promise<HeardStats> {
+async function analyse(minGapMs: number, untilS = Infinity, settleS = 0): Promise<HeardStats> {
   const { samples, sampleRate } = await record();
   const minGap = Math.max(1, Math.round((minGapMs * sampleRate) / 1000));
   let first = samples.findIndex((sample) => Math.abs(sample) >= QUIET);
@@ -141,13 +147,16 @@ async function analyse(minGapMs: number, untilS = Infinity): Promise<HeardStats>
   let longest = 0;
   let run = 0;
   const gapsAtS: number[] = [];
+  const settled = first + settleS * sampleRate;
   for (let i = first; i <= last; i++) {
-    run = Math.abs(samples[i] ?? 0) < QUIET ? run + 1 : 0;
-    if (run === minGap && (i - first) / sampleRate < untilS) {
+    const quiet = Math.abs(samples[i] ?? 0) < QUIET;
+    // A gap is counted where it ends, once its length and place are known.
+    if (!quiet && run >= minGap && i > settled && (i - run - first) / sampleRate < untilS) {
       gaps++;
-      if (gapsAtS.length < 10) gapsAtS.push((i - minGap + 1 - first) / sampleRate);
+      if (gapsAtS.length < 10) gapsAtS.push((i - run - first) / sampleRate);
+      longest = Math.max(longest, run);
     }
-    longest = Math.max(longest, run);
+    run = quiet ? run + 1 : 0;
   }
   return {
     activeSeconds: (last - first) / sampleRate,
@@ -184,6 +193,7 @@ const harness: Harness = {
   contextTime: () => context.currentTime,
   underruns: () => player.underruns,
   leadS: () => player.leadS,
+  jitterS: () => player.jitterS,
   latency: () => ({
     base: context.baseLatency,
     output: context.outputLatency,

@@ -21,10 +21,6 @@ export class DeferredSink implements StreamSink {
     return this.#sink?.underruns ?? 0;
   }
 
-  get leadS(): number | undefined {
-    return this.#sink?.leadS;
-  }
-
   write(bytes: Uint8Array): void {
     if (this.#sink) this.#sink.write(bytes);
     else if (!this.#stopped) this.#written.push(new Uint8Array(bytes));

@@ -71,11 +71,14 @@ function sampleReader(format: AudioSampleFormat, plane: ArrayBuffer): (index: nu
  * padding from the end. Without a LAME tag nothing is trimmed.
  */
 export class GaplessTrim {
+  /** Samples dropped from the front in all. */
+  readonly leading: number;
   #skip: number;
   #remaining: number;
 
   constructor(gapless: Mp3Gapless | undefined, samplesPerFrame: number) {
-    this.#skip = gapless ? gapless.encoderDelay + DECODER_DELAY : 0;
+    this.leading = gapless ? gapless.encoderDelay + DECODER_DELAY : 0;
+    this.#skip = this.leading;
     const frames = gapless?.frames;
     this.#remaining =
       gapless && frames !== undefined && gapless.encoderDelay > 0
@@ -96,6 +99,11 @@ export class Mp3DecoderSource implements SampleSource {
   readonly #frames = new Mp3FrameSplitter();
   readonly #decoder: AudioDecoder;
   #trim: GaplessTrim | undefined;
+  /** The last audio frame's length, and its length per byte (for the bytes of a frame not yet whole). */
+  #frameS = 0;
+  #sampleRate = 1;
+  #secondsPerByte = 0;
+  #framesS = 0;
 
   constructor(
     private readonly out: SamplesOut,
@@ -120,8 +128,24 @@ export class Mp3DecoderSource implements SampleSource {
     if (this.#decoder.state !== 'closed') this.#decoder.close();
   }
 
+  /** One frame: a chunk that ends inside a frame leaves it to be decoded with the next chunk. */
+  get holdS(): number {
+    return this.#frameS;
+  }
+
+  /** Whole frames split off so far and the part of the next one that has come, less the trimmed delay. */
+  get writtenS(): number {
+    const trimmedS = this.#trim ? this.#trim.leading / this.#sampleRate : 0;
+    return Math.max(0, this.#framesS + this.#frames.pendingBytes * this.#secondsPerByte - trimmedS);
+  }
+
   #decode(frames: readonly Mp3Frame[]): void {
     for (const frame of frames) {
+      const { samplesPerFrame, sampleRate } = frame.header;
+      this.#frameS = samplesPerFrame / sampleRate;
+      this.#sampleRate = sampleRate;
+      this.#secondsPerByte = this.#frameS / frame.bytes.length;
+      this.#framesS += this.#frameS;
       if (this.#decoder.state === 'closed') return;
       if (this.#decoder.state === 'unconfigured') this.#configure(frame);
       const chunk = new EncodedAudioChunk({ type: 'key', timestamp: frame.timestampUs, data: frame.bytes });

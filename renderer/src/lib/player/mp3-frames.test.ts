@@ -104,6 +104,17 @@ describe('MP3 frame splitter', () => {
     expect(splitter.push(mp3.subarray(firstLength - 1, firstLength))).toHaveLength(1);
   });
 
+  it('says how many bytes of an unfinished frame it keeps (what the player counts as audio on its way)', () => {
+    const splitter = new Mp3FrameSplitter();
+    const firstLength = whole[0]?.bytes.length ?? 0;
+    splitter.push(mp3.subarray(0, firstLength + 100));
+    expect(splitter.pendingBytes).toBe(100);
+    splitter.push(mp3.subarray(firstLength + 100, 2 * firstLength + 50));
+    expect(splitter.pendingBytes).toBe(2 * firstLength + 50 - firstLength - (whole[1]?.bytes.length ?? 0));
+    splitter.end();
+    expect(splitter.pendingBytes).toBe(0);
+  });
+
   it('skips an ID3v2 tag and garbage, including a lone header that no frame follows', () => {
     const id3 = concatBytes([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 1, 0x05], new Uint8Array(133).fill(0xff));
     // A valid-looking header with junk where the next frame's header should be.

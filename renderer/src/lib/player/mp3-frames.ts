@@ -66,6 +66,11 @@ export class Mp3FrameSplitter {
   #samplesSoFar = 0;
   #gapless: Mp3Gapless | undefined;
 
+  /** Bytes kept for a frame (or header) whose end has not come yet. */
+  get pendingBytes(): number {
+    return this.#pending.length;
+  }
+
   /** From the stream's Xing/Info frame, once it was seen (undefined when the stream has none). */
   get gapless(): Mp3Gapless | undefined {
     return this.#gapless;

@@ -1,22 +1,10 @@
 // Where each chunk goes on the audio clock, and how much of the stream has been heard. Pure: the
 // caller passes the clock's current time (AudioContext.currentTime, seconds).
 //
-// The first chunk starts `lead` seconds from now, a small jitter buffer; later chunks follow the
-// previous one exactly (gapless). A chunk that arrives after the queue ran dry is an underrun: it
-// starts a fresh lead from now, and the lead grows so a slow network stops stuttering.
-
-export interface LeadPolicy {
-  initialS: number;
-  growthS: number;
-  maxS: number;
-}
-
-/**
- * 58 ms: chunks that come up to 50 ms later than the first one's pace (bench/player.ts feeds ±50 ms
- * of jitter) still arrive before they are due, with a few ms for a busy page's timers, while the
- * first sound stays within 60 ms of the first chunk.
- */
-export const DEFAULT_LEAD: LeadPolicy = { initialS: 0.058, growthS: 0.05, maxS: 0.3 };
+// The first chunk starts one lead from now (the jitter buffer, lead.ts); later chunks follow the
+// previous one exactly (gapless). A chunk that arrives after the queue ran dry is an underrun: the
+// lead rule hears of it, and the chunk starts a fresh lead from now.
+import type { LeadRule } from './lead';
 
 interface Segment {
   startAt: number;
@@ -29,22 +17,15 @@ export interface Placement {
 }
 
 export class PlaybackSchedule {
-  #leadS: number;
+  /** The lead the current run of gapless audio started with, and the decoder's hold within it. */
+  #runLeadS = 0;
+  #runHoldS = 0;
   #nextAt: number | undefined;
   #pending: Segment[] = [];
   #finishedS = 0;
   #underruns = 0;
 
-  constructor(
-    private readonly policy: LeadPolicy = DEFAULT_LEAD,
-    leadS = policy.initialS,
-  ) {
-    this.#leadS = Math.min(policy.maxS, Math.max(0, leadS));
-  }
-
-  get leadS(): number {
-    return this.#leadS;
-  }
+  constructor(private readonly rule: LeadRule) {}
 
   get underruns(): number {
     return this.#underruns;
@@ -55,16 +36,21 @@ export class PlaybackSchedule {
     return this.#nextAt;
   }
 
-  place(now: number, durationS: number): Placement {
+  /**
+   * Places `durationS` of audio that is ready `now`. `holdS` is how much audio the decoder may keep
+   * back until more bytes come (an MP3 frame cut by a chunk's end): a start leaves room for it.
+   */
+  place(now: number, durationS: number, holdS = 0): Placement {
     let startAt = this.#nextAt;
     let underrun = false;
     if (startAt === undefined) {
-      startAt = now + this.#leadS;
+      startAt = this.#startRun(now, holdS);
     } else if (startAt < now) {
       underrun = true;
       this.#underruns++;
-      this.#leadS = Math.min(this.policy.maxS, this.#leadS + this.policy.growthS);
-      startAt = now + this.#leadS;
+      // The link's share ran dry: the hold is the decoder's and is added again at the restart.
+      this.rule.underran(Math.max(0, this.#runLeadS - this.#runHoldS));
+      startAt = this.#startRun(now, holdS);
     }
     this.#pending.push({ startAt, durationS });
     this.#nextAt = startAt + durationS;
@@ -87,5 +73,11 @@ export class PlaybackSchedule {
   /** True when something was placed and all of it has played by `now`. */
   drained(now: number): boolean {
     return this.#nextAt !== undefined && now >= this.#nextAt;
+  }
+
+  #startRun(now: number, holdS: number): number {
+    this.#runLeadS = this.rule.leadFor(holdS);
+    this.#runHoldS = Math.min(holdS, this.#runLeadS);
+    return now + this.#runLeadS;
   }
 }

@@ -9,8 +9,9 @@
 // scheduled ahead is taken back and stretched again from the sample being heard.
 import { TimeStretch } from '../../../../main/speech/time-stretch';
 import type { SampleDecoder } from './codecs';
+import { ArrivalPace } from './lead';
+import type { LeadRule } from './lead';
 import { PlaybackSchedule } from './schedule';
-import type { LeadPolicy } from './schedule';
 
 export interface StreamSink {
   write(bytes: Uint8Array): void;
@@ -27,8 +28,6 @@ export interface StreamSink {
   stop(): void;
   /** Times the audio ran dry while more was still to come (a stutter the listener heard). */
   readonly underruns: number;
-  /** The jitter-buffer lead now, for sinks that schedule on the audio clock. */
-  readonly leadS?: number;
 }
 
 /** Samples a decoder hands out, now or later. */
@@ -39,6 +38,10 @@ export interface SampleSource {
   write(bytes: Uint8Array): void;
   /** Resolves once the samples of everything written have come out. */
   flush(): Promise<void>;
+  /** Seconds of audio the bytes written so far carry, whether or not their samples came out yet. */
+  readonly writtenS: number;
+  /** The most audio (seconds) it may keep back until more bytes come; absent when none. */
+  readonly holdS?: number;
   close(): void;
 }
 
@@ -46,14 +49,21 @@ export type SampleSourceFactory = (out: SamplesOut, fail: (message: string) => v
 
 /** The raw codecs: decoded at once, at the rate the stream was opened with. */
 export function rawSource(decoder: SampleDecoder, sampleRate: number): SampleSourceFactory {
-  return (out) => ({
-    write(bytes) {
-      const samples = decoder.decode(bytes);
-      if (samples.length > 0) out(samples, sampleRate);
-    },
-    flush: () => Promise.resolve(),
-    close() {},
-  });
+  return (out) => {
+    let samplesOut = 0;
+    return {
+      write(bytes) {
+        const samples = decoder.decode(bytes);
+        samplesOut += samples.length;
+        if (samples.length > 0) out(samples, sampleRate);
+      },
+      flush: () => Promise.resolve(),
+      close() {},
+      get writtenS() {
+        return samplesOut / sampleRate;
+      },
+    };
+  };
 }
 
 export interface SinkTarget {
@@ -82,7 +92,9 @@ interface Received {
 
 export class ScheduledSink implements StreamSink {
   #schedule: PlaybackSchedule;
-  readonly #lead: LeadPolicy;
+  readonly #lead: LeadRule;
+  /** Measured in the time the listener hears: a new pace begins at each speed change. */
+  #pace = new ArrivalPace();
   readonly #placed: Placed[] = [];
   readonly #received: Received[] = [];
   readonly #input: SampleSource;
@@ -100,19 +112,14 @@ export class ScheduledSink implements StreamSink {
   constructor(
     private readonly target: SinkTarget,
     input: SampleSourceFactory,
-    lead: LeadPolicy,
-    leadS: number,
+    lead: LeadRule,
   ) {
     this.#lead = lead;
-    this.#schedule = new PlaybackSchedule(lead, leadS);
+    this.#schedule = new PlaybackSchedule(lead);
     this.#input = input(
       (samples, sampleRate) => this.#receive(samples, sampleRate),
       (message) => this.#fail(message),
     );
-  }
-
-  get leadS(): number {
-    return this.#schedule.leadS;
   }
 
   get underruns(): number {
@@ -121,11 +128,17 @@ export class ScheduledSink implements StreamSink {
 
   write(bytes: Uint8Array): void {
     if (this.#stopped) return;
+    const arrivedAt = this.target.context.currentTime;
+    const before = this.#input.writtenS;
     try {
       this.#input.write(bytes);
     } catch (error) {
       this.#fail(error instanceof Error ? error.message : String(error));
+      return;
     }
+    // The lead rule learns from every chunk that carries audio (a tag or header alone says nothing).
+    const audioS = (this.#input.writtenS - before) / this.#speed;
+    if (audioS > 0) this.#lead.arrived(this.#pace.arrive(arrivedAt, audioS), audioS);
   }
 
   // Finished only once the decoder has handed out the last samples and they were placed.
@@ -165,7 +178,8 @@ export class ScheduledSink implements StreamSink {
     for (const placed of this.#placed.splice(0)) this.#silence(placed.source);
     this.#heardS = heardS;
     this.#earlierUnderruns += this.#schedule.underruns;
-    this.#schedule = new PlaybackSchedule(this.#lead, this.#schedule.leadS);
+    this.#schedule = new PlaybackSchedule(this.#lead);
+    this.#pace = new ArrivalPace();
     this.#stretch = undefined;
     for (const block of this.#received) {
       const skip = Math.max(0, Math.round((heardS - block.fromS) * block.sampleRate));
@@ -229,7 +243,8 @@ export class ScheduledSink implements StreamSink {
     const source = context.createBufferSource();
     source.buffer = buffer;
     source.connect(output);
-    const { startAt } = this.#schedule.place(context.currentTime, buffer.duration);
+    const holdS = (this.#input.holdS ?? 0) / this.#speed;
+    const { startAt } = this.#schedule.place(context.currentTime, buffer.duration, holdS);
     this.#placed.push({ source, startAt, durationS: buffer.duration, fromS, toS });
     source.onended = () => {
       source.disconnect();

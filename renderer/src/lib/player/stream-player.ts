@@ -12,8 +12,8 @@ import type { MainToPlayer, PlayerToMain } from '../../../../preload/api';
 import { createSampleDecoder } from './codecs';
 import { DeferredSink } from './deferred-sink';
 import { Mp3DecoderSource, mp3DecodingKnown, probeMp3Decoding } from './mp3-decoder';
-import { DEFAULT_LEAD } from './schedule';
-import type { LeadPolicy } from './schedule';
+import { AdaptiveLead } from './lead';
+import type { LeadRule } from './lead';
 import { MediaSourceSink, ScheduledSink, rawSource } from './sinks';
 import type { SamplesOut, SinkTarget, StreamSink } from './sinks';
 
@@ -23,7 +23,8 @@ export interface StreamPlayerOptions {
   context?: AudioContext;
   /** Where the output goes; defaults to the context's destination. */
   output?: AudioNode;
-  lead?: LeadPolicy;
+  /** How far ahead the first sample is scheduled; the bench passes the old fixed rule to compare. */
+  lead?: LeadRule;
   /** How often position is reported while playing; main needs at least every 250 ms. */
   reportEveryMs?: number;
 }
@@ -49,21 +50,25 @@ export class StreamPlayer {
   #volume = 1;
   #speed = 1;
   #paused = false;
-  #leadS: number;
   #timer: ReturnType<typeof setInterval> | undefined;
   #underruns = 0;
-  readonly #lead: LeadPolicy;
+  /** One rule for the player's life: what one stream taught about the link holds for the next. */
+  readonly #lead: LeadRule;
 
   constructor(private readonly options: StreamPlayerOptions) {
-    this.#lead = options.lead ?? DEFAULT_LEAD;
-    this.#leadS = this.#lead.initialS;
+    this.#lead = options.lead ?? new AdaptiveLead();
     // Asked now so the answer is in before the first MP3 stream opens.
     void probeMp3Decoding();
   }
 
-  /** Current jitter-buffer lead in seconds (it grows after an underrun). */
+  /** The jitter-buffer lead the next start would use, in seconds. */
   get leadS(): number {
-    return this.#leadS;
+    return this.#lead.leadS;
+  }
+
+  /** The lead rule's arrival-jitter estimate in seconds, if it keeps one. */
+  get jitterS(): number | undefined {
+    return this.#lead.jitterS;
   }
 
   /** True while main has the playback paused (the context is suspended on purpose). */
@@ -135,7 +140,7 @@ export class StreamPlayer {
     if (codec === 'mp3') return this.#createMp3Sink(streamId, target);
     const decoder = createSampleDecoder(codec);
     if (!decoder || !(sampleRate >= 3000 && sampleRate <= 768_000)) return undefined;
-    return new ScheduledSink(target, rawSource(decoder, sampleRate), this.#lead, this.#leadS);
+    return new ScheduledSink(target, rawSource(decoder, sampleRate), this.#lead);
   }
 
   /** WebCodecs when it decodes MP3 here, else Media Source; undefined when neither can. */
@@ -144,7 +149,7 @@ export class StreamPlayer {
     const choose = (decodes: boolean): StreamSink | undefined => {
       if (decodes) {
         const input = (out: SamplesOut, fail: (message: string) => void) => new Mp3DecoderSource(out, fail);
-        return new ScheduledSink(target, input, this.#lead, this.#leadS);
+        return new ScheduledSink(target, input, this.#lead);
       }
       return mediaSource ? new MediaSourceSink(target, MP3_MIME) : undefined;
     };
@@ -164,7 +169,6 @@ export class StreamPlayer {
     const stream = this.#current(streamId);
     if (!stream) return;
     stream.sink.write(new Uint8Array(audio));
-    this.#leadS = stream.sink.leadS ?? this.#leadS;
   }
 
   #fail(streamId: number, message: string): void {
