@@ -19,6 +19,7 @@ import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Page } from 'playwright-core';
 import { createEncoder } from '../main/engine/encoders';
+import { Mp3FrameMeter } from '../main/speech/audio-duration';
 import { parseOutputFormat } from '../main/speech/protocol';
 import type { FormatInfo } from '../main/speech/protocol';
 import playwrightConfig from '../playwright.config';
@@ -100,7 +101,8 @@ const KIND_LABELS: Record<StreamKind, string> = {
 };
 
 type HarnessWindow = { harness?: Harness };
-type Mp3 = { base64: string; format: FormatInfo };
+/** An encoded tone and how long its frames play (the encoder's delay and padding included). */
+type Mp3 = { base64: string; format: FormatInfo; durationMs: number };
 
 function percentile(values: readonly number[], share: number): number {
   if (values.length === 0) return NaN;
@@ -131,7 +133,7 @@ function launchChromium(): ReturnType<typeof chromium.launch> {
   return chromium.launch({ ...launch, executablePath: launch.executablePath ?? '/usr/bin/chromium' });
 }
 
-async function encodeToneMp3(seconds: number): Promise<{ base64: string; format: FormatInfo }> {
+async function encodeToneMp3(seconds: number): Promise<Mp3> {
   const format = parseOutputFormat(MP3_FORMAT);
   if (!format) throw new Error(`${MP3_FORMAT} is a documented format`);
   const rate = format.sampleRate;
@@ -145,7 +147,12 @@ async function encodeToneMp3(seconds: number): Promise<{ base64: string; format:
     parts.push(encoder.encode(pcm));
   }
   parts.push(encoder.end());
-  return { base64: Buffer.concat(parts).toString('base64'), format };
+  const bytes = Buffer.concat(parts);
+  // Paced by what the frames play, not the tone's length: a short stream's padding would otherwise
+  // make its chunks come faster than real time (about 10 % for half a second).
+  const meter = new Mp3FrameMeter();
+  meter.add(bytes);
+  return { base64: bytes.toString('base64'), format, durationMs: meter.totalMs };
 }
 
 class HarnessDriver {
@@ -262,12 +269,7 @@ function log(message: string): void {
 /** How one case feeds its streams: a short one (`seconds` undefined) or a long reading. */
 type Feeder = (streamId: number, jitterMs: number, seconds?: number) => Promise<FeedTiming>;
 
-function feeders(
-  driver: HarnessDriver,
-  shortMp3: Mp3,
-  longMp3: Mp3,
-  longSeconds: number,
-): Record<StreamKind, Feeder> {
+function feeders(driver: HarnessDriver, shortMp3: Mp3, longMp3: Mp3): Record<StreamKind, Feeder> {
   return {
     pcm: (streamId, jitterMs, seconds) =>
       driver.playTone({
@@ -285,7 +287,7 @@ function feeders(
         format: mp3.format.format,
         sampleRate: mp3.format.sampleRate,
         base64: mp3.base64,
-        durationMs: (seconds === undefined ? SHORT_MP3_S : longSeconds) * 1000,
+        durationMs: mp3.durationMs,
         chunkMs: CHUNK_MS,
         jitterMs,
       });
@@ -351,7 +353,7 @@ export async function runPlayerBench(options: PlayerBenchOptions = {}): Promise<
   try {
     const page = await browser.newPage();
     const feed = (driver: HarnessDriver, kind: StreamKind): Feeder =>
-      feeders(driver, shortMp3, longMp3, longSeconds)[kind];
+      feeders(driver, shortMp3, longMp3)[kind];
     const cases: PlayerCase[] = [];
     // The two rules of a case run back to back, so both see about the same load on the machine.
     for (const kind of ['pcm', 'mp3'] as const)

@@ -14,8 +14,8 @@ export interface ToneFeed {
   chunks: number;
   chunkMs: number;
   /**
-   * Each chunk arrives up to this much early or late (deterministic pseudo-random, about uniform),
-   * but never before the one ahead of it, as over one connection.
+   * Each chunk arrives up to this much early or late (deterministic pseudo-random, about uniform,
+   * its own pattern for each stream id), but never before the one ahead of it, as over one connection.
    */
   jitterMs: number;
   /** Chunks arrive this often instead of every chunkMs (faster than real time, as main feeds ahead). */

@@ -43,7 +43,11 @@ function toneChunk(startSample: number, length: number, sampleRate: number): Arr
   return view.buffer;
 }
 
-/** Deterministic jitter in -1..1 so every run sees the same arrival pattern. */
+/**
+ * Deterministic jitter in -1..1 so every run sees the same arrival pattern; each stream has its own
+ * (by its id), as a link's next stream would, so short streams one after another sample the link
+ * instead of repeating the same few arrivals.
+ */
 function jitterAt(index: number): number {
   const x = Math.sin(index * 12.9898) * 43758.5453;
   return 2 * (x - Math.floor(x)) - 1;
@@ -81,7 +85,7 @@ function feed(
         durationMs: chunkMs,
       });
       if (c === chunks - 1) return player.handle({ type: 'end', streamId });
-      due = Math.max(due, (c + 1) * everyMs + jitterMs * jitterAt(c + 1));
+      due = Math.max(due, (c + 1) * everyMs + jitterMs * jitterAt(streamId * 10_007 + c + 1));
       setTimeout(() => send(c + 1), Math.max(0, t0 + due - performance.now()));
     };
     send(0);
