@@ -372,6 +372,23 @@ describe('output formats', () => {
     expect(Math.abs(seconds * 1000 - alignedMs)).toBeLessThan(150);
   });
 
+  it('a client in the same process gets the first MP3 frame before the rest of the generation is encoded', async () => {
+    // The app reads its own offline server from the same event loop: if the server encoded a whole
+    // generation in one go, every frame would land in the socket before the first could be read.
+    const client = connect();
+    let framesByFirstTurnEnd: number | undefined;
+    client.socket.once('message', () =>
+      setImmediate(() => (framesByFirstTurnEnd = client.audioFrames.length)),
+    );
+    await client.opened;
+    client.send(BOS);
+    client.send({ text: STORY.slice(0, 280), flush: true });
+    client.send(EOS);
+    expect((await client.closed).code).toBe(1000);
+    expect(client.audioFrames.length).toBeGreaterThan(30);
+    expect(framesByFirstTurnEnd).toBeLessThanOrEqual(3);
+  });
+
   it('refuses opus with unsupported_format and 1008', async () => {
     const client = connect({ query: { output_format: 'opus_48000_64' } });
     await client.opened;

@@ -1,5 +1,6 @@
 // One `stream-input` WebSocket connection on the offline server: authentication, the BOS / text /
 // EOS message sequence, the inactivity timeout, and generations spoken strictly in order.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { RawData, WebSocket } from 'ws';
 import { SpeechError } from '../speech/errors';
 import { parseClientMessage } from '../speech/protocol';
@@ -309,6 +310,10 @@ export class StreamConnection {
     for (const frame of frames) {
       if (this.isClosed()) return;
       await this.send(audioFrame(Buffer.from(frame.audio).toString('base64'), frame.alignment));
+      // A socket write completes at once, so without a turn of the event loop the whole generation
+      // would be encoded before anything else runs: in the app, the client reading this very socket
+      // (MP3: some 30 ms for a sentence before its first frame is read).
+      await nextTurn();
     }
   }
 
