@@ -3,6 +3,26 @@ import tseslint from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
+/** What shared/ may not import: anything but its own files (./x) and the given packages. */
+function sharedImports(packages) {
+  // Relative paths, node: and electron have messages of their own.
+  const notPackages = [String.raw`\.`, 'node:', 'electron$', ...packages.map((name) => `${name}$`)];
+  return {
+    paths: [{ name: 'electron', message: 'shared/ runs in the renderer too: no Electron.' }],
+    patterns: [
+      { regex: '^node:', message: 'shared/ runs in the renderer too: no Node modules.' },
+      {
+        regex: String.raw`^\.\./`,
+        message: 'shared/ imports only its own files (./x), never main/, renderer/ or preload/.',
+      },
+      {
+        regex: `^(?!${notPackages.join('|')})`,
+        message: 'shared/ takes no packages: it goes into every bundle as it is.',
+      },
+    ],
+  };
+}
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'coverage/**', 'test-results/**'] },
   js.configs.recommended,
@@ -44,8 +64,20 @@ export default tseslint.config(
     },
   },
   {
-    // Renderer code runs in a sandboxed page: no Node modules, no Electron. (Its tests run in Node and
-    // may start the real services, so they are exempt.)
+    // shared/ is the code both processes run (the IPC contract and the pure modules behind it): it
+    // goes into the main bundle, the preload script and the renderer's page alike, so it depends on
+    // nothing but itself.
+    files: ['shared/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', sharedImports([])] },
+  },
+  {
+    files: ['shared/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', sharedImports(['vitest', 'fast-check'])] },
+  },
+  {
+    // Renderer code runs in a sandboxed page: no Node modules, no Electron, and nothing of main's; it
+    // reaches main only through the contract in shared/. (Its tests run in Node and may start the
+    // real services, so they are exempt.)
     files: ['renderer/src/**/*.ts', 'renderer/src/**/*.svelte'],
     ignores: ['renderer/src/**/*.test.ts', 'renderer/src/**/*.testing.ts'],
     rules: {
@@ -56,22 +88,27 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*'], message: 'Renderer code runs in a page, not in Node.' },
             {
-              group: [
-                '**/main/*/*',
-                '!**/main/speech/protocol',
-                '!**/main/store/settings-schema',
-                '!**/main/store/accelerator',
-                '!**/main/store/history-index',
-                '!**/main/app/reading-types',
-                '!**/main/speech/errors',
-                // Pure DSP shared with the command line, so both stretch speech the same way.
-                '!**/main/speech/time-stretch',
-                // MP3 framing shared with the duration meter, so both read a stream the same way.
-                '!**/main/speech/mp3-frames',
-                // The user's words: the settings window reads and writes lexicon files with the reading's own parser.
-                '!**/main/text/lexicon',
-              ],
-              message: 'Renderers import only the pure modules the contract names.',
+              regex: '(^|/)(main|preload)/',
+              message:
+                'Renderers import only shared/ (the contract and its pure modules), never main/ or preload/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The preload script runs in the sandboxed page's isolated world: Electron's renderer API and the
+    // contract, nothing else.
+    files: ['preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: String.raw`^(?!electron$|\.\./shared/|\./)`,
+              message: 'The preload script imports only electron and shared/, never main/ or Node modules.',
             },
           ],
         },

@@ -12,7 +12,7 @@ export default defineConfig({
   // The real services run inside those tests too: they need ws's Node build, not its browser stub.
   resolve: { alias: [{ find: /^ws$/, replacement: require.resolve('ws') }] },
   test: {
-    include: ['main/**/*.test.ts', 'renderer/src/**/*.test.ts', 'tests/**/*.test.ts'],
+    include: ['main/**/*.test.ts', 'shared/**/*.test.ts', 'renderer/src/**/*.test.ts', 'tests/**/*.test.ts'],
     environment: 'node',
     globalSetup: ['tests/global-setup.ts'],
     reporters: ['default', './tests/summary-reporter.ts'],

@@ -24,6 +24,7 @@ import type { Duplex } from 'node:stream';
 import { promisify } from 'node:util';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { RawData } from 'ws';
+import { closeTogether } from './socket-pair';
 import { now } from './stats';
 
 export interface TlsIdentity {
@@ -310,21 +311,7 @@ function relaySocket(
     }
     client.send(data, { binary: isBinary });
   });
-  const closeBoth = (code: number, reason: Buffer): void => {
-    // 1005/1006 cannot be sent on the wire; a normal close goes on instead.
-    const sendable = code === 1005 || code === 1006 ? 1000 : code;
-    for (const socket of [client, upstream]) {
-      if (socket.readyState === WebSocket.OPEN) socket.close(sendable, reason);
-      else if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
-    }
-  };
-  for (const socket of [client, upstream]) {
-    socket.on('close', closeBoth);
-    socket.on('error', () => {
-      client.terminate();
-      upstream.terminate();
-    });
-  }
+  closeTogether(client, upstream);
   return upstream;
 }
 

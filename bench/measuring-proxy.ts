@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { RawData } from 'ws';
+import { closeTogether } from './socket-pair';
 import { now } from './stats';
 
 export interface RunMeasurement {
@@ -110,22 +111,8 @@ function relay(
     run.lastFrameAt = now();
     if (run.wantsAudio && hasAudio(data)) run.noteAudio();
   });
-  const closeBoth = (code: number, reason: Buffer): void => {
-    // 1005/1006 cannot be sent on the wire; pass a normal close on instead.
-    const sendable = code === 1005 || code === 1006 ? 1000 : code;
-    for (const socket of [client, upstream]) {
-      if (socket.readyState === WebSocket.OPEN) socket.close(sendable, reason);
-      else if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
-    }
-  };
-  for (const socket of [client, upstream]) {
-    socket.on('close', closeBoth);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {
-      client.terminate();
-      upstream.terminate();
-    });
-  }
+  closeTogether(client, upstream);
+  for (const socket of [client, upstream]) socket.on('close', () => sockets.delete(socket));
 }
 
 /** Starts the proxy in front of `targetBaseUrl` (the server's http://127.0.0.1:PORT). */

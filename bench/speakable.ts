@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { MAX_READ_CHARS } from '../main/app/reading-text';
 import { speakableOptions, speakableReading, warmUpSpeakableText } from '../main/app/speakable-reading';
 import type { ReadingVoice, SpeakableRequest } from '../main/app/speakable-reading';
-import { defaultSettings } from '../main/store/settings-schema';
+import { defaultSettings } from '../shared/settings-schema';
 import { languageRuns } from '../main/text/language';
 import type { LanguageRun } from '../main/text/language';
 import { markupEdits } from '../main/text/markup';

@@ -1,4 +1,4 @@
-// TimeStretch (main/speech/time-stretch.ts) on 60 s of speech-like audio at 16 kHz and 44.1 kHz:
+// TimeStretch (shared/time-stretch.ts) on 60 s of speech-like audio at 16 kHz and 44.1 kHz:
 // CPU time per second of audio at 1.5x, 2x and 3x, and at 2x the duration ratio and the pitch
 // ratio (the median over voiced frames of the output's fundamental over the input's). The signal
 // is synthetic (a gliding voice with harmonics, syllables, pauses and a little noise) so the bench
@@ -8,7 +8,7 @@
 //   (npm run bench runs it too.)
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { TimeStretch } from '../main/speech/time-stretch';
+import { TimeStretch } from '../shared/time-stretch';
 import { writeMarkedSection } from './report';
 import { median } from './stats';
 

@@ -30,7 +30,7 @@ import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { startStreamServer } from '../main/engine/stream-server';
-import { defaultSettings } from '../main/store/settings-schema';
+import { defaultSettings } from '../shared/settings-schema';
 import playwrightConfig from '../playwright.config';
 import { makeSelfSignedCertificate, startLatencyProxy } from './latency-proxy';
 import type { LatencyProxy, ProxiedConnection } from './latency-proxy';

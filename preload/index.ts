@@ -1,4 +1,4 @@
-// Preload bridge: exposes `window.hark` (the HarkApi of preload/api.ts) and nothing else. Every verb
+// Preload bridge: exposes `window.hark` (the HarkApi of shared/contract.ts) and nothing else. Every verb
 // is one ipcRenderer.invoke on its own channel; main checks the sender and the payload. No generic
 // send/invoke and no Electron objects reach the page: event listeners get the data only (the IPC
 // event would hand the page `ipcRenderer` itself).
@@ -14,7 +14,7 @@ import {
   failure,
   parseResult,
   verbChannel,
-} from './api';
+} from '../shared/contract';
 import type {
   EventMap,
   EventName,
@@ -27,7 +27,7 @@ import type {
   Result,
   Unsubscribe,
   Verb,
-} from './api';
+} from '../shared/contract';
 
 async function invoke(verb: Verb, payload: unknown): Promise<Result<unknown>> {
   try {

@@ -11,7 +11,7 @@
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BRIDGE_PATH } from '../preload/api';
+import { BRIDGE_PATH } from '../shared/contract';
 import { startBridgeServer } from '../main/app/bridge-server';
 import type { RunningBridge } from '../main/app/bridge-server';
 import { startHeadlessApp } from '../main/app/headless';

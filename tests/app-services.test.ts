@@ -18,7 +18,7 @@ import type { AppState, ReadingNotice } from '../main/app/reading-controller';
 import { MAX_ACCEPTED_CHARS } from '../main/app/reading-text';
 import { PREVIEW_TEXT, createServices } from '../main/app/services';
 import type { AppServices, CapturedText, HotkeyControl, ServicesDeps } from '../main/app/services';
-import type { HistoryChange, HotkeyFailure, Result } from '../preload/api';
+import type { HistoryChange, HotkeyFailure, Result } from '../shared/contract';
 import { startStreamServer } from '../main/engine/stream-server';
 import type { RunningStreamServer } from '../main/engine/stream-server';
 import { HistoryStore } from '../main/store/history';

@@ -11,10 +11,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startHeadlessApp } from '../main/app/headless';
 import { HistoryStore } from '../main/store/history';
 import type { NewHistoryEntry } from '../main/store/history';
-import { AUDIO_DIR_NAME, INDEX_FILE_NAME } from '../main/store/history-index';
+import { AUDIO_DIR_NAME, INDEX_FILE_NAME } from '../shared/history-index';
 import { salvageJsonObject } from '../main/store/json-salvage';
 import { SETTINGS_FILE_NAME, SettingsStore } from '../main/store/settings';
-import { defaultSettings } from '../main/store/settings-schema';
+import { defaultSettings } from '../shared/settings-schema';
 import { quietLogger } from './helpers/live-api';
 
 let dir: string;

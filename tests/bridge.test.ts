@@ -24,8 +24,8 @@ import { HistoryStore } from '../main/store/history';
 import { createRedactingLogger } from '../main/store/redact';
 import { createSecretStore } from '../main/store/secrets';
 import { SettingsStore } from '../main/store/settings';
-import { success } from '../preload/api';
-import type { AppState, HistoryChange, MainToPlayer, WordProgress } from '../preload/api';
+import { success } from '../shared/contract';
+import type { AppState, HistoryChange, MainToPlayer, WordProgress } from '../shared/contract';
 import {
   BridgeConnectError,
   bridgeConfigFromLocation,

@@ -10,7 +10,7 @@ import { createHttpClient, type HttpClientConfig } from '../main/elevenlabs/http
 import { listModels, pickerModels } from '../main/elevenlabs/models';
 import { getSubscription } from '../main/elevenlabs/subscription';
 import { listVoices } from '../main/elevenlabs/voices';
-import { SpeechError } from '../main/speech/errors';
+import { SpeechError } from '../shared/speech-errors';
 
 const KEY = 'sk_5d1c0a9e4b7f2e8c3a6d9b0f1e4c7a2d5b8e1f4a7c0d3e6b';
 

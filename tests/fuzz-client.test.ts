@@ -5,8 +5,8 @@
 // contiguous, leave no socket or timer behind, and give its memory back.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SPEECH_ERROR_CODES, SpeechError } from '../main/speech/errors';
-import type { OutputFormat } from '../main/speech/protocol';
+import { SPEECH_ERROR_CODES, SpeechError } from '../shared/speech-errors';
+import type { OutputFormat } from '../shared/protocol';
 import { StreamSession } from '../main/speech/session';
 import type { AudioChunk } from '../main/speech/session';
 import { canForceGc, fuzzFrame, heapAfterGc, serverFrameLike } from './helpers/fuzz-frames';

@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStreamServer } from '../main/engine/stream-server';
 import type { RunningStreamServer } from '../main/engine/stream-server';
-import { buildStreamUrl, decodeServerFrame } from '../main/speech/protocol';
+import { buildStreamUrl, decodeServerFrame } from '../shared/protocol';
 import { StreamSession } from '../main/speech/session';
 import { canForceGc, fuzzFrame, heapAfterGc } from './helpers/fuzz-frames';
 import type { FuzzFrame } from './helpers/fuzz-frames';

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../main/store/history';
 import type { HistoryEntry } from '../main/store/history';
-import { AUDIO_DIR_NAME, INDEX_FILE_NAME, encodeLine } from '../main/store/history-index';
+import { AUDIO_DIR_NAME, INDEX_FILE_NAME, encodeLine } from '../shared/history-index';
 import { WRITER_RETENTION, expectedAudio } from './fixtures/history-writer-data';
 
 const WRITER = fileURLToPath(new URL('./fixtures/history-writer.ts', import.meta.url));

@@ -18,7 +18,13 @@ import type { RunningBridge } from '../main/app/bridge-server';
 import { startHeadlessApp } from '../main/app/headless';
 import type { HeadlessApp } from '../main/app/headless';
 import { createSecretStore } from '../main/store/secrets';
-import type { AppState, HistoryEntry, MainToPlayer, PlaybackProgress, WordProgress } from '../preload/api';
+import type {
+  AppState,
+  HistoryEntry,
+  MainToPlayer,
+  PlaybackProgress,
+  WordProgress,
+} from '../shared/contract';
 import { connectBridge } from '../renderer/src/lib/bridge-client';
 import type { BridgeClient } from '../renderer/src/lib/bridge-client';
 import { quietLogger } from './helpers/live-api';

@@ -14,7 +14,7 @@ import { startStreamServer } from '../main/engine/stream-server';
 import type { RunningStreamServer, StreamServerOptions } from '../main/engine/stream-server';
 import { startBridgeServer } from '../main/app/bridge-server';
 import type { BridgeServerOptions, RunningBridge } from '../main/app/bridge-server';
-import { BRIDGE_PATH } from '../preload/api';
+import { BRIDGE_PATH } from '../shared/contract';
 import { RawWsClient } from './helpers/raw-ws-client';
 import { recordingServices } from './helpers/recording-services';
 

@@ -1,8 +1,8 @@
 // Every way a stream-input session can fail, against a real (scripted) WebSocket server: the
 // SpeechError code, a message a person can read, and nothing left behind (timers, sockets).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SpeechError } from '../main/speech/errors';
-import type { SpeechErrorCode } from '../main/speech/errors';
+import { SpeechError } from '../shared/speech-errors';
+import type { SpeechErrorCode } from '../shared/speech-errors';
 import { StreamSession } from '../main/speech/session';
 import type { SessionConfig } from '../main/speech/session';
 import {

@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStreamServer } from '../main/engine/stream-server';
 import type { RunningStreamServer } from '../main/engine/stream-server';
-import { defaultMessage } from '../main/speech/errors';
-import type { OutputFormat } from '../main/speech/protocol';
+import { defaultMessage } from '../shared/speech-errors';
+import type { OutputFormat } from '../shared/protocol';
 import { StreamSession } from '../main/speech/session';
 import type { AudioChunk, SessionConfig, TimedChar } from '../main/speech/session';
 import { liveHandles } from './helpers/scripted-server';

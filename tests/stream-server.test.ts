@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { OfflineVoice } from '../main/engine/offline-voice';
 import { startStreamServer } from '../main/engine/stream-server';
 import type { RunningStreamServer } from '../main/engine/stream-server';
-import type { Alignment } from '../main/speech/protocol';
+import type { Alignment } from '../shared/protocol';
 
 const VOICE = 'en-us';
 

@@ -10,7 +10,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OfflineVoice } from '../main/engine/offline-voice';
-import { TimeStretch } from '../main/speech/time-stretch';
+import { TimeStretch } from '../shared/time-stretch';
 import { keywordScore, transcribePcm } from './helpers/speech-recognition';
 
 // Sentence by sentence, as tests/offline-voice-speech.test.ts: the recogniser does best on short

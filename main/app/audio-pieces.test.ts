@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Mp3FrameMeter } from '../speech/audio-duration';
-import { parseMp3FrameHeader } from '../speech/mp3-frames';
-import { parseOutputFormat } from '../speech/protocol';
-import type { FormatInfo } from '../speech/protocol';
+import { parseMp3FrameHeader } from '../../shared/mp3-frames';
+import { parseOutputFormat } from '../../shared/protocol';
+import type { FormatInfo } from '../../shared/protocol';
 import { audioPieces } from './audio-pieces';
 
 function format(name: string): FormatInfo {

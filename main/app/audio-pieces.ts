@@ -1,8 +1,8 @@
 // Cuts stored audio into pieces a streaming player can take one at a time (history replay), each
 // piece ending on a boundary its decoder can handle: whole samples, or whole MP3 frames.
 import { createDurationMeter, estimateFromBitrate } from '../speech/audio-duration';
-import { parseMp3FrameHeader } from '../speech/mp3-frames';
-import type { FormatInfo } from '../speech/protocol';
+import { parseMp3FrameHeader } from '../../shared/mp3-frames';
+import type { FormatInfo } from '../../shared/protocol';
 import type { AudioChunk } from '../speech/session';
 
 /** About 1.5 s of 128 kbit/s MP3, or 0.5 s of 44.1 kHz PCM. */

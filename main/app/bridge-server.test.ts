@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ClientOptions } from 'ws';
-import { BRIDGE_CLOSE_UNAUTHORIZED, BRIDGE_PATH, EVENTS, VERBS, success } from '../../preload/api';
-import type { PlayerChannel, PlayerToMain } from '../../preload/api';
+import { BRIDGE_CLOSE_UNAUTHORIZED, BRIDGE_PATH, EVENTS, VERBS, success } from '../../shared/contract';
+import type { PlayerChannel, PlayerToMain } from '../../shared/contract';
 import { recordingServices } from '../../tests/helpers/recording-services';
 import type { RecordingServices } from '../../tests/helpers/recording-services';
-import { SpeechError } from '../speech/errors';
+import { SpeechError } from '../../shared/speech-errors';
 import { startBridgeServer } from './bridge-server';
 import type { BridgeServerOptions, RunningBridge } from './bridge-server';
 import { until } from '../../tests/helpers/until';

@@ -1,4 +1,4 @@
-// The IPC contract of preload/api.ts served over a loopback WebSocket, so the real renderer can run
+// The IPC contract of shared/contract.ts served over a loopback WebSocket, so the real renderer can run
 // in a browser against the real services (`npm run dev:web`, end-to-end tests). Plain Node.
 //
 // Who may talk to it: a caller on this computer (127.0.0.1 only) that presents the per-run token,
@@ -20,7 +20,7 @@ import {
   failure,
   isVerb,
   parsePlayerMessage,
-} from '../../preload/api';
+} from '../../shared/contract';
 import type {
   BridgeCallId,
   BridgeServerFrame,
@@ -31,7 +31,7 @@ import type {
   PlayerWireMessage,
   Result,
   Unsubscribe,
-} from '../../preload/api';
+} from '../../shared/contract';
 import {
   PRE_AUTH_MAX_FRAME_BYTES,
   allowLargeFrames,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { MainToPlayer, PlayerChannel, PlayerToMain, Unsubscribe } from '../../preload/api';
-import { SpeechError } from '../speech/errors';
-import { parseOutputFormat } from '../speech/protocol';
-import type { FormatInfo } from '../speech/protocol';
+import type { MainToPlayer, PlayerChannel, PlayerToMain, Unsubscribe } from '../../shared/contract';
+import { SpeechError } from '../../shared/speech-errors';
+import { parseOutputFormat } from '../../shared/protocol';
+import type { FormatInfo } from '../../shared/protocol';
 import type { AudioChunk } from '../speech/session';
 import { ChannelPlayer } from './channel-player';
 

@@ -1,17 +1,17 @@
 // The reading controller's PlayerPort, played by a page at the other end of a PlayerChannel: the
 // hidden player window's MessagePort in Electron (main/desktop/ipc.ts servePlayerPort), or a browser
 // tab over the dev bridge (main/app/bridge-server.ts). Plain Node: it only speaks the player messages
-// of preload/api.ts.
+// of shared/contract.ts.
 //
 // One reading is one stream (open, chunks, end). The page reports how far it has played; that is the
 // sink's playedMs(), which paces the text sent to the server, and what onProgress announces (for
 // captions on the audio clock). end() resolves when the page says the last sample was heard, or
 // when the stream is stopped or replaced; it rejects when the page fails or goes away mid-stream,
 // so a reading never waits forever on a player that is gone.
-import type { MainToPlayer, PlayerChannel, PlayerToMain, Unsubscribe } from '../../preload/api';
+import type { MainToPlayer, PlayerChannel, PlayerToMain, Unsubscribe } from '../../shared/contract';
 import type { AudioSink } from '../speech/narration';
-import { SpeechError } from '../speech/errors';
-import type { FormatInfo } from '../speech/protocol';
+import { SpeechError } from '../../shared/speech-errors';
+import type { FormatInfo } from '../../shared/protocol';
 import type { AudioChunk } from '../speech/session';
 import type { PlayerPort } from './reading-types';
 

@@ -4,7 +4,7 @@
 // exercise the same parts the tray app runs. Plain Node.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ExportFormat } from '../../preload/api';
+import type { ExportFormat } from '../../shared/contract';
 import { ConfirmedHostsStore } from '../store/confirmed-hosts';
 import { HistoryStore } from '../store/history';
 import type { HistoryEntry } from '../store/history';

@@ -10,7 +10,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AudioChunk } from '../speech/session';
-import { SpeechError } from '../speech/errors';
+import { SpeechError } from '../../shared/speech-errors';
 
 /** About 35 minutes of MP3 at 128 kbit/s, 17 minutes of PCM at 16 kHz. */
 export const DEFAULT_KEPT_AUDIO_MEMORY_BYTES = 32 * 1024 * 1024;

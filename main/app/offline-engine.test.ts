@@ -5,7 +5,7 @@ import { createHttpClient } from '../elevenlabs/http-client';
 import { OfflineVoice } from '../engine/offline-voice';
 import { startStreamServer } from '../engine/stream-server';
 import type { RunningStreamServer, StreamServerOptions } from '../engine/stream-server';
-import { SpeechError } from '../speech/errors';
+import { SpeechError } from '../../shared/speech-errors';
 import { createOfflineEngine } from './offline-engine';
 
 let voice: OfflineVoice;

@@ -7,7 +7,7 @@
 // a new connection from the first word not heard (speech/resume.ts; tests/faults.test.ts kills it).
 import { startStreamServer } from '../engine/stream-server';
 import type { RunningStreamServer, StreamServerOptions } from '../engine/stream-server';
-import { SpeechError } from '../speech/errors';
+import { SpeechError } from '../../shared/speech-errors';
 
 export interface OfflineEndpoint {
   /** Base URL for the session and the HTTP client, e.g. 'http://127.0.0.1:41234'. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseOutputFormat } from '../speech/protocol';
+import { parseOutputFormat } from '../../shared/protocol';
 import { RecordingPlayer } from '../../tests/helpers/recording-player';
 import { PlayerLease } from './player-lease';
 import type { PlayerPort } from './reading-types';

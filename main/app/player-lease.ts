@@ -3,7 +3,7 @@
 // while the next one already plays: once released, a lease never touches the player again, so the
 // old reading cannot pause or stop the new one.
 import type { AudioSink } from '../speech/narration';
-import type { FormatInfo } from '../speech/protocol';
+import type { FormatInfo } from '../../shared/protocol';
 import type { PlayerPort } from './reading-types';
 
 export class PlayerLease {

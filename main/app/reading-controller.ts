@@ -22,15 +22,15 @@
 //   the position says the remaining time at that speed.
 // - Every state change is emitted exactly once; read(), stop() and friends never throw, and no
 //   promise of theirs can reject unhandled.
-import type { FormatInfo } from '../speech/protocol';
-import { SPEED_STEP, normaliseSpeed } from '../speech/time-stretch';
+import type { FormatInfo } from '../../shared/protocol';
+import { SPEED_STEP, normaliseSpeed } from '../../shared/time-stretch';
 import { TypedEmitter } from '../speech/typed-emitter';
 import type { HistoryEntry, HistoryStore } from '../store/history';
 import type { Logger } from '../store/redact';
 import type { SecretStore } from '../store/secrets';
 import type { ConfirmedHosts } from '../store/confirmed-hosts';
 import type { SettingsStore } from '../store/settings';
-import type { BusyPolicy, EngineKind } from '../store/settings-schema';
+import type { BusyPolicy, EngineKind } from '../../shared/settings-schema';
 import type { OfflineEndpoint } from './offline-engine';
 import { PlayerLease } from './player-lease';
 import { ReplayJob, SpeakJob } from './reading-job';

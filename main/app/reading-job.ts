@@ -14,11 +14,11 @@
 // - Any other failure part-way lets the player finish the whole words it already has, then reports
 //   the error with how far the reading got; the history keeps the sentences whose audio came in, in
 //   text order, from the first one (a reading steered back and forth keeps one clean copy).
-import { SpeechError, defaultMessage } from '../speech/errors';
+import { SpeechError, defaultMessage } from '../../shared/speech-errors';
 import type { AudioSink, Narration, ResumePoint, WordBoundary } from '../speech/narration';
-import type { FormatInfo } from '../speech/protocol';
+import type { FormatInfo } from '../../shared/protocol';
 import type { AudioChunk } from '../speech/session';
-import type { EngineKind, Settings } from '../store/settings-schema';
+import type { EngineKind, Settings } from '../../shared/settings-schema';
 import { audioPieces } from './audio-pieces';
 import type { PlayerLease } from './player-lease';
 import { canFallBackAfter, fallbackNotice, offlinePlan, planReading, stoppedMessage } from './reading-plan';

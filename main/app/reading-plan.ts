@@ -3,11 +3,11 @@
 // the in-process server's address with its token as the key.
 import { OFFLINE_MODEL_ID } from '../engine/server-http';
 import { isTrustedHost, HOST_NOT_CONFIRMED, hostNotConfirmedMessage } from '../elevenlabs/trusted-hosts';
-import { SpeechError } from '../speech/errors';
-import { parseOutputFormat } from '../speech/protocol';
-import type { FormatInfo } from '../speech/protocol';
-import { streamParametersFor } from '../store/settings-schema';
-import type { EngineKind, Settings, StreamParameters } from '../store/settings-schema';
+import { SpeechError } from '../../shared/speech-errors';
+import { parseOutputFormat } from '../../shared/protocol';
+import type { FormatInfo } from '../../shared/protocol';
+import { streamParametersFor } from '../../shared/settings-schema';
+import type { EngineKind, Settings, StreamParameters } from '../../shared/settings-schema';
 import { getKeyWithin } from '../store/secrets';
 import type { SecretStore } from '../store/secrets';
 import type { ConfirmedHosts } from '../store/confirmed-hosts';

@@ -1,19 +1,18 @@
-// The vocabulary shared by the reading controller, its jobs and the app's services (and, by type
-// only, the tray and the renderer). Re-exported from reading-controller.ts, the contract's home.
+// The vocabulary shared by the reading controller, its jobs and the app's services (re-exported from
+// reading-controller.ts). The types that cross to the renderer are the contract's (shared/contract.ts)
+// and are re-exported here with the rest.
 import type { AudioSink, WordBoundary } from '../speech/narration';
-import type { FormatInfo } from '../speech/protocol';
+import type { ReadOutcome } from '../../shared/contract';
+import type { FormatInfo } from '../../shared/protocol';
 
-export type ReadingSource = 'selection' | 'clipboard' | 'typed' | 'history';
-
-export type AppState =
-  | { kind: 'idle' }
-  | { kind: 'connecting'; source: ReadingSource }
-  /** The connection dropped part-way; `attempt` (1, 2, 3) of carrying on from the word reached. */
-  | { kind: 'reconnecting'; source: ReadingSource; attempt: number }
-  | { kind: 'speaking'; source: ReadingSource; queued: number }
-  | { kind: 'paused'; source: ReadingSource; queued: number }
-  /** Stays until the next request, stop() or dismissError(). */
-  | { kind: 'error'; code: string; message: string };
+export type {
+  AppState,
+  ReadingPosition,
+  ReadingSource,
+  ReadingText,
+  ReadingView,
+  ReadOutcome,
+} from '../../shared/contract';
 
 /**
  * Plays audio; implemented by the player window adapter (Web Audio in a hidden renderer). It plays
@@ -41,8 +40,6 @@ export interface PlaybackEvent {
   speed: number;
 }
 
-export type { ReadingPosition, ReadingText, ReadingView } from '../../preload/api';
-
 /** A word whose audio has arrived, for the caption overlay. */
 export type WordEvent = WordBoundary & {
   /** Counts readings in this process, so the overlay can tell a new reading from the last one. */
@@ -60,8 +57,6 @@ export interface ReadingNotice {
   code: NoticeCode;
   message: string;
 }
-
-export type ReadOutcome = 'started' | 'queued' | 'ignored';
 
 export type ReadResult =
   | { ok: true; outcome: ReadOutcome; truncated: boolean }

@@ -1,8 +1,8 @@
 // Running a verb so that it never throws: a rejection becomes the contract's failure envelope
-// (preload/api.ts), keeping the stable code of a SpeechError, HistoryError or SecretStoreError, and
+// (shared/contract.ts), keeping the stable code of a SpeechError, HistoryError or SecretStoreError, and
 // anything else (a bug) is logged here and answered as `internal`, without its details.
-import { failureFromError } from '../../preload/api';
-import type { Result } from '../../preload/api';
+import { failureFromError } from '../../shared/contract';
+import type { Result } from '../../shared/contract';
 import type { Logger } from '../store/redact';
 
 export async function guarded<T>(

@@ -2,8 +2,8 @@
 // that voices each character as a code, so the audio itself says which text it is) and a player on
 // the wall clock: what is heard after a jump, how many connections and characters it took.
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseOutputFormat } from '../speech/protocol';
-import type { FormatInfo } from '../speech/protocol';
+import { parseOutputFormat } from '../../shared/protocol';
+import type { FormatInfo } from '../../shared/protocol';
 import { CODED_OUTPUT_FORMAT, decodeCodedAudio, startFaultServer } from '../../tests/helpers/fault-server';
 import type { ConnectionPlan, FaultServer } from '../../tests/helpers/fault-server';
 import { RecordingPlayer } from '../../tests/helpers/recording-player';

@@ -1,12 +1,12 @@
 // The app's verbs, implemented against the real stores, the reading controller and the HTTP API, in
-// the shape the IPC contract (preload/api.ts, HarkServices) asks for. The IPC handlers, the dev bridge,
+// the shape the IPC contract (shared/contract.ts, HarkServices) asks for. The IPC handlers, the dev bridge,
 // the tray and the hotkeys all call these, so every entry point behaves the same. Each verb:
 // - checks its payload as `unknown` with the contract's own validators (the transports check it too,
 //   but the tray and hotkeys call in directly), answering 'invalid_payload' when it does not fit;
 // - returns a Result envelope and never throws or rejects;
 // - never hands out the API key (keyStatus reports a state, setKey is write-only).
 import { isAbsolute } from 'node:path';
-import { failure, parsePayload, success } from '../../preload/api';
+import { failure, parsePayload, success } from '../../shared/contract';
 import type {
   AboutHark,
   EventMap,
@@ -26,7 +26,7 @@ import type {
   SettingsUpdate,
   Unsubscribe,
   Verb,
-} from '../../preload/api';
+} from '../../shared/contract';
 import { createHttpClient } from '../elevenlabs/http-client';
 import type { ElevenLabsHttp } from '../elevenlabs/http-client';
 import { listModels, pickerModels } from '../elevenlabs/models';
@@ -39,14 +39,14 @@ import {
 } from '../elevenlabs/trusted-hosts';
 import { listVoices } from '../elevenlabs/voices';
 import type { VoiceInfo } from '../elevenlabs/voices';
-import { parseOutputFormat } from '../speech/protocol';
+import { parseOutputFormat } from '../../shared/protocol';
 import { MemoryConfirmedHosts } from '../store/confirmed-hosts';
 import type { ConfirmedHosts } from '../store/confirmed-hosts';
 import type { HistoryEntry } from '../store/history';
 import type { Logger } from '../store/redact';
 import { SecretStoreError } from '../store/secrets';
-import { checkBaseUrl } from '../store/settings-schema';
-import type { EngineKind } from '../store/settings-schema';
+import { checkBaseUrl } from '../../shared/settings-schema';
+import type { EngineKind } from '../../shared/settings-schema';
 import { ReadingController } from './reading-controller';
 import type { ReadingControllerDeps, ReadOptions } from './reading-controller';
 import { NO_KEY_MESSAGE } from './reading-plan';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OfflineVoice } from '../engine/offline-voice';
-import { defaultSettings } from '../store/settings-schema';
-import type { TextSettings } from '../store/settings-schema';
+import { defaultSettings } from '../../shared/settings-schema';
+import type { TextSettings } from '../../shared/settings-schema';
 import { DETECTABLE_LANGUAGES } from '../text/language';
 import { ReadingSentences } from './reading-sentences';
 import {

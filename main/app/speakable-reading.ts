@@ -1,9 +1,9 @@
 // What a reading sends, decided once when it starts, the same way for the app and `hark speak`: the
 // speakable text (main/text/speakable.ts), with numbers spelled out only for engines that would not
 // do it well, and for each language part the voice and `language_code` to read it with.
-import type { EngineKind, TextSettings } from '../store/settings-schema';
+import type { EngineKind, TextSettings } from '../../shared/settings-schema';
 import { DEFAULT_OFFLINE_VOICE_ID } from '../engine/offline-voice';
-import type { StreamQuery } from '../speech/protocol';
+import type { StreamQuery } from '../../shared/protocol';
 import { Lexicon } from '../text/lexicon';
 import type { ReadingSentences } from './reading-sentences';
 import type { NarrationTarget } from './start-narration';

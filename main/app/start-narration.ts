@@ -3,11 +3,11 @@
 // and the same pacing rules. Keeping this in one place is what stops the two from drifting apart.
 import { Narration } from '../speech/narration';
 import type { AudioSink, NarrationSource, ResumePoint } from '../speech/narration';
-import type { VoiceSettings } from '../speech/protocol';
+import type { VoiceSettings } from '../../shared/protocol';
 import type { ResumePolicy } from '../speech/resume';
 import type { SessionConfig, SessionTimeouts } from '../speech/session';
 import type { WarmSessions } from '../speech/warm-sessions';
-import type { StreamParameters } from '../store/settings-schema';
+import type { StreamParameters } from '../../shared/settings-schema';
 
 /** Where the speech comes from: ElevenLabs, `hark serve`, or the offline voice's own server. */
 export interface NarrationTarget {

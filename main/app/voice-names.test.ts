@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VoiceInfo } from '../elevenlabs/voices';
-import type { EngineKind } from '../store/settings-schema';
+import type { EngineKind } from '../../shared/settings-schema';
 import { VoiceNames } from './voice-names';
 
 function voice(voiceId: string, name: string): VoiceInfo {

@@ -2,7 +2,7 @@
 // whenever the voice list is fetched for the settings window; on a miss the list is fetched once per
 // engine (never again after a failure, until forget()), so a reading never waits on the network twice.
 import type { VoiceInfo } from '../elevenlabs/voices';
-import type { EngineKind } from '../store/settings-schema';
+import type { EngineKind } from '../../shared/settings-schema';
 
 export class VoiceNames {
   readonly #load: (engine: EngineKind) => Promise<VoiceInfo[]>;

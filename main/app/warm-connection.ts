@@ -4,7 +4,7 @@
 // (reading-plan.ts, speakable-reading.ts), in the voice the last reading began in, so that the
 // reading finds it. Only the BOS and keep-alives go over it: nothing is billed. settings.warmConnection
 // turns it off.
-import type { Settings } from '../store/settings-schema';
+import type { Settings } from '../../shared/settings-schema';
 import type { Logger } from '../store/redact';
 import { WarmSessions } from '../speech/warm-sessions';
 import type { ReadingPlan, PlanDeps } from './reading-plan';

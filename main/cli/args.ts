@@ -1,8 +1,8 @@
 // Parses `hark` arguments into one explicit command. Pure: no I/O, every mistake is a CliError whose
 // message says what was wrong and what to do instead.
-import { parseOutputFormat, OUTPUT_FORMATS } from '../speech/protocol';
-import { MAX_SPEED, MIN_SPEED, normaliseSpeed } from '../speech/time-stretch';
-import type { FormatInfo } from '../speech/protocol';
+import { parseOutputFormat, OUTPUT_FORMATS } from '../../shared/protocol';
+import { MAX_SPEED, MIN_SPEED, normaliseSpeed } from '../../shared/time-stretch';
+import type { FormatInfo } from '../../shared/protocol';
 import { CliError } from './errors';
 
 export type EngineName = 'offline' | 'elevenlabs';
@@ -25,7 +25,7 @@ export interface SpeakOptions extends EngineOptions {
   model?: string;
   /** Playback speed, pitch kept: 0.5 to 3 in steps of 0.1. */
   speed?: number;
-  /** A file of the user's pronunciations (main/text/lexicon.ts reads it). */
+  /** A file of the user's pronunciations (shared/lexicon-file.ts reads it). */
   lexicon?: string;
   /** Send the text exactly as given: no markup cleaning, number words or language voices. */
   verbatim?: boolean;

@@ -1,7 +1,7 @@
 // Which speech engine a command uses, and how to reach it. Both engines are reached the same way, over
 // the stream-input protocol: the offline voice by starting the local server in this process.
 import { isTrustedHost, keyOrigin } from '../elevenlabs/trusted-hosts';
-import { DEFAULT_BASE_URL } from '../speech/protocol';
+import { DEFAULT_BASE_URL } from '../../shared/protocol';
 import { createSecretStore, getKeyWithin } from '../store/secrets';
 import type { SecretStore } from '../store/secrets';
 import { validateBaseUrl } from './args';

@@ -1,6 +1,6 @@
 // How the command line fails: every expected failure becomes ONE line `hark: <reason>` on stderr and a
 // non-zero exit status. Stack traces are only printed for bugs, and only when HARK_DEBUG=1.
-import { SpeechError } from '../speech/errors';
+import { SpeechError } from '../../shared/speech-errors';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;

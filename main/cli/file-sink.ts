@@ -6,7 +6,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { wavHeader } from '../engine/wav';
 import type { AudioChunk } from '../speech/session';
 import type { CliSink } from './sink';
-import type { FormatInfo } from '../speech/protocol';
+import type { FormatInfo } from '../../shared/protocol';
 import { CliError } from './errors';
 import type { Container } from './formats';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseOutputFormat } from '../speech/protocol';
-import type { FormatInfo } from '../speech/protocol';
+import { parseOutputFormat } from '../../shared/protocol';
+import type { FormatInfo } from '../../shared/protocol';
 import { chooseFileTarget, defaultPcmFormat } from './formats';
 
 function format(name: string): FormatInfo {

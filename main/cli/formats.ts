@@ -1,8 +1,8 @@
 // Chooses the `output_format` to request and how to store it: from --format when given, otherwise
 // from the file's extension, otherwise (playback) raw PCM that every streaming player can read.
 import { extname } from 'node:path';
-import { parseOutputFormat } from '../speech/protocol';
-import type { FormatInfo, OutputFormat } from '../speech/protocol';
+import { parseOutputFormat } from '../../shared/protocol';
+import type { FormatInfo, OutputFormat } from '../../shared/protocol';
 import type { EngineName } from './args';
 import { CliError } from './errors';
 

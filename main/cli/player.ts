@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AudioChunk } from '../speech/session';
-import type { AudioCodec, FormatInfo } from '../speech/protocol';
+import type { AudioCodec, FormatInfo } from '../../shared/protocol';
 import { CliError } from './errors';
 import { findExecutable } from './executables';
 import { AudioFileWriter } from './file-sink';

@@ -4,8 +4,8 @@ import type { RunningStreamServer } from '../engine/stream-server';
 import type { ServeOptions } from './args';
 import type { CliContext } from './context';
 import { CliError, EXIT_OK } from './errors';
-import { DEFAULT_OUTPUT_FORMAT, parseOutputFormat } from '../speech/protocol';
-import type { FormatInfo } from '../speech/protocol';
+import { DEFAULT_OUTPUT_FORMAT, parseOutputFormat } from '../../shared/protocol';
+import type { FormatInfo } from '../../shared/protocol';
 
 const DEFAULT_FORMAT = parseOutputFormat(DEFAULT_OUTPUT_FORMAT) as FormatInfo;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseOutputFormat } from '../speech/protocol';
-import type { FormatInfo } from '../speech/protocol';
+import { parseOutputFormat } from '../../shared/protocol';
+import type { FormatInfo } from '../../shared/protocol';
 import type { AudioChunk } from '../speech/session';
 import type { CliSink } from './sink';
 import { SteeredPlayer } from './steered-player';

@@ -10,9 +10,9 @@
 import { audioCutter } from '../speech/audio-hold';
 import type { AudioCutter } from '../speech/audio-hold';
 import type { AudioSink } from '../speech/narration';
-import type { FormatInfo } from '../speech/protocol';
+import type { FormatInfo } from '../../shared/protocol';
 import type { AudioChunk } from '../speech/session';
-import { normaliseSpeed } from '../speech/time-stretch';
+import { normaliseSpeed } from '../../shared/time-stretch';
 import type { CliSink } from './sink';
 import { StretchingSink } from './stretch-sink';
 

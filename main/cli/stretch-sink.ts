@@ -1,10 +1,10 @@
 // --speed for `hark speak`: 16-bit little-endian mono PCM is time-stretched (pitch kept, see
-// speech/time-stretch.ts) on its way to a player or a file. Everything the reading is told stays in
+// shared/time-stretch.ts) on its way to a player or a file. Everything the reading is told stays in
 // source time: playedMs() maps what the player or file has back through the stretch, so at 2× one
 // second of playback counts as two seconds of the reading's audio.
 import type { AudioEncoder } from '../engine/encoders';
 import type { AudioChunk } from '../speech/session';
-import { TimeStretch } from '../speech/time-stretch';
+import { TimeStretch } from '../../shared/time-stretch';
 import type { CliSink } from './sink';
 
 const INT16_SCALE = 32768;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_HOTKEYS, HOTKEY_ACTIONS } from '../store/settings-schema';
-import type { HotkeyAction, Hotkeys } from '../store/settings-schema';
+import { DEFAULT_HOTKEYS, HOTKEY_ACTIONS } from '../../shared/settings-schema';
+import type { HotkeyAction, Hotkeys } from '../../shared/settings-schema';
 import { HotkeyManager, LateBoundHotkeys, registerHotkeys } from './hotkeys';
 import type { HotkeyFailure } from './hotkeys';
 import type { SuspendableShortcutLike } from './hotkeys';

@@ -2,10 +2,10 @@
 // the combination, so every registration is verified with isRegistered() and each failure is
 // returned (shown in the tray and in Settings), never lost. Settings changes re-register: Hark's old
 // hotkeys are released first, so swapping two actions' combinations works.
-import { parseAccelerator } from '../store/accelerator';
-import { HOTKEY_ACTIONS } from '../store/settings-schema';
-import type { HotkeyAction, Hotkeys } from '../store/settings-schema';
-import type { HotkeyFailure, HotkeyFailureReason } from '../../preload/api';
+import { parseAccelerator } from '../../shared/accelerator';
+import { HOTKEY_ACTIONS } from '../../shared/settings-schema';
+import type { HotkeyAction, Hotkeys } from '../../shared/settings-schema';
+import type { HotkeyFailure, HotkeyFailureReason } from '../../shared/contract';
 import { ACTION_LABELS, formatAccelerator } from './tray-menu';
 
 /** The slice of Electron's globalShortcut that registration needs. */

@@ -8,10 +8,10 @@ import {
   VERBS,
   eventChannel,
   verbChannel,
-} from '../../preload/api';
-import type { AppState, PlayerChannel, PlayerToMain, Result } from '../../preload/api';
+} from '../../shared/contract';
+import type { AppState, PlayerChannel, PlayerToMain, Result } from '../../shared/contract';
 import { recordingServices } from '../../tests/helpers/recording-services';
-import { SpeechError } from '../speech/errors';
+import { SpeechError } from '../../shared/speech-errors';
 import {
   checkSender,
   forwardEvents,

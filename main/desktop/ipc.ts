@@ -1,4 +1,4 @@
-// Electron IPC adapter: serves the contract of preload/api.ts on ipcMain. Every verb has its own
+// Electron IPC adapter: serves the contract of shared/contract.ts on ipcMain. Every verb has its own
 // channel and one guarded handler: the sender must be one of our own pages (our origin, top frame,
 // and a known window when an allowlist is given), the payload is validated as `unknown`, and the
 // answer is always a result envelope, never a thrown error.
@@ -16,7 +16,7 @@ import {
   failure,
   parsePlayerMessage,
   verbChannel,
-} from '../../preload/api';
+} from '../../shared/contract';
 import type {
   EventSource,
   MainToPlayer,
@@ -26,7 +26,7 @@ import type {
   Unsubscribe,
   Verb,
   VerbHandlers,
-} from '../../preload/api';
+} from '../../shared/contract';
 
 /** The part of WebFrameMain the sender check reads. */
 export interface SenderFrameLike {

@@ -3,7 +3,7 @@
 // --toggle-pause` is how desktop shortcuts reach Hark where global hotkeys do not fire (Wayland),
 // with no network port involved. The command travels twice: in additionalData (exact) and in argv
 // (which Chromium may reorder and extend with its own switches); additionalData wins.
-import type { HotkeyAction } from '../store/settings-schema';
+import type { HotkeyAction } from '../../shared/settings-schema';
 
 export const INSTANCE_COMMANDS = [
   'read-selection',

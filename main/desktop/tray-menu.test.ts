@@ -3,8 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { AppState } from '../app/reading-controller';
-import { DEFAULT_HOTKEYS } from '../store/settings-schema';
-import type { Hotkeys } from '../store/settings-schema';
+import { DEFAULT_HOTKEYS } from '../../shared/settings-schema';
+import type { Hotkeys } from '../../shared/settings-schema';
 import {
   buildTrayMenu,
   describeState,

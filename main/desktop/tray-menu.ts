@@ -3,7 +3,7 @@
 // from state in exactly one place. Every action is in the menu because a tray click is not
 // delivered on every Linux desktop; each label shows its hotkey, so the shortcuts are discoverable.
 import type { AppState, ReadingPosition } from '../app/reading-controller';
-import type { HotkeyAction, Hotkeys } from '../store/settings-schema';
+import type { HotkeyAction, Hotkeys } from '../../shared/settings-schema';
 
 export type TrayAction = HotkeyAction | 'dismissError' | 'history' | 'settings' | 'openLogFolder' | 'quit';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_HOTKEYS } from '../store/settings-schema';
+import { DEFAULT_HOTKEYS } from '../../shared/settings-schema';
 import { createTray, menuTemplate } from './tray';
 import type { MenuTemplateItem, TrayLike } from './tray';
 import type { TrayAction } from './tray-menu';

@@ -3,7 +3,7 @@
 // menu can never disagree. On Linux the menu must be set again after any change (Electron's
 // StatusNotifierItem tray), which a full rebuild does anyway.
 import type { AppState, ReadingPosition } from '../app/reading-controller';
-import type { Hotkeys } from '../store/settings-schema';
+import type { Hotkeys } from '../../shared/settings-schema';
 import { trayView } from './tray-menu';
 import type { FailedHotkey, MenuItemSpec, TrayAction, TrayView } from './tray-menu';
 

@@ -6,7 +6,7 @@ import {
   errorFromHttpStatus,
   readErrorDetail,
 } from './http-client';
-import { SpeechError } from '../speech/errors';
+import { SpeechError } from '../../shared/speech-errors';
 
 const CONTEXT = { request: 'GET /v1/voices', keySent: true };
 

@@ -3,8 +3,13 @@
 // redirect (a redirect would carry that header to another address), gives every request a timeout,
 // and turns every failure into a SpeechError with a stable code. Responses come back as `unknown`:
 // the endpoint modules validate them.
-import { defaultMessage, errorFromNetwork, SpeechError, type SpeechErrorCode } from '../speech/errors';
-import { DEFAULT_BASE_URL } from '../speech/protocol';
+import {
+  defaultMessage,
+  errorFromNetwork,
+  SpeechError,
+  type SpeechErrorCode,
+} from '../../shared/speech-errors';
+import { DEFAULT_BASE_URL } from '../../shared/protocol';
 import { redactSecrets } from '../store/redact';
 
 /** ElevenLabs' API regions; the same base URL serves the HTTP API and the `stream-input` socket. */

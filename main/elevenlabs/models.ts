@@ -1,5 +1,5 @@
 // GET /v1/models: the model picker's list (a bare JSON array).
-import type { Parsed } from '../speech/protocol';
+import type { Parsed } from '../../shared/protocol';
 import { isRecord, malformedResponse, type ElevenLabsHttp } from './http-client';
 
 export const MODELS_PATH = '/v1/models';

@@ -1,5 +1,5 @@
 // GET /v1/user/subscription: the remaining character quota shown in Settings.
-import type { Parsed } from '../speech/protocol';
+import type { Parsed } from '../../shared/protocol';
 import { isRecord, malformedResponse, type ElevenLabsHttp } from './http-client';
 
 export const SUBSCRIPTION_PATH = '/v1/user/subscription';

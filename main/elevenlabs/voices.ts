@@ -1,6 +1,6 @@
 // GET /v1/voices: the voice picker's list. Lenient on the many fields we ignore, strict on the ones
 // we show (a voice without an id or name is a server bug worth reporting, not something to guess).
-import type { Parsed } from '../speech/protocol';
+import type { Parsed } from '../../shared/protocol';
 import { isRecord, malformedResponse, type ElevenLabsHttp } from './http-client';
 
 export const VOICES_PATH = '/v1/voices';

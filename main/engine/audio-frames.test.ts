@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Alignment } from '../speech/protocol';
+import type { Alignment } from '../../shared/protocol';
 import { alignmentWithin, generationFrames, planFrames } from './audio-frames';
 import type { GenerationAudio } from './audio-frames';
 

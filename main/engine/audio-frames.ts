@@ -1,7 +1,7 @@
 // Cuts one generation's PCM into audio frames (a short first one, then at most 250 ms each) and decides which characters each
 // frame's alignment carries. Pure: the encoder is passed in, so frames are encoded lazily, one at a
 // time, and the server can yield to the event loop between them.
-import type { Alignment } from '../speech/protocol';
+import type { Alignment } from '../../shared/protocol';
 import { concatBytes } from './bytes';
 
 export const MAX_FRAME_MS = 250;

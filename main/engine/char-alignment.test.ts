@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Alignment } from '../speech/protocol';
+import type { Alignment } from '../../shared/protocol';
 import { alignCharacters, type WordTiming } from './char-alignment';
 
 function expectWellFormed(text: string, alignment: Alignment, totalMs: number): void {

@@ -3,7 +3,7 @@
 // roughly where the voice stops); characters of a word share the word's time, and the spaces and
 // punctuation after it share the pause that follows.
 
-import type { Alignment } from '../speech/protocol';
+import type { Alignment } from '../../shared/protocol';
 
 /** One word event from the engine, in code points of the original text (`Array.from(text)`). */
 export interface WordTiming {

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import alawmulaw from 'alawmulaw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OUTPUT_FORMATS, parseOutputFormat, type FormatInfo, type OutputFormat } from '../speech/protocol';
-import { SpeechError } from '../speech/errors';
+import { OUTPUT_FORMATS, parseOutputFormat, type FormatInfo, type OutputFormat } from '../../shared/protocol';
+import { SpeechError } from '../../shared/speech-errors';
 import { createEncoder, EncoderPool, type AudioEncoder } from './encoders';
 
 const run = promisify(execFile);

@@ -5,7 +5,7 @@
 // Every piece of text added comes back out exactly once, in order: the generations joined, plus what is
 // still buffered, equal the text added. The one exception is whitespace left at the end of input,
 // which is dropped because there is nothing to speak.
-import { DEFAULT_CHUNK_SCHEDULE } from '../speech/protocol';
+import { DEFAULT_CHUNK_SCHEDULE } from '../../shared/protocol';
 import { splitSentences } from '../speech/sentences';
 
 /** try_trigger_generation only generates once more than this many characters are buffered. */

@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SpeechError } from '../speech/errors';
-import type { Alignment } from '../speech/protocol';
+import { SpeechError } from '../../shared/speech-errors';
+import type { Alignment } from '../../shared/protocol';
 import {
   DEFAULT_OFFLINE_VOICE_ID,
   OFFLINE_SAMPLE_RATE,

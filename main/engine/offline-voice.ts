@@ -5,8 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Alignment } from '../speech/protocol';
-import { SpeechError, defaultMessage, type SpeechErrorCode } from '../speech/errors';
+import type { Alignment } from '../../shared/protocol';
+import { SpeechError, defaultMessage, type SpeechErrorCode } from '../../shared/speech-errors';
 import { alignCharacters } from './char-alignment';
 import type { EngineVoice, WorkerReply, WorkerRequest } from './espeak-worker';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeServerFrame } from '../speech/protocol';
+import { decodeServerFrame } from '../../shared/protocol';
 import { FINAL_FRAME, audioFrame, closeReason, errorFrame, inputTimeoutExceeded } from './server-messages';
 
 describe('server frames', () => {

@@ -1,6 +1,6 @@
 // Every frame the offline server sends, in the exact shapes ElevenLabs uses, and the wording of its
 // errors (copied facts: the documented `error` codes and message texts of protocol.md §3).
-import type { Alignment } from '../speech/protocol';
+import type { Alignment } from '../../shared/protocol';
 
 export const POLICY_VIOLATION = 1008;
 export const INTERNAL_ERROR = 1011;

@@ -2,9 +2,9 @@
 // EOS message sequence, the inactivity timeout, and generations spoken strictly in order.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { RawData, WebSocket } from 'ws';
-import { SpeechError } from '../speech/errors';
-import { parseClientMessage } from '../speech/protocol';
-import type { ParsedClientMessage, VoiceSettings } from '../speech/protocol';
+import { SpeechError } from '../../shared/speech-errors';
+import { parseClientMessage } from '../../shared/protocol';
+import type { ParsedClientMessage, VoiceSettings } from '../../shared/protocol';
 import { generationFrames } from './audio-frames';
 import { allowLargeFrames } from './connection-guard';
 import type { AudioEncoder, EncoderPool } from './encoders';

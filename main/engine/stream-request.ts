@@ -7,8 +7,8 @@ import {
   MAX_INACTIVITY_TIMEOUT_S,
   OUTPUT_FORMATS,
   parseOutputFormat,
-} from '../speech/protocol';
-import type { FormatInfo } from '../speech/protocol';
+} from '../../shared/protocol';
+import type { FormatInfo } from '../../shared/protocol';
 
 export interface StreamRequestOptions {
   format: FormatInfo;

@@ -24,7 +24,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import type { FormatInfo } from '../speech/protocol';
+import type { FormatInfo } from '../../shared/protocol';
 import {
   DEFAULT_AUTH_TIMEOUT_MS,
   DEFAULT_MAX_CONNECTIONS,

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Mp3FrameMeter, createDurationMeter, estimateFromBitrate } from './audio-duration';
-import { parseMp3FrameHeader } from './mp3-frames';
+import { parseMp3FrameHeader } from '../../shared/mp3-frames';
 import { createEncoder } from '../engine/encoders';
-import { parseOutputFormat } from './protocol';
-import type { FormatInfo } from './protocol';
+import { parseOutputFormat } from '../../shared/protocol';
+import type { FormatInfo } from '../../shared/protocol';
 
 function format(name: string) {
   const info = parseOutputFormat(name);

@@ -1,8 +1,14 @@
 // How much audio a stream of bytes holds, measured from the audio itself, so the timeline never has
 // to trust the server's alignment for durations. Streaming: bytes arrive in arbitrary pieces.
 
-import { MP3_HEADER_BYTES, id3TagLength, isInfoFrame, mp3FrameMs, parseMp3FrameHeader } from './mp3-frames';
-import type { FormatInfo } from './protocol';
+import {
+  MP3_HEADER_BYTES,
+  id3TagLength,
+  isInfoFrame,
+  mp3FrameMs,
+  parseMp3FrameHeader,
+} from '../../shared/mp3-frames';
+import type { FormatInfo } from '../../shared/protocol';
 
 /** Measures a stream of audio bytes; `add` returns the milliseconds completed by those bytes. */
 export interface DurationMeter {
@@ -55,7 +61,7 @@ export function estimateFromBitrate(byteCount: number, bitrateKbps: number): num
 }
 
 // ---------------------------------------------------------------------------------------------
-// MP3 (the framing is in mp3-frames.ts, shared with the player)
+// MP3 (the framing is shared/mp3-frames.ts, as in the player)
 
 /** One step through an MP3 stream: a frame or tag (with its duration), or one stray byte (0 ms). */
 interface Mp3Unit {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createDurationMeter } from './audio-duration';
-import { parseMp3FrameHeader } from './mp3-frames';
+import { parseMp3FrameHeader } from '../../shared/mp3-frames';
 import { AudioHold, audioCutter } from './audio-hold';
-import { parseOutputFormat } from './protocol';
+import { parseOutputFormat } from '../../shared/protocol';
 import type { AudioChunk } from './session';
 
 function format(name: string) {

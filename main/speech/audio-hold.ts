@@ -2,7 +2,7 @@
 // boundary (see reading-leg.ts). Cutting needs a decodable boundary: whole samples for pcm, ulaw and
 // alaw, whole frames for mp3. Opus packets cannot be found in the raw stream, so opus is never held.
 import { mp3Prefix } from './audio-duration';
-import type { FormatInfo } from './protocol';
+import type { FormatInfo } from '../../shared/protocol';
 import type { AudioChunk, TimedChar } from './session';
 
 export interface AudioCutter {

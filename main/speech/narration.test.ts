@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { liveHandles, pcmSilence, startScriptedServer } from '../../tests/helpers/scripted-server';
 import type { ScriptedConnection, ScriptedServer } from '../../tests/helpers/scripted-server';
-import { SpeechError } from './errors';
+import { SpeechError } from '../../shared/speech-errors';
 import { Narration } from './narration';
 import type { AudioSink, NarrationOptions, NarrationState, WordBoundary } from './narration';
 import type { AudioChunk } from './session';

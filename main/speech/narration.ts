@@ -13,8 +13,8 @@
 //   is up to the sink's owner. The sink gets no more audio after cancel().
 
 import { audioCutter } from './audio-hold';
-import { SpeechError, defaultMessage } from './errors';
-import { DEFAULT_OUTPUT_FORMAT, parseOutputFormat } from './protocol';
+import { SpeechError, defaultMessage } from '../../shared/speech-errors';
+import { DEFAULT_OUTPUT_FORMAT, parseOutputFormat } from '../../shared/protocol';
 import { ReadingLeg } from './reading-leg';
 import type { Handover } from './reading-leg';
 import { READING_START, gaveUp, isTransient, pause, resumeDelays } from './resume';

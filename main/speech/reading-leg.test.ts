@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { audioCutter } from './audio-hold';
-import { parseOutputFormat } from './protocol';
+import { parseOutputFormat } from '../../shared/protocol';
 import { MAX_HOLD_MS, ReadingLeg } from './reading-leg';
 import type { Handover } from './reading-leg';
 import type { AudioChunk } from './session';

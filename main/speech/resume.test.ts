@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SpeechError, errorFromClose, errorFromFrame, errorFromHandshake } from './errors';
-import type { SpeechErrorCode } from './errors';
+import { SpeechError, errorFromClose, errorFromFrame, errorFromHandshake } from '../../shared/speech-errors';
+import type { SpeechErrorCode } from '../../shared/speech-errors';
 import { gaveUp, isTransient, pause } from './resume';
 
 function error(code: SpeechErrorCode, status?: number): SpeechError {

@@ -15,7 +15,7 @@
 // - Attempts: DEFAULT_RESUME_DELAYS_MS.length in a row, each after its wait; a resumed connection
 //   that moved the reading on (at least one more word handed over) starts the count afresh, so a
 //   long reading survives several separate drops while a server that keeps failing is given up on.
-import { SpeechError } from './errors';
+import { SpeechError } from '../../shared/speech-errors';
 
 /** Waits before the 1st, 2nd and 3rd attempt of a row; there are as many attempts as waits. */
 export const DEFAULT_RESUME_DELAYS_MS: readonly number[] = [250, 1000, 2500];

@@ -5,8 +5,8 @@ import { pcmSilence, startScriptedServer } from '../../tests/helpers/scripted-se
 import type { ConnectionScript, ScriptedServer } from '../../tests/helpers/scripted-server';
 import { Mp3FrameMeter } from './audio-duration';
 import { createEncoder } from '../engine/encoders';
-import { parseOutputFormat } from './protocol';
-import type { Alignment, FormatInfo } from './protocol';
+import { parseOutputFormat } from '../../shared/protocol';
+import type { Alignment, FormatInfo } from '../../shared/protocol';
 import { StreamSession, keepAliveIntervalMs } from './session';
 import type { AudioChunk, SessionConfig, SessionState } from './session';
 

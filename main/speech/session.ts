@@ -36,8 +36,8 @@ import {
   errorFromHandshake,
   errorFromNetwork,
   refusalDetail,
-} from './errors';
-import type { SpeechErrorCode } from './errors';
+} from '../../shared/speech-errors';
+import type { SpeechErrorCode } from '../../shared/speech-errors';
 import {
   DEFAULT_CHUNK_SCHEDULE,
   DEFAULT_INACTIVITY_TIMEOUT_S,
@@ -47,7 +47,7 @@ import {
   buildStreamUrl,
   decodeServerFrame,
   parseOutputFormat,
-} from './protocol';
+} from '../../shared/protocol';
 import type {
   AudioFrame,
   ClientMessage,
@@ -56,7 +56,7 @@ import type {
   InitializeMessage,
   StreamQuery,
   VoiceSettings,
-} from './protocol';
+} from '../../shared/protocol';
 import { AlignmentTimeline, pickAlignment } from './timeline';
 import type { TimedChar } from './timeline';
 import { TypedEmitter } from './typed-emitter';

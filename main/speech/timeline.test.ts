@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Alignment } from './protocol';
+import type { Alignment } from '../../shared/protocol';
 import { AlignmentTimeline, pickAlignment } from './timeline';
 
 function align(chars: string, starts: number[], durations: number[]): Alignment {

@@ -12,7 +12,7 @@
 // words keep their times. A pass counts as restarted only when it repeats at least
 // MIN_REPLAYED_CHARS, beginning at the start of a recent frame, and goes beyond them.
 
-import type { Alignment } from './protocol';
+import type { Alignment } from '../../shared/protocol';
 
 /** One character placed in stream time (milliseconds from the start of the stream's audio). */
 export interface TimedChar {

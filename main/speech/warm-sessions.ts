@@ -4,7 +4,7 @@
 // skips them. A warm socket sends only the BOS (a single space, not billed); it is closed before
 // its first keep-alive would be due (whether the service bills those spaces is not known), and it
 // never holds text.
-import { DEFAULT_INACTIVITY_TIMEOUT_S } from './protocol';
+import { DEFAULT_INACTIVITY_TIMEOUT_S } from '../../shared/protocol';
 import { StreamSession, keepAliveIntervalMs } from './session';
 import type { SessionConfig } from './session';
 

@@ -8,8 +8,8 @@ import { HistoryStore } from './history';
 import type { HistoryEntry, NewHistoryEntry } from './history';
 import { MP3_EXPORT_FORMAT } from './history-export';
 import { createEncoder } from '../engine/encoders';
-import { parseOutputFormat } from '../speech/protocol';
-import type { OutputFormat } from '../speech/protocol';
+import { parseOutputFormat } from '../../shared/protocol';
+import type { OutputFormat } from '../../shared/protocol';
 
 // Real conversions, checked with SoX (installed for the test suite) as an independent decoder of
 // what Hark writes; Hark itself needs no program for any of them.

@@ -12,8 +12,8 @@ import { HistoryError } from './history-error';
 import { writeMp3AsWav } from './mp3-to-wav';
 import { createEncoder } from '../engine/encoders';
 import { wavHeader } from '../engine/wav';
-import { parseOutputFormat } from '../speech/protocol';
-import type { FormatInfo, OutputFormat } from '../speech/protocol';
+import { parseOutputFormat } from '../../shared/protocol';
+import type { FormatInfo, OutputFormat } from '../../shared/protocol';
 import { concatBytes } from '../engine/bytes';
 
 export type ExportFormat = 'mp3' | 'wav';

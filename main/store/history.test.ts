@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempPathFor } from './atomic-file';
 import { HistoryError, HistoryStore } from './history';
 import type { NewHistoryEntry } from './history';
-import { AUDIO_DIR_NAME, INDEX_FILE_NAME } from './history-index';
+import { AUDIO_DIR_NAME, INDEX_FILE_NAME } from '../../shared/history-index';
 
 let dir: string;
 

@@ -1,4 +1,4 @@
-// The reading history: an append-only JSON Lines index (see history-index.ts) plus one audio file per
+// The reading history: an append-only JSON Lines index (see shared/history-index.ts) plus one audio file per
 // entry in `<dir>/audio/<id>.<ext>`, bounded by a retention limit.
 //
 // Crash safety comes from ordering, so that whatever moment a process dies at, the folder is valid:
@@ -43,14 +43,14 @@ import {
   encodeLine,
   parseEntry,
   replayIndex,
-} from './history-index';
-import type { HistoryEntry, ReplayResult } from './history-index';
+} from '../../shared/history-index';
+import type { HistoryEntry, ReplayResult } from '../../shared/history-index';
 import { HistoryError } from './history-error';
 import { exportAudioFile } from './history-export';
 import type { ExportFormat } from './history-export';
-import type { HistoryRetention } from './settings-schema';
+import type { HistoryRetention } from '../../shared/settings-schema';
 
-export type { HistoryEntry } from './history-index';
+export type { HistoryEntry } from '../../shared/history-index';
 export { HistoryError } from './history-error';
 export type { HistoryErrorCode } from './history-error';
 export type { ExportFormat } from './history-export';

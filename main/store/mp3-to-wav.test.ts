@@ -10,9 +10,9 @@ import { writeMp3AsWav } from './mp3-to-wav';
 import { createEncoder } from '../engine/encoders';
 import { OfflineVoice } from '../engine/offline-voice';
 import { Mp3FrameMeter } from '../speech/audio-duration';
-import { parseMp3FrameHeader } from '../speech/mp3-frames';
-import { parseOutputFormat } from '../speech/protocol';
-import type { OutputFormat } from '../speech/protocol';
+import { parseMp3FrameHeader } from '../../shared/mp3-frames';
+import { parseOutputFormat } from '../../shared/protocol';
+import type { OutputFormat } from '../../shared/protocol';
 
 let dir: string;
 

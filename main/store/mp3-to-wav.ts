@@ -16,8 +16,8 @@ import type { MPEGDecodedAudio, MPEGDecoder } from 'mpg123-decoder';
 import { writeFileAtomicWith } from './atomic-file';
 import { HistoryError } from './history-error';
 import { MAX_WAV_DATA_BYTES, WAV_HEADER_BYTES, wavHeader } from '../engine/wav';
-import { MP3_HEADER_BYTES, id3TagLength, isInfoFrame, parseMp3FrameHeader } from '../speech/mp3-frames';
-import type { Mp3FrameHeader } from '../speech/mp3-frames';
+import { MP3_HEADER_BYTES, id3TagLength, isInfoFrame, parseMp3FrameHeader } from '../../shared/mp3-frames';
+import type { Mp3FrameHeader } from '../../shared/mp3-frames';
 
 /** MP3 bytes handed to the decoder at a time (its own input buffer's size): a few seconds of audio. */
 const FEED_BYTES = 64 * 1024;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { tempPathFor } from './atomic-file';
 import { SETTINGS_FILE_NAME, SettingsStore } from './settings';
-import { SETTINGS_VERSION, defaultSettings } from './settings-schema';
+import { SETTINGS_VERSION, defaultSettings } from '../../shared/settings-schema';
 
 let dir: string;
 let file: string;

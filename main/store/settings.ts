@@ -6,8 +6,8 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { fileTimestamp, readFileAtomic, writeFileAtomic } from './atomic-file';
 import { salvageJsonObject } from './json-salvage';
-import { SETTINGS_VERSION, defaultSettings, migrate, validateSettings } from './settings-schema';
-import type { Settings, SettingsProblem } from './settings-schema';
+import { SETTINGS_VERSION, defaultSettings, migrate, validateSettings } from '../../shared/settings-schema';
+import type { Settings, SettingsProblem } from '../../shared/settings-schema';
 
 export const SETTINGS_FILE_NAME = 'settings.json';
 

@@ -26,7 +26,7 @@
 // urls.ts how far a construct reaches; scan.ts holds what those share, characters.ts the character
 // classes, words.ts the words added in each language.
 
-import type { CodeBlockMode, EmojiMode } from '../store/settings-schema';
+import type { CodeBlockMode, EmojiMode } from '../../shared/settings-schema';
 import type { TextEdit } from './offset-map';
 import { MarkupCleaner } from './markup/cleaner';
 

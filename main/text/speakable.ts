@@ -3,7 +3,7 @@
 // not normalise, numbers and symbols spelled out (numbers.ts). The offset map leads every spoken
 // character back to the source, so highlighting, the reading view, history and resume point at
 // what the user selected, not at what was sent. The app and the CLI both read through here.
-import type { CodeBlockMode, EmojiMode } from '../store/settings-schema';
+import type { CodeBlockMode, EmojiMode } from '../../shared/settings-schema';
 import { languageRuns } from './language';
 import type { Lexicon } from './lexicon';
 import { MarkupStream, markupEdits } from './markup';

@@ -1,6 +1,6 @@
 // What the player test page (pages/harness.mts) exposes as `window.harness`; shared with the spec.
-import type { OutputFormat } from '../../main/speech/protocol';
-import type { MainToPlayer, PlayerToMain } from '../../preload/api';
+import type { OutputFormat } from '../../shared/protocol';
+import type { MainToPlayer, PlayerToMain } from '../../shared/contract';
 
 export interface Received {
   wallMs: number;

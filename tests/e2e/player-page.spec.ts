@@ -17,7 +17,7 @@ import type { RunningBridge } from '../../main/app/bridge-server';
 import { startHeadlessApp } from '../../main/app/headless';
 import type { HeadlessApp } from '../../main/app/headless';
 import { createSecretStore } from '../../main/store/secrets';
-import type { AppState, PlaybackProgress } from '../../preload/api';
+import type { AppState, PlaybackProgress } from '../../shared/contract';
 import { quietLogger } from '../helpers/live-api';
 import { installOutputTap, takeTapBlocks } from './output-tap';
 import type { TapBlock } from './output-tap';

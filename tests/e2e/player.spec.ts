@@ -3,8 +3,8 @@
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { createEncoder } from '../../main/engine/encoders';
-import { parseOutputFormat } from '../../main/speech/protocol';
-import type { PlayerToMain } from '../../preload/api';
+import { parseOutputFormat } from '../../shared/protocol';
+import type { PlayerToMain } from '../../shared/contract';
 import type { FeedTiming, Harness, Received, ToneFeed } from './harness-types';
 import { activeRange, frequencyHz, longestQuietRun, rms } from './signal';
 

@@ -2,7 +2,7 @@
 // proxied on the page's own origin; started inside the test process so a test can reach the services.
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { BRIDGE_PATH } from '../../preload/api';
+import { BRIDGE_PATH } from '../../shared/contract';
 import type { Logger } from 'vite';
 import type { RunningBridge } from '../../main/app/bridge-server';
 

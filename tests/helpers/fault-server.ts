@@ -5,7 +5,7 @@
 // character's code, with alignment in the same frame. decodeCodedAudio() turns audio back into the
 // characters it voices, so a test can see in the audio itself whether a word was heard twice or not
 // at all, and check that a word's timing points at that word's audio.
-import type { Alignment } from '../../main/speech/protocol';
+import type { Alignment } from '../../shared/protocol';
 import { startScriptedServer } from './scripted-server';
 import type { ScriptedConnection, ScriptedServer } from './scripted-server';
 

@@ -5,8 +5,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EVENTS, EVENT_SUBSCRIBERS, VERBS, dispatch } from '../../preload/api';
-import type { EventName, HarkApi, HarkServices } from '../../preload/api';
+import { EVENTS, EVENT_SUBSCRIBERS, VERBS, dispatch } from '../../shared/contract';
+import type { EventName, HarkApi, HarkServices } from '../../shared/contract';
 import { startHeadlessApp } from '../../main/app/headless';
 import type { HeadlessApp, HeadlessOptions } from '../../main/app/headless';
 import type { Logger } from '../../main/store/redact';

@@ -4,7 +4,7 @@
 // while it moves, and answers `ended` once a stream's end has been played, as the real page does.
 // Electron's MessagePort and a browser cannot run in these tests; the ChannelPlayer on main's side
 // is the real one.
-import type { MainToPlayer, PlayerChannel, PlayerToMain, Unsubscribe } from '../../preload/api';
+import type { MainToPlayer, PlayerChannel, PlayerToMain, Unsubscribe } from '../../shared/contract';
 
 const REPORT_EVERY_MS = 50;
 

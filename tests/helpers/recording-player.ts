@@ -5,7 +5,7 @@
 // REPORT_EVERY_MS while it moves.
 import type { PlayerPort } from '../../main/app/reading-types';
 import type { AudioSink } from '../../main/speech/narration';
-import type { FormatInfo } from '../../main/speech/protocol';
+import type { FormatInfo } from '../../shared/protocol';
 import type { AudioChunk } from '../../main/speech/session';
 
 export type PlayerCall = 'open' | 'pause' | 'resume' | 'stop';

@@ -1,8 +1,8 @@
 // A stand-in for main/app/services.ts in transport tests (IPC adapter, bridge): answers every verb of
 // the contract, remembers what reached it, and emits events on demand. Individual verbs can be
 // replaced per test (slow, throwing, misbehaving).
-import { VERBS, success } from '../../preload/api';
-import type { EventMap, EventName, HarkServices, Result, Unsubscribe, Verb } from '../../preload/api';
+import { VERBS, success } from '../../shared/contract';
+import type { EventMap, EventName, HarkServices, Result, Unsubscribe, Verb } from '../../shared/contract';
 
 export interface RecordingServices {
   services: HarkServices;

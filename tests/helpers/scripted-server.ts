@@ -21,7 +21,7 @@ import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { RawData, WebSocket } from 'ws';
-import type { Alignment } from '../../main/speech/protocol';
+import type { Alignment } from '../../shared/protocol';
 
 export interface CloseInfo {
   code: number;

@@ -13,8 +13,8 @@ import {
   VERBS,
   eventChannel,
   verbChannel,
-} from '../../../preload/api';
-import type { AppState, MainToPlayer, PlayerToMain } from '../../../preload/api';
+} from '../../../shared/contract';
+import type { AppState, MainToPlayer, PlayerToMain } from '../../../shared/contract';
 import { STAND_IN_VERSION, createElectronStandIn } from '../../../tests/helpers/electron-stand-in';
 import type {
   ElectronStandIn,
@@ -24,7 +24,7 @@ import type {
 } from '../../../tests/helpers/electron-stand-in';
 import { createSecretStore } from '../../store/secrets';
 import type { KeychainBackend } from '../../store/secrets';
-import { DEFAULT_HOTKEYS, HOTKEY_ACTIONS } from '../../store/settings-schema';
+import { DEFAULT_HOTKEYS, HOTKEY_ACTIONS } from '../../../shared/settings-schema';
 import { claimSingleInstance } from '../single-instance';
 import { ACTION_LABELS, formatAccelerator } from '../tray-menu';
 import { boot } from './boot';

@@ -1,7 +1,7 @@
 // Every component reaches main through the HarkApi handed down by App.svelte (window.hark in
 // Electron, the loopback bridge in a browser, the real services in component tests).
 import { getContext, setContext } from 'svelte';
-import type { HarkApi } from '../../../preload/api';
+import type { HarkApi } from '../../../shared/contract';
 
 const KEY = Symbol('hark-api');
 

@@ -11,7 +11,7 @@ import {
   VERBS,
   failure,
   parseResult,
-} from '../../../preload/api';
+} from '../../../shared/contract';
 import type {
   BridgeClientFrame,
   EventMap,
@@ -26,7 +26,7 @@ import type {
   Result,
   Unsubscribe,
   Verb,
-} from '../../../preload/api';
+} from '../../../shared/contract';
 
 /** The part of a WebSocket (browser or `ws`) the client uses. */
 export interface WebSocketLike {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { WordProgress } from '../../../preload/api';
+import type { WordProgress } from '../../../shared/contract';
 import {
   acceptPlayback,
   acceptWord,

@@ -7,7 +7,7 @@
 //   audio plays (PlaybackProgress.speed: at 2× the words' timeline moves two ms per page ms);
 // - the words received (WordProgress): their audio has arrived, so the listener can never be past
 //   the end of the last one; the estimate stops there and waits for more audio or a report.
-import type { PlaybackProgress, WordProgress } from '../../../preload/api';
+import type { PlaybackProgress, WordProgress } from '../../../shared/contract';
 
 /**
  * A known position (`playedMs` at page time `at`), whether it moves on with the page's clock, and how

@@ -1,7 +1,7 @@
 // The text being read, cut into its sentences for the reading view: each sentence with the text
 // between it and the one before (spaces, line breaks), so the whole text shows as written. Built once
 // per reading; a long text (100,000 characters, thousands of sentences) is one pass over the list.
-import type { ReadingText } from '../../../preload/api';
+import type { ReadingText } from '../../../shared/contract';
 
 export interface ReadingSegment {
   /** The text before this sentence and after the previous one (often a space or a line break). */

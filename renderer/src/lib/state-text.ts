@@ -1,5 +1,5 @@
 // What Hark is doing, in words, for the status line every window shows.
-import type { AppState, ReadingSource } from '../../../preload/api';
+import type { AppState, ReadingSource } from '../../../shared/contract';
 
 const SOURCE_WORDS: Record<ReadingSource, string> = {
   selection: 'the selection',

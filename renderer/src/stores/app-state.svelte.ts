@@ -1,5 +1,5 @@
 // The app's state as main publishes it, for every window's status line and buttons.
-import type { AppState, HarkApi, Unsubscribe } from '../../../preload/api';
+import type { AppState, HarkApi, Unsubscribe } from '../../../shared/contract';
 
 export class AppStateStore {
   current = $state<AppState>({ kind: 'idle' });

@@ -5,7 +5,13 @@
 // Between playback reports the position moves on by the page's clock, at the playback speed the last
 // report gave (2× moves two ms of audio per ms), but only while the app is speaking, and never past the audio that has arrived. Frames are asked for only while the position
 // can still move; with reduced motion a single timer wakes up when the next word starts instead.
-import type { AppState, HarkApi, PlaybackProgress, Unsubscribe, WordProgress } from '../../../preload/api';
+import type {
+  AppState,
+  HarkApi,
+  PlaybackProgress,
+  Unsubscribe,
+  WordProgress,
+} from '../../../shared/contract';
 import {
   acceptPlayback,
   acceptWord,

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-// The captions store against events shaped exactly as preload/api.ts defines them. Word and playback
+// The captions store against events shaped exactly as shared/contract.ts defines them. Word and playback
 // events need a player, which a unit test has not got, so a small event source stands in for that
 // part of the HarkApi; time is a hand-driven clock.
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import type {
   Result,
   Unsubscribe,
   WordProgress,
-} from '../../../preload/api';
+} from '../../../shared/contract';
 import { CaptionsStore } from './captions.svelte';
 import type { CaptionEvents, CaptionTiming } from './captions.svelte';
 

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { HarkApi, HistoryEntry, PageQuery } from '../../../preload/api';
+import type { HarkApi, HistoryEntry, PageQuery } from '../../../shared/contract';
 import { addReadings, attachInstantPlayer, reading } from '../components/history/history-fixtures.testing';
 import { startLiveApi } from '../../../tests/helpers/live-api';
 import type { LiveApi } from '../../../tests/helpers/live-api';

@@ -16,7 +16,7 @@ import type {
   ReadOutcome,
   Result,
   Unsubscribe,
-} from '../../../preload/api';
+} from '../../../shared/contract';
 import { pageOffsets } from '../components/history/windowing';
 import type { RowRange } from '../components/history/windowing';
 import { oneLine } from '../lib/format';

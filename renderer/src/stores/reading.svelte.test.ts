@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
-// The reading store against events and answers shaped as preload/api.ts defines them. Steering needs
+// The reading store against events and answers shaped as shared/contract.ts defines them. Steering needs
 // a reading main is playing, so a scripted HarkApi says what main would push and records the verbs.
 import { afterEach, describe, expect, it } from 'vitest';
-import { failure, success } from '../../../preload/api';
-import type { ReadingView, Result } from '../../../preload/api';
+import { failure, success } from '../../../shared/contract';
+import type { ReadingView, Result } from '../../../shared/contract';
 import { readingOf, ScriptedApi } from '../views/scripted-api.testing';
 import { ReadingStore, roundSpeed } from './reading.svelte';
 

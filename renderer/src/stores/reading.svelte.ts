@@ -9,7 +9,7 @@ import type {
   ReadingText,
   Result,
   Unsubscribe,
-} from '../../../preload/api';
+} from '../../../shared/contract';
 
 /** The part of the HarkApi this store uses. */
 export type ReadingApi = Pick<

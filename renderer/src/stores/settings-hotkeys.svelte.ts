@@ -1,8 +1,8 @@
 // The hotkey recorder's shared state: which action is recording (Hark's own hotkeys are suspended
 // meanwhile, so pressing the combination does not also trigger Hark) and the hotkeys main could not
 // register (taken by another program, or refused by the system).
-import type { HarkApi, HotkeyFailure, Unsubscribe } from '../../../preload/api';
-import type { HotkeyAction } from '../../../main/store/settings-schema';
+import type { HarkApi, HotkeyFailure, Unsubscribe } from '../../../shared/contract';
+import type { HotkeyAction } from '../../../shared/settings-schema';
 
 export class HotkeyRecorderStore {
   recording = $state<HotkeyAction>();

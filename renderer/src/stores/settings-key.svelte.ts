@@ -1,6 +1,6 @@
 // The ElevenLabs API key as the settings window sees it: only its status. The key goes to main once
 // (setKey is write-only) and is never asked for again.
-import type { Failure, HarkApi, KeyStatus } from '../../../preload/api';
+import type { Failure, HarkApi, KeyStatus } from '../../../shared/contract';
 
 export class ApiKeyStore {
   status = $state<KeyStatus>();

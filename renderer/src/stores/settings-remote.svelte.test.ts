@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { failure, success } from '../../../preload/api';
-import type { Result } from '../../../preload/api';
+import { failure, success } from '../../../shared/contract';
+import type { Result } from '../../../shared/contract';
 import { RemoteValue } from './settings-remote.svelte';
 
 /** A request whose answer the test gives when it chooses. */

@@ -1,7 +1,7 @@
 // One thing the settings window fetches from main (the voice list, the models, the quota): its value,
 // whether a request is under way, and the failure when there is one. A newer load wins over an older
 // one still on its way, so switching engines quickly never shows the previous engine's voices.
-import type { Failure, Result } from '../../../preload/api';
+import type { Failure, Result } from '../../../shared/contract';
 
 export class RemoteValue<T> {
   value = $state<T>();

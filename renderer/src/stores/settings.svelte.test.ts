@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { recordingPatches, startLiveApi } from '../../../tests/helpers/live-api';
 import type { LiveApi } from '../../../tests/helpers/live-api';
-import type { HarkApi, Settings } from '../../../preload/api';
+import type { HarkApi, Settings } from '../../../shared/contract';
 import { SettingsStore, patchFor } from './settings.svelte';
 
 async function stored(live: LiveApi): Promise<Settings> {

@@ -11,8 +11,8 @@ import type {
   SettingsProblem,
   Subscription,
   Voice,
-} from '../../../preload/api';
-import type { EngineKind } from '../../../main/store/settings-schema';
+} from '../../../shared/contract';
+import type { EngineKind } from '../../../shared/settings-schema';
 import { ApiKeyStore } from './settings-key.svelte';
 import { HotkeyRecorderStore } from './settings-hotkeys.svelte';
 import { RemoteValue } from './settings-remote.svelte';

@@ -5,7 +5,7 @@
 import { render, waitFor } from '@testing-library/svelte';
 import axe from 'axe-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AppState, WordProgress } from '../../../preload/api';
+import type { AppState, WordProgress } from '../../../shared/contract';
 import { startLiveApi } from '../../../tests/helpers/live-api';
 import type { LiveApi } from '../../../tests/helpers/live-api';
 import CaptionOverlay from './CaptionOverlay.svelte';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import axe from 'axe-core';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HarkApi, PageQuery } from '../../../preload/api';
+import type { HarkApi, PageQuery } from '../../../shared/contract';
 import { ROW_HEIGHT } from '../components/history/HistoryList.svelte';
 import {
   addReadings,

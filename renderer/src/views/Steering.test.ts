@@ -6,8 +6,8 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import userEvent from '@testing-library/user-event';
 import axe from 'axe-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { failure } from '../../../preload/api';
-import type { WordProgress } from '../../../preload/api';
+import { failure } from '../../../shared/contract';
+import type { WordProgress } from '../../../shared/contract';
 import AppWindow from './AppWindow.svelte';
 import { readingOf, ScriptedApi } from './scripted-api.testing';
 

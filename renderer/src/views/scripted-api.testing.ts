@@ -2,8 +2,8 @@
 // Steering needs a reading that main is playing and a player reporting on it; a test says what main
 // would have pushed (the text, the place, words, playback) and checks what the page asked for.
 // Every verb answers as main would when nothing goes wrong, unless the test set another answer.
-import { defaultSettings } from '../../../main/store/settings-schema';
-import { EVENTS, EVENT_SUBSCRIBERS, VERBS, success } from '../../../preload/api';
+import { defaultSettings } from '../../../shared/settings-schema';
+import { EVENTS, EVENT_SUBSCRIBERS, VERBS, success } from '../../../shared/contract';
 import type {
   AppState,
   EventMap,
@@ -14,7 +14,7 @@ import type {
   ReadingView,
   Result,
   Verb,
-} from '../../../preload/api';
+} from '../../../shared/contract';
 
 export interface VerbCall {
   verb: Verb;

@@ -1,7 +1,7 @@
 // For component tests: the player page's end of the audio channel, without audio. Attached to the
 // live services (`live.app.player.attach(player)`), it lets the real offline voice read, so the real
 // word events reach the page; the test says how far the audio has been heard, and when it ended.
-import type { MainToPlayer, PlayerChannel, PlayerToMain, Unsubscribe } from '../../../preload/api';
+import type { MainToPlayer, PlayerChannel, PlayerToMain, Unsubscribe } from '../../../shared/contract';
 
 export class ScriptedPlayer implements PlayerChannel {
   connected = true;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import type { Settings } from '../../../preload/api';
+import type { Settings } from '../../../shared/contract';
 import { expectSpeechHeard, openApp, reportIfFailed } from './pages';
 import { newDataDir, removeDataDir, startHarkWeb } from './processes';
 import type { HarkWeb } from './processes';

@@ -2,7 +2,7 @@
 // tap (tap-worklet.js) to the speakers. The Playwright test and the player benchmark (bench/player.ts)
 // drive it through `window.harness`. `?lead=fixed` gives the player the earlier fixed lead rule, for
 // the bench's comparison.
-import type { OutputFormat } from '../../../main/speech/protocol';
+import type { OutputFormat } from '../../../shared/protocol';
 import type { EncodedFeed, FeedTiming, Harness, HeardStats, Received, ToneFeed } from '../harness-types';
 import { FixedLead } from '../../../renderer/src/lib/player/lead';
 import { StreamPlayer } from '../../../renderer/src/lib/player/stream-player';

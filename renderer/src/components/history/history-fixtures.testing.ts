@@ -12,8 +12,8 @@ import {
   INDEX_FILE_NAME,
   audioFileName,
   encodeIndex,
-} from '../../../../main/store/history-index';
-import type { HistoryEntry } from '../../../../main/store/history-index';
+} from '../../../../shared/history-index';
+import type { HistoryEntry } from '../../../../shared/history-index';
 import type { NewHistoryEntry } from '../../../../main/store/history';
 import { SettingsStore } from '../../../../main/store/settings';
 import { startLiveApi } from '../../../../tests/helpers/live-api';

@@ -7,7 +7,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLiveApi } from '../../../../tests/helpers/live-api';
 import type { LiveApi } from '../../../../tests/helpers/live-api';
-import { failure, success } from '../../../../preload/api';
+import { failure, success } from '../../../../shared/contract';
 import { ScriptedApi } from '../../views/scripted-api.testing';
 import AboutSection from './AboutSection.svelte';
 import { renderSettings } from './settings.testing';

@@ -9,7 +9,7 @@ import { startLiveApi } from '../../../../tests/helpers/live-api';
 import type { LiveApi } from '../../../../tests/helpers/live-api';
 import { createSecretStore } from '../../../../main/store/secrets';
 import type { KeychainBackend } from '../../../../main/store/secrets';
-import type { KeyStatus } from '../../../../preload/api';
+import type { KeyStatus } from '../../../../shared/contract';
 import { descriptionOf, renderSettings } from './settings.testing';
 
 /** What the form says for each key status (the store's own message where it has one). */

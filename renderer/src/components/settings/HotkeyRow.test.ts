@@ -7,8 +7,8 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startLiveApi } from '../../../../tests/helpers/live-api';
 import type { LiveApi } from '../../../../tests/helpers/live-api';
-import { failure, success } from '../../../../preload/api';
-import type { HarkApi, HotkeyFailure } from '../../../../preload/api';
+import { failure, success } from '../../../../shared/contract';
+import type { HarkApi, HotkeyFailure } from '../../../../shared/contract';
 import { descriptionOf, recordingCalls, renderSettings, storedSettings } from './settings.testing';
 
 const CTRL_ALT_SHIFT_R = '{Control>}{Alt>}{Shift>}r{/Shift}{/Alt}{/Control}';

@@ -6,7 +6,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startLiveApi } from '../../../../tests/helpers/live-api';
 import type { LiveApi } from '../../../../tests/helpers/live-api';
-import type { Settings } from '../../../../preload/api';
+import type { Settings } from '../../../../shared/contract';
 import { DETECTABLE_LANGUAGES } from '../../../../main/text/language';
 import { renderSettings, storedSettings } from './settings.testing';
 

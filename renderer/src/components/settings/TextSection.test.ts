@@ -6,9 +6,9 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { recordingPatches, startLiveApi } from '../../../../tests/helpers/live-api';
 import type { LiveApi } from '../../../../tests/helpers/live-api';
-import type { PronunciationRule } from '../../../../main/store/settings-schema';
-import { parseLexiconFile } from '../../../../main/text/lexicon';
-import type { HarkApi } from '../../../../preload/api';
+import type { PronunciationRule } from '../../../../shared/settings-schema';
+import { parseLexiconFile } from '../../../../shared/lexicon-file';
+import type { HarkApi } from '../../../../shared/contract';
 import { EDIT_DEBOUNCE_MS } from '../../stores/settings.svelte';
 import { descriptionOf, renderSettings, storedSettings } from './settings.testing';
 

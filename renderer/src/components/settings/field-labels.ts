@@ -1,6 +1,6 @@
 // What each setting is called on screen: used by the controls and by the save status, so a problem
 // always names the field the way the form does.
-import type { HotkeyAction } from '../../../../main/store/settings-schema';
+import type { HotkeyAction } from '../../../../shared/settings-schema';
 
 export const HOTKEY_LABELS: Record<HotkeyAction, string> = {
   readSelection: 'Read selection',

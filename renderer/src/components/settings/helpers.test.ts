@@ -1,9 +1,9 @@
 // The small text helpers of the settings tab: voice search, format names, regions, problem wording.
 import { describe, expect, it } from 'vitest';
 import { API_REGIONS } from '../../../../main/elevenlabs/http-client';
-import { DEFAULT_OUTPUT_FORMAT, OUTPUT_FORMATS } from '../../../../main/speech/protocol';
-import type { Voice } from '../../../../preload/api';
-import { HOTKEY_ACTIONS } from '../../../../main/store/settings-schema';
+import { DEFAULT_OUTPUT_FORMAT, OUTPUT_FORMATS } from '../../../../shared/protocol';
+import type { Voice } from '../../../../shared/contract';
+import { HOTKEY_ACTIONS } from '../../../../shared/settings-schema';
 import { fieldLabel, HOTKEY_LABELS, readableReason } from './field-labels';
 import { failureText, NO_KEY_TEXT } from './failure-text';
 import { formatGroups, formatLabel } from './output-formats';

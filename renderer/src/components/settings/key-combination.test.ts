@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAccelerator } from '../../../../main/store/accelerator';
+import { parseAccelerator } from '../../../../shared/accelerator';
 import { acceleratorKey, captureKey, displayAccelerator, isMacPlatform } from './key-combination';
 import type { KeyPress } from './key-combination';
 

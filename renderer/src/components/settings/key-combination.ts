@@ -1,6 +1,6 @@
 // Turns a key press in the hotkey recorder into an Electron accelerator ("CommandOrControl+Alt+S"),
-// spelled the way main/store/accelerator.ts accepts, and accelerators back into short labels.
-import { parseAccelerator } from '../../../../main/store/accelerator';
+// spelled the way shared/accelerator.ts accepts, and accelerators back into short labels.
+import { parseAccelerator } from '../../../../shared/accelerator';
 
 /** The parts of a KeyboardEvent the recorder reads (a plain object in unit tests). */
 export interface KeyPress {

@@ -1,6 +1,6 @@
 // The audio formats offered in the picker, with names a person can read. Opus is documented by the
 // API but Hark's player and offline voice refuse it, so it is only shown when already chosen.
-import { OUTPUT_FORMATS, parseOutputFormat } from '../../../../main/speech/protocol';
+import { OUTPUT_FORMATS, parseOutputFormat } from '../../../../shared/protocol';
 
 export interface FormatOption {
   value: string;

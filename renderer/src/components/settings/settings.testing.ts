@@ -2,7 +2,7 @@
 // and read what a control is described by (its hint and its problem).
 import { configure, render, screen, waitFor } from '@testing-library/svelte';
 import { expect } from 'vitest';
-import type { HarkApi, Settings } from '../../../../preload/api';
+import type { HarkApi, Settings } from '../../../../shared/contract';
 import { harkApiContext } from '../../lib/api-context';
 import SettingsView from '../../views/SettingsView.svelte';
 

@@ -1,6 +1,6 @@
 // The voice picker's search: every word typed must appear in the voice's name, language, category
 // or one of its labels (case and accents ignored), so "british female" narrows as expected.
-import type { Voice } from '../../../../preload/api';
+import type { Voice } from '../../../../shared/contract';
 
 function fold(text: string): string {
   return text

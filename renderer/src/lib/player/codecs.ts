@@ -1,6 +1,6 @@
 // Turns the bytes of one stream's chunks into float samples for an AudioBuffer. Chunks may split a
 // 16-bit sample across two messages, so the PCM decoder carries a stray byte to the next chunk.
-import type { AudioCodec } from '../../../../main/speech/protocol';
+import type { AudioCodec } from '../../../../shared/protocol';
 
 export interface SampleDecoder {
   /** Samples in -1..1 for this chunk (possibly empty). */

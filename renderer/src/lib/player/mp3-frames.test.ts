@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEncoder } from '../../../../main/engine/encoders';
-import { parseOutputFormat } from '../../../../main/speech/protocol';
-import type { OutputFormat } from '../../../../main/speech/protocol';
+import { parseOutputFormat } from '../../../../shared/protocol';
+import type { OutputFormat } from '../../../../shared/protocol';
 import { GaplessTrim, firstChannel } from './mp3-decoder';
 import { Mp3FrameMeter } from '../../../../main/speech/audio-duration';
-import { parseMp3FrameHeader } from '../../../../main/speech/mp3-frames';
+import { parseMp3FrameHeader } from '../../../../shared/mp3-frames';
 import { Mp3FrameSplitter } from './mp3-frames';
 import type { Mp3Frame } from './mp3-frames';
 

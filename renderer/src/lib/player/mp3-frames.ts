@@ -4,7 +4,7 @@
 // 11-bit sync word, confirmed by the next frame's header so a stray 0xFF byte is not taken for one).
 // A leading Xing/Info frame is metadata, not audio: it is dropped and its LAME tag, when present,
 // tells how many samples of encoder delay and padding to trim. The framing itself (headers, tags,
-// info frames) is main/speech/mp3-frames.ts, shared with the main process's duration meter.
+// info frames) is shared/mp3-frames.ts, shared with the main process's duration meter.
 import {
   MP3_HEADER_BYTES,
   asciiAt,
@@ -12,8 +12,8 @@ import {
   infoTagOffset,
   isInfoFrame,
   parseMp3FrameHeader,
-} from '../../../../main/speech/mp3-frames';
-import type { Mp3FrameHeader } from '../../../../main/speech/mp3-frames';
+} from '../../../../shared/mp3-frames';
+import type { Mp3FrameHeader } from '../../../../shared/mp3-frames';
 
 export interface Mp3Frame {
   header: Mp3FrameHeader;

@@ -5,7 +5,7 @@
 // Audio may be refused until someone clicks: Electron runs the hidden player window with autoplay
 // allowed, but a browser tab (`npm run dev:web`) starts its context suspended. The page then shows a
 // button (status 'blocked'); the click is the gesture that lets the context run.
-import type { MainToPlayer, PlayerApi, PlayerErrorCode, PlayerToMain } from '../../../../preload/api';
+import type { MainToPlayer, PlayerApi, PlayerErrorCode, PlayerToMain } from '../../../../shared/contract';
 import { KeepAwake } from './keep-awake';
 import { StreamPlayer } from './stream-player';
 

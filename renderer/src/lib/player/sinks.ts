@@ -3,11 +3,11 @@
 // MediaSource on an <audio> element whose output is routed into the same graph. The player drives
 // either through the same small interface.
 //
-// Speed (pitch kept): scheduled samples go through a WSOLA time-stretch (main/speech/time-stretch.ts)
+// Speed (pitch kept): scheduled samples go through a WSOLA time-stretch (shared/time-stretch.ts)
 // and the element uses its own pitch-preserving playbackRate. Positions stay in the audio's own time,
 // so main's pacing and the captions need not know the speed. A change applies at once: what was
 // scheduled ahead is taken back and stretched again from the sample being heard.
-import { TimeStretch } from '../../../../main/speech/time-stretch';
+import { TimeStretch } from '../../../../shared/time-stretch';
 import type { SampleDecoder } from './codecs';
 import { ArrivalPace } from './lead';
 import type { LeadRule } from './lead';

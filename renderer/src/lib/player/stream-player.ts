@@ -7,8 +7,8 @@
 // samples take the same path; where WebCodecs cannot decode MP3 it goes through Media Source
 // Extensions on an <audio> element routed into the same graph (sinks.ts). Opus gets an
 // `unsupported_format` error.
-import type { AudioCodec } from '../../../../main/speech/protocol';
-import type { MainToPlayer, PlayerToMain } from '../../../../preload/api';
+import type { AudioCodec } from '../../../../shared/protocol';
+import type { MainToPlayer, PlayerToMain } from '../../../../shared/contract';
 import { createSampleDecoder } from './codecs';
 import { DeferredSink } from './deferred-sink';
 import { Mp3DecoderSource, mp3DecodingKnown, probeMp3Decoding } from './mp3-decoder';

@@ -4,7 +4,7 @@
 // (main/app/bridge-server.ts + renderer/src/lib/bridge-client.ts) both carry exactly this contract.
 //
 // This file is imported by main, by the preload bundle and by the renderer (browser code): it must
-// stay free of Node and Electron. Types imported from main/ come from pure modules only.
+// stay free of Node and Electron, so it imports only from shared/.
 //
 // Security rules the contract encodes:
 // - The API key never crosses to a renderer: `keyStatus` returns state only, `setKey` is write-only.
@@ -12,13 +12,12 @@
 // - Failures are plain values ({ ok: false, code, message }), never Error objects (only the message of
 //   an Error survives `invoke`, and errors may carry things that must not leave main).
 // - A renderer never names a file path: exports go where the user picks in main's own dialog.
-import type { HistoryEntry } from '../main/store/history-index';
-import { isValidEntryId } from '../main/store/history-index';
-import type { EngineKind, HotkeyAction, Settings, SettingsProblem } from '../main/store/settings-schema';
-import type { AppState, ReadOutcome } from '../main/app/reading-types';
-import { SPEECH_ERROR_CODES } from '../main/speech/errors';
-import type { SpeechErrorCode } from '../main/speech/errors';
-import type { AudioCodec, OutputFormat } from '../main/speech/protocol';
+import type { HistoryEntry } from './history-index';
+import { isValidEntryId } from './history-index';
+import type { EngineKind, HotkeyAction, Settings, SettingsProblem } from './settings-schema';
+import { SPEECH_ERROR_CODES } from './speech-errors';
+import type { SpeechErrorCode } from './speech-errors';
+import type { AudioCodec, OutputFormat } from './protocol';
 
 export type { EngineKind, HistoryEntry, Settings, SettingsProblem };
 
@@ -148,9 +147,22 @@ export function parseResult(raw: unknown): Result<unknown> | undefined {
 // ---------------------------------------------------------------------------------------------
 // Values that cross the boundary
 
-// What the app is doing (drives the tray icon and every window's status line), where a reading came
-// from, and what the busy policy did with a request: defined once, by the reading controller.
-export type { AppState, ReadingSource, ReadOutcome } from '../main/app/reading-types';
+/** Where a reading came from. */
+export type ReadingSource = 'selection' | 'clipboard' | 'typed' | 'history';
+
+/** What the app is doing: drives the tray icon and every window's status line. */
+export type AppState =
+  | { kind: 'idle' }
+  | { kind: 'connecting'; source: ReadingSource }
+  /** The connection dropped part-way; `attempt` (1, 2, 3) of carrying on from the word reached. */
+  | { kind: 'reconnecting'; source: ReadingSource; attempt: number }
+  | { kind: 'speaking'; source: ReadingSource; queued: number }
+  | { kind: 'paused'; source: ReadingSource; queued: number }
+  /** Stays until the next request, stop() or dismissError(). */
+  | { kind: 'error'; code: string; message: string };
+
+/** What the busy policy did with a request to read. */
+export type ReadOutcome = 'started' | 'queued' | 'ignored';
 
 /** The word being spoken, for highlighting (offsets into the text being read, UTF-16 units). */
 export interface WordProgress {

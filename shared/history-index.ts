@@ -9,8 +9,8 @@
 // Clearing and compaction instead rewrite the whole file atomically (temp + fsync + rename).
 import { ENGINES } from './settings-schema';
 import type { EngineKind } from './settings-schema';
-import { parseOutputFormat } from '../speech/protocol';
-import type { AudioCodec, OutputFormat } from '../speech/protocol';
+import { parseOutputFormat } from './protocol';
+import type { AudioCodec, OutputFormat } from './protocol';
 
 export const INDEX_FILE_NAME = 'index.jsonl';
 /** The index format this code writes. */

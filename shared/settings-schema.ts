@@ -9,8 +9,8 @@ import {
   DEFAULT_INACTIVITY_TIMEOUT_S,
   DEFAULT_OUTPUT_FORMAT,
   parseOutputFormat,
-} from '../speech/protocol';
-import type { GenerationConfig, OutputFormat, StreamQuery, VoiceSettings } from '../speech/protocol';
+} from './protocol';
+import type { GenerationConfig, OutputFormat, StreamQuery, VoiceSettings } from './protocol';
 
 export const SETTINGS_VERSION = 1;
 

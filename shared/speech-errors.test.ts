@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultMessage, errorFromClose, errorFromFrame } from './errors';
+import { defaultMessage, errorFromClose, errorFromFrame } from './speech-errors';
 
 describe('errorFromFrame', () => {
   it("reads the socket's voice_id_does_not_exist as Hark's voice_not_found", () => {
