@@ -692,9 +692,11 @@ export async function benchTimeToSound(
 
 if (require.main === module) {
   const quick = process.argv.includes('--quick');
+  // --offline: the offline voice's rows alone, printed only (for work on the offline path).
+  const offlineOnly = process.argv.includes('--offline');
   benchTimeToSound(
-    quick ? undefined : resolve(__dirname, 'README.md'),
-    quick ? { runs: 2, rttsMs: [150] } : {},
+    quick || offlineOnly ? undefined : resolve(__dirname, 'README.md'),
+    quick ? { runs: 2, rttsMs: [150] } : offlineOnly ? { rttsMs: [] } : {},
   ).then(
     (markdown) => process.stdout.write(`${markdown}\n`),
     (error: unknown) => {
