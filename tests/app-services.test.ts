@@ -230,17 +230,17 @@ describe('services: reading and the history', () => {
     await readToEnd(f, () => f.services.speakText({ text: 'Read me twice.' }));
     const first = value(await f.services.historyList()).entries[0]!;
 
-    expect(value(await f.services.updateSettings({ patch: { outputFormat: 'mp3_22050_32' } }))).toMatchObject(
-      {
-        applied: true,
-        changed: ['outputFormat'],
-      },
-    );
+    const voiceIds = { offline: 'en-gb', elevenlabs: 'unused' };
+    expect(value(await f.services.updateSettings({ patch: { voiceIds } }))).toMatchObject({
+      applied: true,
+      changed: ['voiceIds.offline', 'voiceIds.elevenlabs'],
+    });
     f.changes.length = 0;
     await readToEnd(f, () => f.services.historyReadAgain({ id: first.id }));
     const again = value(await f.services.historyList()).entries[0]!;
     expect(again.id).not.toBe(first.id);
-    expect(again).toMatchObject({ text: 'Read me twice.', outputFormat: 'mp3_22050_32' });
+    expect(first.voiceId).toBe('en-us');
+    expect(again).toMatchObject({ text: 'Read me twice.', voiceId: 'en-gb' });
     expect(f.states.filter((s) => s.kind === 'speaking').at(-1)).toMatchObject({ source: 'history' });
 
     // The save dialog is cancelled: nothing is written.

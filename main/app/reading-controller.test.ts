@@ -224,7 +224,8 @@ describe('ReadingController: a reading with the offline voice', () => {
     expect(kinds(f.states)).toEqual(['connecting', 'speaking', 'idle']);
     expect(f.states[1]).toEqual({ kind: 'speaking', source: 'typed', queued: 0 });
     const playback = f.player.current!;
-    expect(playback.format.format).toBe('pcm_16000');
+    // The offline voice streams its own rate uncompressed, whatever format the settings ask of ElevenLabs.
+    expect(playback.format.format).toBe('pcm_22050');
     expect(playback.endCalled).toBe(true);
     expect(f.player.calls).toEqual(['open']);
 
@@ -243,7 +244,7 @@ describe('ReadingController: a reading with the offline voice', () => {
       voiceId: 'en-us',
       voiceName: 'en-us',
       modelId: 'hark_offline_v1',
-      outputFormat: 'pcm_16000',
+      outputFormat: 'pcm_22050',
       charactersBilled: 0,
       audioBytes: playback.audioBytes,
     });
@@ -749,11 +750,11 @@ describe('ReadingController: errors and the offline fallback', () => {
   });
 
   it('a new request after an error clears it', async () => {
-    const f = await setup({ settings: { outputFormat: 'opus_48000_64' } });
-    f.controller.read('Opus is refused by the offline voice.', 'typed');
+    const f = await setup({ settings: { voiceIds: { offline: 'no-such-voice', elevenlabs: 'unused' } } });
+    f.controller.read('The offline voice has no such voice.', 'typed');
     await until(() => f.controller.state.kind === 'error', 20_000, 'error');
-    expect(f.controller.state).toMatchObject({ code: 'unsupported_format' });
-    await f.settings.update({ outputFormat: 'pcm_16000' });
+    expect(f.controller.state).toMatchObject({ code: 'voice_not_found' });
+    await f.settings.update({ voiceIds: { offline: 'en-us', elevenlabs: 'unused' } });
     f.controller.read('Now it works.', 'typed');
     expect(f.controller.state.kind).toBe('connecting');
     await until(() => f.controller.state.kind === 'idle', 20_000, 'idle');

@@ -299,7 +299,8 @@ export class SpeakJob implements ReadingJob {
     if (!allowed || !settings) return 'fail';
     listener.notice(fallbackNotice(error, this.#wordsHeard));
     try {
-      const offline = await offlinePlan(settings, planDeps);
+      // The player's stream and the history's recording stay in one format.
+      const offline = await offlinePlan(settings, planDeps, { format: plan.format });
       const voice = { engine: offline.engine, modelId: offline.modelId, voiceId: offline.parameters.voiceId };
       this.#spoken = revoiced(this.#spoken as SpeakableReading, voice, settings.text);
       this.#plan = offline;
