@@ -305,6 +305,11 @@ export interface VerbMap {
   speakText: { payload: { text: string }; value: ReadOutcome };
   readSelection: { payload: undefined; value: ReadOutcome };
   readClipboard: { payload: undefined; value: ReadOutcome };
+  /**
+   * A reading is likely to be asked for soon (the window's text box has the focus): the connection
+   * opens ahead, as at a reading hotkey (settings.warmConnection). Nothing is billed.
+   */
+  prepareReading: { payload: undefined; value: null };
   pause: { payload: undefined; value: null };
   resume: { payload: undefined; value: null };
   /** Back one sentence; within its first 2 s, to the one before (a no-op when nothing is read). */
@@ -379,6 +384,7 @@ export const VERBS = [
   'speakText',
   'readSelection',
   'readClipboard',
+  'prepareReading',
   'pause',
   'resume',
   'previousSentence',
@@ -837,6 +843,7 @@ export const PAYLOAD_VALIDATORS: { [V in Verb]: (raw: unknown) => Parsed<Payload
   getReading: nothing,
   stop: nothing,
   dismissError: nothing,
+  prepareReading: nothing,
   getSettings: nothing,
   updateSettings: settingsPatch,
   keyStatus: nothing,

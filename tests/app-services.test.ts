@@ -225,6 +225,19 @@ describe('services: reading and the history', () => {
     expect(value(await f.services.historyList()).total).toBe(1);
   });
 
+  it('prepareReading opens the connection ahead, and the reading typed next takes it', async () => {
+    const f = await setup();
+    const before = proxy.connections;
+    expect(await f.services.prepareReading()).toEqual({ ok: true, value: null });
+    await until(() => proxy.connections === before + 1, 5000, 'the connection opened ahead');
+    const text = 'Typed after the focus. It takes the socket. Nothing new is opened.';
+    expect(value(await f.services.speakText({ text }))).toBe('started');
+    await until(() => f.states.at(-1)?.kind === 'speaking', 30_000, 'speaking');
+    expect(proxy.connections).toBe(before + 1);
+    await until(() => f.states.at(-1)?.kind === 'idle', 30_000, 'reading over');
+    expect(f.player.current?.audioBytes).toBeGreaterThan(0);
+  });
+
   it('read again uses the current settings; export, delete and clear work and are announced', async () => {
     const f = await setup();
     await readToEnd(f, () => f.services.speakText({ text: 'Read me twice.' }));

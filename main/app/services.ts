@@ -415,6 +415,7 @@ export function createServices(deps: ServicesDeps): AppServices {
     getReading: verb('getReading', async () => success(controller.readingView())),
     stop: verb('stop', async () => (controller.stop(), success(null))),
     dismissError: verb('dismissError', async () => (controller.dismissError(), success(null))),
+    prepareReading: verb('prepareReading', async () => (void controller.prepareConnection(), success(null))),
 
     getSettings: verb('getSettings', async () => success(settings.get())),
     updateSettings: verb('updateSettings', ({ patch }) => updateSettings(patch)),

@@ -46,6 +46,20 @@ describe('Read tab', () => {
     expect(document.activeElement).toBe(textBox());
   });
 
+  it('asks main to connect ahead when the text box takes the focus', async () => {
+    const user = userEvent.setup();
+    const asked: string[] = [];
+    const api = {
+      ...live.api,
+      prepareReading: () => (asked.push('prepareReading'), live.api.prepareReading()),
+    };
+    render(AppWindow, { props: { api } });
+    await user.click(screen.getByRole('button', { name: 'Read clipboard' }));
+    expect(asked).toEqual([]);
+    await user.click(textBox());
+    expect(asked).toEqual(['prepareReading']);
+  });
+
   it('says so when the clipboard has nothing to read', async () => {
     const user = userEvent.setup();
     render(AppWindow, { props: { api: live.api } });
