@@ -66,16 +66,18 @@ function quote(text: string): string {
  * Starts `hark speak` in a new tmux session; when hark ends, the shell prints its exit status and
  * whether the terminal was left in raw mode, then waits so the pane can still be read.
  */
-async function startInTmux(args: string[]): Promise<string> {
+async function startInTmux(args: string[], piped?: string): Promise<string> {
   const name = `hark${++sessions}`;
   const script = join(work, `${name}.sh`);
-  const command = [process.execPath, HARK, ...args].map(quote).join(' ');
+  const hark = [process.execPath, HARK, ...args].map(quote).join(' ');
+  // With `piped`, the text comes on stdin through a pipe; the keys still come from the terminal.
+  const pipe = piped === undefined ? '' : `printf '%s' ${quote(piped)} | `;
   await writeFile(
     script,
     [
       '#!/bin/sh',
       `cd ${quote(work)}`,
-      `env -u ELEVENLABS_API_KEY -u ELEVENLABS_BASE_URL -u HARK_DEBUG PATH=${quote(`${bin}:/usr/bin:/bin`)} HARK_KEYCHAIN=off TERM=xterm-256color ${command}`,
+      `${pipe}env -u ELEVENLABS_API_KEY -u ELEVENLABS_BASE_URL -u HARK_DEBUG PATH=${quote(`${bin}:/usr/bin:/bin`)} HARK_KEYCHAIN=off TERM=xterm-256color ${hark}`,
       'echo "EXIT=$?"',
       `if stty -a | grep -qE -- '(^| )-(icanon|echo|isig)( |;|$)'; then echo MODE=raw; else echo MODE=cooked; fi`,
       'exec sleep 600',
@@ -111,6 +113,13 @@ function progress(session: string): Progress | undefined {
     speed: match[4] as string,
     paused: match[5] !== undefined,
   };
+}
+
+/** The line of a stream, whose sentences are not known ahead: its time so far, speed and pause. */
+function streamProgress(session: string): Omit<Progress, 'sentence' | 'count'> | undefined {
+  const match = /Streaming {2}(\d+:\d+) {2}([\d.]+)×( {2}paused)?/.exec(screen(session));
+  if (!match) return undefined;
+  return { elapsed: match[1] as string, speed: match[2] as string, paused: match[3] !== undefined };
 }
 
 async function waitFor<T>(
@@ -220,6 +229,53 @@ describe('hark speak on a terminal', () => {
     const exit = await waitFor(() => exitLine(session), 10_000, 'hark to exit', session);
     expect(exit).toEqual({ code: 0, mode: 'cooked' });
     // The line was erased on the way out.
+    expect(screen(session)).not.toContain('[q] stop');
+  }, 60_000);
+
+  it('text piped on stdin is steered from the terminal: pause, speed, and q stops with 0', async () => {
+    const session = await startInTmux(['speak', '-', '--engine', 'offline'], TEXT);
+    const first = await waitFor(
+      () => {
+        const now = streamProgress(session);
+        return now && seconds(now.elapsed) >= 1 ? now : undefined;
+      },
+      20_000,
+      'the stream playing',
+      session,
+    );
+    expect(first).toMatchObject({ speed: '1.0', paused: false });
+    // Its sentences are still arriving: no sentence count and no sentence keys.
+    expect(screen(session)).not.toContain('[←/→]');
+
+    tmux(session, 'send-keys', '-t', session, 'Space');
+    await waitFor(() => (streamProgress(session)?.paused ? true : undefined), 2000, 'paused', session);
+    await sleep(500);
+    const paused = streamProgress(session)!;
+    await sleep(2500);
+    expect(streamProgress(session)).toMatchObject({ paused: true, elapsed: paused.elapsed });
+
+    tmux(session, 'send-keys', '-t', session, 'Space');
+    await waitFor(
+      () => {
+        const now = streamProgress(session);
+        return now && !now.paused && seconds(now.elapsed) > seconds(paused.elapsed) ? true : undefined;
+      },
+      4000,
+      'time moving again',
+      session,
+    );
+
+    tmux(session, 'send-keys', '-t', session, '+');
+    await waitFor(
+      () => (streamProgress(session)?.speed === '1.1' ? true : undefined),
+      2000,
+      'speed 1.1',
+      session,
+    );
+
+    tmux(session, 'send-keys', '-t', session, 'q');
+    const exit = await waitFor(() => exitLine(session), 10_000, 'hark to exit', session);
+    expect(exit).toEqual({ code: 0, mode: 'cooked' });
     expect(screen(session)).not.toContain('[q] stop');
   }, 60_000);
 

@@ -35,8 +35,9 @@ Options:
   --trust-base-url  send the API key to a --base-url that is neither ElevenLabs' nor this computer's
 
 Without --out the audio streams into paplay, aplay or ffplay (afplay plays once all audio is in).
-On a terminal a text (not stdin) shows its progress and can be steered: space pause/resume,
-←/→ previous/next sentence, +/- speed by 0.1, q stop (exit status 0).
+On a terminal a reading shows its progress and can be steered: space pause/resume,
+←/→ previous/next sentence (not for stdin, whose text is still arriving), +/- speed by 0.1,
+q stop (exit status 0). With text piped in, the keys are read from the terminal.
 Environment: ELEVENLABS_API_KEY, ELEVENLABS_BASE_URL. Ctrl-C stops at once (exit status 130).
 `;
 

@@ -1,6 +1,8 @@
 // `hark speak`: text (argument, stdin stream or clipboard) → a narration started like the app's
 // (app/start-narration.ts) → player or file.
+import { openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { ReadStream } from 'node:tty';
 import { prepareText } from '../app/reading-text';
 import { ReadingSentences } from '../app/reading-sentences';
 import {
@@ -40,7 +42,7 @@ import { findPlayers, openPlayerSink, playersFor, streamingPlayers } from './pla
 import type { FoundPlayer } from './player';
 import type { CliSink } from './sink';
 import { SteeredPlayer } from './steered-player';
-import { canSteer, startSteering } from './steering';
+import { canSteer, startSteering, terminalDraws } from './steering';
 import type { SteeringKey, SteeringSession } from './steering';
 import { readTextChunks, requireText } from './stdin';
 import { StretchingSink } from './stretch-sink';
@@ -174,6 +176,32 @@ function exitCodeFor(signal: AbortSignal): number {
 /** How a steered reading was stopped from the keyboard: q is a chosen end (0), Ctrl-C an interrupt. */
 type KeyStop = 'quit' | 'interrupt';
 
+/** Where the steering keys come from, and how to let go of it. */
+interface KeyInput {
+  input: NodeJS.ReadableStream;
+  close(): void;
+}
+
+/**
+ * The keys come from stdin when it is the terminal, or, when stdin carries the text (a pipe), from
+ * the controlling terminal itself, as pagers read theirs. Undefined when nobody is at a terminal:
+ * stderr must be one that draws, so a pipe or a file never gets a progress line or raw mode.
+ */
+function keyInput(ctx: CliContext, textOnStdin: boolean): KeyInput | undefined {
+  if (!terminalDraws(ctx.stderr as { isTTY?: boolean }, ctx.env)) return undefined;
+  if (ctx.stdin.isTTY) {
+    // Typed text (Ctrl-D ends it) cannot share the terminal with the keys.
+    if (textOnStdin || !canSteer(ctx.stdin, ctx.stderr as { isTTY?: boolean }, ctx.env)) return undefined;
+    return { input: ctx.stdin, close: () => undefined };
+  }
+  try {
+    const terminal = new ReadStream(openSync('/dev/tty', 'r'));
+    return { input: terminal, close: () => terminal.destroy() };
+  } catch {
+    return undefined; // no controlling terminal (a service, a detached job) or no /dev/tty (Windows)
+  }
+}
+
 interface SteeredRun {
   spoken: SpeakableReading;
   target: NarrationTarget;
@@ -181,49 +209,65 @@ interface SteeredRun {
   openProcess: () => CliSink;
   speed: number;
   ctx: CliContext;
+  keys: KeyInput | undefined;
   stop: AbortController;
   onKeyStop(how: KeyStop): void;
 }
 
-/** Keys and the progress line, on a terminal only. */
-function steerFromTerminal(
-  run: SteeredRun,
-  reading: SentenceReading,
-  player: SteeredPlayer,
-): SteeringSession | undefined {
-  const { ctx } = run;
-  if (!canSteer(ctx.stdin as { isTTY?: boolean }, ctx.stderr as { isTTY?: boolean }, ctx.env))
-    return undefined;
+/** What the keys act on: the player always, the sentences when the whole text is known. */
+interface SteeringTarget {
+  player: SteeredPlayer;
+  reading?: SentenceReading;
+  keys: KeyInput;
+  stderr: NodeJS.WritableStream;
+  onKeyStop(how: KeyStop): void;
+}
+
+/** Keys and the progress line, until close(). */
+function steerFromTerminal(target: SteeringTarget): SteeringSession {
+  const { player, reading } = target;
   const actions: Record<SteeringKey, () => void> = {
     pause: () => player.togglePause(),
-    previous: () => reading.previous(),
-    next: () => reading.next(),
+    previous: () => reading?.previous(),
+    next: () => reading?.next(),
     faster: () => player.setSpeed(player.speed + SPEED_STEP),
     slower: () => player.setSpeed(player.speed - SPEED_STEP),
-    stop: () => run.onKeyStop('quit'),
-    interrupt: () => run.onKeyStop('interrupt'),
+    stop: () => target.onKeyStop('quit'),
+    interrupt: () => target.onKeyStop('interrupt'),
   };
   const session = startSteering({
-    stdin: ctx.stdin,
-    stderr: ctx.stderr,
+    stdin: target.keys.input,
+    stderr: target.stderr,
     onKey: (key) => {
       actions[key]();
       session.redraw();
     },
     state: () => {
-      const place = reading.place();
+      const place = reading?.place();
       return {
-        sentence: place.sentence,
-        sentenceCount: place.sentenceCount,
-        elapsedMs: place.elapsedMs,
-        totalMs: place.elapsedMs + place.remainingMs,
+        ...(place
+          ? {
+              place: {
+                sentence: place.sentence,
+                sentenceCount: place.sentenceCount,
+                totalMs: place.elapsedMs + place.remainingMs,
+              },
+            }
+          : {}),
+        elapsedMs: place ? place.elapsedMs : player.playedMs,
         speed: player.speed,
         paused: player.paused,
         speedAdjustable: player.canStretch,
       };
     },
   });
-  return session;
+  return {
+    redraw: () => session.redraw(),
+    close: () => {
+      session.close();
+      target.keys.close();
+    },
+  };
 }
 
 /** A whole text to a player: read by sentence, so a terminal can pause, skip and change speed. */
@@ -247,7 +291,9 @@ async function playSteered(run: SteeredRun): Promise<void> {
     openPlayer: () => player.openPassage(),
   });
   run.stop.signal.addEventListener('abort', () => reading.cancel(), { once: true });
-  const steering = steerFromTerminal(run, reading, player);
+  const steering =
+    run.keys &&
+    steerFromTerminal({ player, reading, keys: run.keys, stderr: run.ctx.stderr, onKeyStop: run.onKeyStop });
   try {
     await reading.run();
   } finally {
@@ -335,6 +381,12 @@ export async function speakCommand(options: SpeakOptions, ctx: CliContext): Prom
     sinkFailure ??= error;
     stop.abort();
   };
+  const onKeyStop = (how: KeyStop): void => {
+    keyStop ??= how;
+    stop.abort();
+  };
+  // Only a player that can be restarted is steered (see steered-player.ts); a file is not.
+  const keys = output.streaming ? keyInput(ctx, options.source.kind === 'stdin') : undefined;
   let sink: CliSink | undefined;
   let connection: EngineConnection | undefined;
   try {
@@ -353,7 +405,12 @@ export async function speakCommand(options: SpeakOptions, ctx: CliContext): Prom
       };
     };
     if (read.kind === 'stream') {
-      sink = await output.open(onFailure);
+      // A stream on a terminal can be paused, sped up and stopped; its sentences are not known ahead.
+      const player =
+        keys && output.streaming
+          ? new SteeredPlayer(output.streaming(onFailure), output.format, options.speed ?? 1)
+          : undefined;
+      const streamSink: AudioSink = player ? player.openPassage() : (sink = await output.open(onFailure));
       const target = await connect();
       // A stream is read in the chosen voice throughout (speakable.ts).
       const streamTarget = verbatim
@@ -362,13 +419,19 @@ export async function speakCommand(options: SpeakOptions, ctx: CliContext): Prom
       const narration = startNarration({
         target: streamTarget,
         source: speakableStream(read.chunks, voice, text, verbatim),
-        sink,
+        sink: streamSink,
         ...(output.leadMs !== undefined ? { tuning: { leadMs: output.leadMs } } : {}),
         signal: stop.signal,
       });
       stop.signal.addEventListener('abort', () => narration.cancel(), { once: true });
-      // run() resolves once the sink has finished playing or writing.
-      await narration.run();
+      const steering = player && keys && steerFromTerminal({ player, keys, stderr: ctx.stderr, onKeyStop });
+      try {
+        // run() resolves once the sink has finished playing or writing.
+        await narration.run();
+      } finally {
+        steering?.close();
+        player?.stop();
+      }
       return EXIT_OK;
     }
     // The offline voice starts in its own thread while this one makes the text speakable.
@@ -385,11 +448,9 @@ export async function speakCommand(options: SpeakOptions, ctx: CliContext): Prom
         openProcess,
         speed: options.speed ?? 1,
         ctx,
+        keys,
         stop,
-        onKeyStop: (how) => {
-          keyStop ??= how;
-          stop.abort();
-        },
+        onKeyStop,
       });
       return EXIT_OK;
     }
@@ -403,6 +464,7 @@ export async function speakCommand(options: SpeakOptions, ctx: CliContext): Prom
     if (ctx.signal.aborted) return exitCodeFor(ctx.signal);
     throw explain(error, voiceId);
   } finally {
+    keys?.close();
     ctx.signal.removeEventListener('abort', onInterrupt);
     await connection?.close();
   }

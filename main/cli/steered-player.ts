@@ -161,6 +161,11 @@ export class SteeredPlayer {
     return this.isPaused;
   }
 
+  /** How much of the current passage has been heard, in its own (1×) time. */
+  get playedMs(): number {
+    return this.passage?.playedMs() ?? 0;
+  }
+
   /** SentenceReading's openPlayer: a new passage, the previous one's process killed. */
   openPassage(): AudioSink {
     this.passage?.close();

@@ -3,10 +3,8 @@ import { canSteer, formatClock, parseKeys, renderProgress } from './steering';
 import type { ProgressState } from './steering';
 
 const STATE: ProgressState = {
-  sentence: 2,
-  sentenceCount: 12,
+  place: { sentence: 2, sentenceCount: 12, totalMs: 41_000 },
   elapsedMs: 7_400,
-  totalMs: 41_000,
   speed: 1,
   paused: false,
   speedAdjustable: true,
@@ -61,6 +59,11 @@ describe('renderProgress', () => {
 
   it('never wraps: cut to one less than the width', () => {
     expect([...renderProgress(STATE, 30)]).toHaveLength(29);
+  });
+
+  it('a stream shows its time so far and no sentence keys (its text is still arriving)', () => {
+    const { place: _place, ...stream } = STATE;
+    expect(renderProgress(stream, 200)).toBe('Streaming  0:07  1.0×  [space] pause  [+/-] speed  [q] stop');
   });
 
   it('never shows a total below the elapsed time (an estimate that was short)', () => {

@@ -57,11 +57,10 @@ function escapeLength(data: string, at: number): number {
 }
 
 export interface ProgressState {
-  sentence: number;
-  sentenceCount: number;
+  /** Where in the text; a stream (text still arriving) has no sentence count or length yet. */
+  place?: { sentence: number; sentenceCount: number; totalMs: number };
   /** Times in the reading's own (1×) audio, so they do not jump when the speed changes. */
   elapsedMs: number;
-  totalMs: number;
   speed: number;
   paused: boolean;
   /** False when the audio cannot be stretched (not PCM): the speed hint is left out. */
@@ -79,13 +78,18 @@ export function formatClock(ms: number): string {
 
 /** The progress line, without escape codes, cut to `columns - 1` so it never wraps (\r redraws one row). */
 export function renderProgress(state: ProgressState, columns = 80): string {
+  const { place } = state;
   const parts = [
-    `Sentence ${state.sentence + 1}/${state.sentenceCount}`,
-    `${formatClock(state.elapsedMs)} / ${formatClock(Math.max(state.totalMs, state.elapsedMs))}`,
+    ...(place
+      ? [
+          `Sentence ${place.sentence + 1}/${place.sentenceCount}`,
+          `${formatClock(state.elapsedMs)} / ${formatClock(Math.max(place.totalMs, state.elapsedMs))}`,
+        ]
+      : ['Streaming', formatClock(state.elapsedMs)]),
     ...(state.speedAdjustable ? [`${state.speed.toFixed(1)}×`] : []),
     ...(state.paused ? ['paused'] : []),
     `[space] ${state.paused ? 'resume' : 'pause'}`,
-    '[←/→] sentence',
+    ...(place ? ['[←/→] sentence'] : []),
     ...(state.speedAdjustable ? ['[+/-] speed'] : []),
     '[q] stop',
   ];
@@ -96,18 +100,18 @@ export function renderProgress(state: ProgressState, columns = 80): string {
 /** Back to column 0 and erase the row: the line is redrawn in place. */
 export const REDRAW = '\r\x1b[2K';
 
+/** The progress line needs stderr on a terminal that can draw. */
+export function terminalDraws(stderr: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  return stderr.isTTY === true && env.TERM !== 'dumb';
+}
+
 /** Steering is for a person at a terminal: both ends must be a TTY, and the terminal must draw. */
 export function canSteer(
   stdin: { isTTY?: boolean; setRawMode?: unknown },
   stderr: { isTTY?: boolean },
   env: NodeJS.ProcessEnv,
 ): boolean {
-  return (
-    stdin.isTTY === true &&
-    stderr.isTTY === true &&
-    typeof stdin.setRawMode === 'function' &&
-    env.TERM !== 'dumb'
-  );
+  return stdin.isTTY === true && typeof stdin.setRawMode === 'function' && terminalDraws(stderr, env);
 }
 
 type RawInput = NodeJS.ReadableStream & { setRawMode(mode: boolean): unknown; isTTY?: boolean };
