@@ -25,7 +25,7 @@ import type { FormatInfo } from '../shared/protocol';
 import playwrightConfig from '../playwright.config';
 import type { EncodedFeed, FeedTiming, Harness, HeardStats, ToneFeed } from '../tests/e2e/harness-types';
 import { writeMarkedSection } from './report';
-import { formatMs, median, now } from './stats';
+import { formatMs, median, now, percentile } from './stats';
 
 /** Start p95 for PCM at 0 jitter; underruns and gaps in the long reading, at any jitter. */
 export const PLAYER_TARGETS = { startLatencyMs: 40, underruns: 0 };
@@ -103,12 +103,6 @@ const KIND_LABELS: Record<StreamKind, string> = {
 type HarnessWindow = { harness?: Harness };
 /** An encoded tone and how long its frames play (the encoder's delay and padding included). */
 type Mp3 = { base64: string; format: FormatInfo; durationMs: number };
-
-function percentile(values: readonly number[], share: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] as number;
-}
 
 /** Vite serving the test page, as `npx vite tests/e2e/pages` does for the e2e tests. */
 async function serveTestPage(): Promise<{ url: string; close(): Promise<void> }> {

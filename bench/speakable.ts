@@ -23,7 +23,7 @@ import { OffsetMap, applyEdits } from '../main/text/offset-map';
 import { SpeakableStream, makeSpeakable } from '../main/text/speakable';
 import type { SpeakableOptions } from '../main/text/speakable';
 import { writeMarkedSection } from './report';
-import { median, now } from './stats';
+import { median, now, percentile } from './stats';
 import { LONG_TEXT, textOfLength } from './texts';
 
 const SHORT_LENGTH = 1000;
@@ -161,11 +161,6 @@ function timed(work: () => unknown): Timing {
   const wallMs = now() - started;
   const used = process.cpuUsage(cpu);
   return { wallMs, cpuMs: (used.user + used.system) / 1000 };
-}
-
-function percentile(values: readonly number[], share: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * share) - 1)] ?? NaN;
 }
 
 function request(voice: ReadingVoice): SpeakableRequest {

@@ -20,7 +20,7 @@ import type { ScriptedConnection } from '../tests/helpers/scripted-server';
 import { startMeasuringProxy } from './measuring-proxy';
 import type { MeasuringProxy, RunMeasurement } from './measuring-proxy';
 import { writeMarkedSection } from './report';
-import { formatMs, median, now } from './stats';
+import { formatMs, median, now, percentile } from './stats';
 
 const REPETITIONS = 9;
 const FORMAT_NAME = 'pcm_16000';
@@ -272,11 +272,6 @@ async function standInServer(): Promise<{ url: string; close(): Promise<void> }>
   });
 }
 
-function p95(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)] ?? NaN;
-}
-
 function renderRows(rows: readonly Row[], elapsedS: number): string {
   const lines = [
     `Steering, ${REPETITIONS} times each unless said (${elapsedS.toFixed(0)} s in all). Latency: from the command to the new sentence's first audio handed to the player; connections and characters: what the command itself cost, counted by the proxy.`,
@@ -289,7 +284,7 @@ function renderRows(rows: readonly Row[], elapsedS: number): string {
     const connections = row.samples.reduce((sum, sample) => sum + sample.connections, 0);
     const characters = row.samples.reduce((sum, sample) => sum + sample.characters, 0);
     lines.push(
-      `| ${row.what} | ${formatMs(median(latencies))} | ${formatMs(p95(latencies))} | ${connections} in ${row.samples.length} | ${characters} | ${row.target} |`,
+      `| ${row.what} | ${formatMs(median(latencies))} | ${formatMs(percentile(latencies, 0.95))} | ${connections} in ${row.samples.length} | ${characters} | ${row.target} |`,
     );
   }
   return lines.join('\n');

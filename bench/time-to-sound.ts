@@ -35,7 +35,7 @@ import playwrightConfig from '../playwright.config';
 import { makeSelfSignedCertificate, startLatencyProxy } from './latency-proxy';
 import type { LatencyProxy, ProxiedConnection } from './latency-proxy';
 import { writeMarkedSection } from './report';
-import { formatMs, formatRatio, median, now } from './stats';
+import { formatMs, formatRatio, median, now, percentile } from './stats';
 import type { ReadTimes, TimeToSoundCommand, TimeToSoundReply } from './time-to-sound-app';
 
 export const CAPTURE_MS = 80;
@@ -443,18 +443,12 @@ export interface TimeToSoundResult {
   elapsedMs: number;
 }
 
-function percentile95(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)] as number;
-}
-
 function stat(
   samples: readonly Sample[],
   pick: (sample: Sample) => number | undefined,
 ): { p50: number; p95: number } {
   const values = samples.map(pick).filter((value): value is number => value !== undefined);
-  return { p50: median(values), p95: percentile95(values) };
+  return { p50: median(values), p95: percentile(values, 0.95) };
 }
 
 function cell(samples: readonly Sample[], pick: (sample: Sample) => number | undefined): string {

@@ -101,6 +101,9 @@ interface Progress {
   paused: boolean;
 }
 
+/** What both progress lines show: a whole text's and a stream's. */
+type Line = Pick<Progress, 'elapsed' | 'speed' | 'paused'>;
+
 function progress(session: string): Progress | undefined {
   const match = /Sentence (\d+)\/(\d+) {2}(\d+:\d+) \/ \d+:\d+ {2}([\d.]+)×( {2}paused)?/.exec(
     screen(session),
@@ -116,7 +119,7 @@ function progress(session: string): Progress | undefined {
 }
 
 /** The line of a stream, whose sentences are not known ahead: its time so far, speed and pause. */
-function streamProgress(session: string): Omit<Progress, 'sentence' | 'count'> | undefined {
+function streamProgress(session: string): Line | undefined {
   const match = /Streaming {2}(\d+:\d+) {2}([\d.]+)×( {2}paused)?/.exec(screen(session));
   if (!match) return undefined;
   return { elapsed: match[1] as string, speed: match[2] as string, paused: match[3] !== undefined };
@@ -176,19 +179,65 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
+/** Waits until the reading has been heard for a second (the offline voice takes a few to start). */
+function untilPlaying<T extends Line>(
+  session: string,
+  read: (session: string) => T | undefined,
+  what: string,
+) {
+  return waitFor(
+    () => {
+      const now = read(session);
+      return now && seconds(now.elapsed) >= 1 ? now : undefined;
+    },
+    20_000,
+    what,
+    session,
+  );
+}
+
+/**
+ * Space pauses and the clock holds for 2.5 s, space again moves it on, + shows 1.1×, and q exits 0 in
+ * cooked mode with the line erased. Answers the line shown while paused.
+ */
+async function pauseSpeedUpAndQuit<T extends Line>(
+  session: string,
+  read: (session: string) => T | undefined,
+): Promise<T> {
+  tmux(session, 'send-keys', '-t', session, 'Space');
+  await waitFor(() => (read(session)?.paused ? true : undefined), 2000, 'paused', session);
+  await sleep(500);
+  const paused = read(session) as T;
+  await sleep(2500);
+  const held = read(session) as T;
+  expect(held).toMatchObject({ paused: true, elapsed: paused.elapsed });
+
+  tmux(session, 'send-keys', '-t', session, 'Space');
+  await waitFor(
+    () => {
+      const now = read(session);
+      return now && !now.paused && seconds(now.elapsed) > seconds(paused.elapsed) ? true : undefined;
+    },
+    4000,
+    'time moving again',
+    session,
+  );
+
+  tmux(session, 'send-keys', '-t', session, '+');
+  await waitFor(() => (read(session)?.speed === '1.1' ? true : undefined), 2000, 'speed 1.1', session);
+
+  tmux(session, 'send-keys', '-t', session, 'q');
+  const exit = await waitFor(() => exitLine(session), 10_000, 'hark to exit', session);
+  expect(exit).toEqual({ code: 0, mode: 'cooked' });
+  // The line was erased on the way out.
+  expect(screen(session)).not.toContain('[q] stop');
+  return held;
+}
+
 describe('hark speak on a terminal', () => {
   it('shows its place, skips, pauses, changes speed, and q stops with 0 in cooked mode', async () => {
     const session = await startInTmux(['speak', TEXT, '--engine', 'offline']);
-    // The offline voice takes a few seconds to start; wait until the first sentence is being heard.
-    const first = await waitFor(
-      () => {
-        const now = progress(session);
-        return now && seconds(now.elapsed) >= 1 ? now : undefined;
-      },
-      20_000,
-      'the first sentence playing',
-      session,
-    );
+    const first = await untilPlaying(session, progress, 'the first sentence playing');
     expect(first).toMatchObject({ sentence: 1, count: 5, speed: '1.0', paused: false });
 
     tmux(session, 'send-keys', '-t', session, 'Right');
@@ -204,79 +253,17 @@ describe('hark speak on a terminal', () => {
       session,
     );
 
-    tmux(session, 'send-keys', '-t', session, 'Space');
-    await waitFor(() => (progress(session)?.paused ? true : undefined), 2000, 'paused', session);
-    await sleep(500);
-    const paused = progress(session) as Progress;
-    await sleep(2500);
-    expect(progress(session)).toMatchObject({ paused: true, elapsed: paused.elapsed, sentence: 2 });
-
-    tmux(session, 'send-keys', '-t', session, 'Space');
-    await waitFor(
-      () => {
-        const now = progress(session);
-        return now && !now.paused && seconds(now.elapsed) > seconds(paused.elapsed) ? true : undefined;
-      },
-      4000,
-      'time moving again',
-      session,
-    );
-
-    tmux(session, 'send-keys', '-t', session, '+');
-    await waitFor(() => (progress(session)?.speed === '1.1' ? true : undefined), 2000, 'speed 1.1', session);
-
-    tmux(session, 'send-keys', '-t', session, 'q');
-    const exit = await waitFor(() => exitLine(session), 10_000, 'hark to exit', session);
-    expect(exit).toEqual({ code: 0, mode: 'cooked' });
-    // The line was erased on the way out.
-    expect(screen(session)).not.toContain('[q] stop');
+    const held = await pauseSpeedUpAndQuit(session, progress);
+    expect(held.sentence).toBe(2);
   }, 60_000);
 
   it('text piped on stdin is steered from the terminal: pause, speed, and q stops with 0', async () => {
     const session = await startInTmux(['speak', '-', '--engine', 'offline'], TEXT);
-    const first = await waitFor(
-      () => {
-        const now = streamProgress(session);
-        return now && seconds(now.elapsed) >= 1 ? now : undefined;
-      },
-      20_000,
-      'the stream playing',
-      session,
-    );
+    const first = await untilPlaying(session, streamProgress, 'the stream playing');
     expect(first).toMatchObject({ speed: '1.0', paused: false });
     // Its sentences are still arriving: no sentence count and no sentence keys.
     expect(screen(session)).not.toContain('[←/→]');
-
-    tmux(session, 'send-keys', '-t', session, 'Space');
-    await waitFor(() => (streamProgress(session)?.paused ? true : undefined), 2000, 'paused', session);
-    await sleep(500);
-    const paused = streamProgress(session)!;
-    await sleep(2500);
-    expect(streamProgress(session)).toMatchObject({ paused: true, elapsed: paused.elapsed });
-
-    tmux(session, 'send-keys', '-t', session, 'Space');
-    await waitFor(
-      () => {
-        const now = streamProgress(session);
-        return now && !now.paused && seconds(now.elapsed) > seconds(paused.elapsed) ? true : undefined;
-      },
-      4000,
-      'time moving again',
-      session,
-    );
-
-    tmux(session, 'send-keys', '-t', session, '+');
-    await waitFor(
-      () => (streamProgress(session)?.speed === '1.1' ? true : undefined),
-      2000,
-      'speed 1.1',
-      session,
-    );
-
-    tmux(session, 'send-keys', '-t', session, 'q');
-    const exit = await waitFor(() => exitLine(session), 10_000, 'hark to exit', session);
-    expect(exit).toEqual({ code: 0, mode: 'cooked' });
-    expect(screen(session)).not.toContain('[q] stop');
+    await pauseSpeedUpAndQuit(session, streamProgress);
   }, 60_000);
 
   it('draws nothing and reads no keys when stderr is a pipe', async () => {

@@ -74,7 +74,7 @@ export const OFFLINE_STREAM_FORMAT = 'pcm_22050';
 
 export interface OfflinePlanOptions {
   /** Defaults to the settings' offline voice. */
-  voiceId?: string;
+  voiceId?: string | undefined;
   /** Defaults to OFFLINE_STREAM_FORMAT; a fallback keeps the format of the reading it carries on. */
   format?: FormatInfo;
 }
@@ -88,7 +88,6 @@ export async function offlinePlan(
   const endpoint = await deps.offlineServer();
   const format = options.format ?? (parseOutputFormat(OFFLINE_STREAM_FORMAT) as FormatInfo);
   const parameters = streamParametersFor({ ...settings, engine: 'offline', outputFormat: format.format });
-  const voiceId = options.voiceId;
   return {
     engine: 'offline',
     baseUrl: endpoint.url,
@@ -97,7 +96,7 @@ export async function offlinePlan(
     format,
     parameters: {
       ...parameters,
-      voiceId: voiceId ?? parameters.voiceId,
+      voiceId: options.voiceId ?? parameters.voiceId,
       query: { ...parameters.query, model_id: OFFLINE_MODEL_ID },
     },
   };
@@ -129,10 +128,8 @@ export async function planReading(
 ): Promise<PlanResult> {
   try {
     const engine = request.engine ?? settings.engine;
-    if (engine === 'offline') {
-      const voice = request.voiceId !== undefined ? { voiceId: request.voiceId } : {};
-      return { ok: true, plan: await offlinePlan(settings, deps, voice) };
-    }
+    if (engine === 'offline')
+      return { ok: true, plan: await offlinePlan(settings, deps, { voiceId: request.voiceId }) };
     const apiKey = await readKey(deps);
     if (apiKey && !isTrustedHost(settings.baseUrl, deps.confirmedHosts?.list() ?? [])) {
       return { ok: false, code: HOST_NOT_CONFIRMED, message: hostNotConfirmedMessage(settings.baseUrl) };

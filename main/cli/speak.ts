@@ -188,11 +188,12 @@ interface KeyInput {
  * stderr must be one that draws, so a pipe or a file never gets a progress line or raw mode.
  */
 function keyInput(ctx: CliContext, textOnStdin: boolean): KeyInput | undefined {
-  if (!terminalDraws(ctx.stderr as { isTTY?: boolean }, ctx.env)) return undefined;
+  const stderr = ctx.stderr as { isTTY?: boolean };
+  if (!terminalDraws(stderr, ctx.env)) return undefined;
   if (ctx.stdin.isTTY) {
     // Typed text (Ctrl-D ends it) cannot share the terminal with the keys.
-    if (textOnStdin || !canSteer(ctx.stdin, ctx.stderr as { isTTY?: boolean }, ctx.env)) return undefined;
-    return { input: ctx.stdin, close: () => undefined };
+    const usable = !textOnStdin && canSteer(ctx.stdin, stderr, ctx.env);
+    return usable ? { input: ctx.stdin, close: () => undefined } : undefined;
   }
   try {
     const terminal = new ReadStream(openSync('/dev/tty', 'r'));
@@ -223,7 +224,7 @@ interface SteeringTarget {
   onKeyStop(how: KeyStop): void;
 }
 
-/** Keys and the progress line, until close(). */
+/** Keys and the progress line, until close(); the keys' input stays open (speakCommand closes it). */
 function steerFromTerminal(target: SteeringTarget): SteeringSession {
   const { player, reading } = target;
   const actions: Record<SteeringKey, () => void> = {
@@ -261,13 +262,7 @@ function steerFromTerminal(target: SteeringTarget): SteeringSession {
       };
     },
   });
-  return {
-    redraw: () => session.redraw(),
-    close: () => {
-      session.close();
-      target.keys.close();
-    },
-  };
+  return session;
 }
 
 /** A whole text to a player: read by sentence, so a terminal can pause, skip and change speed. */
