@@ -202,7 +202,14 @@ test('where the browser holds audio back, the page asks for a click, and the cli
 }) => {
   const browser = await playwright.chromium.launch({
     executablePath: process.env.HARK_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--autoplay-policy=document-user-activation-required'],
+    // Chrome's documented way to test blocked autoplay: the policy, and no media-engagement bypass
+    // of it. In one full run out of several, the context ran without a click under the policy alone.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--autoplay-policy=document-user-activation-required',
+      '--disable-features=PreloadMediaEngagementData,MediaEngagementBypassAutoplayPolicies',
+    ],
   });
   try {
     const page = await browser.newPage();
